@@ -1,0 +1,43 @@
+# pricepoint: `make help` lists the targets. Each target creates or reuses .venv itself.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PARAMS ?=
+JOBS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help env report test lint lab bench clean
+
+help: ## list the targets, one line each
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pricepoint needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing pricepoint and its dependencies into $(VENV) (first run only)..."
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[dev]'
+	@$(VENV)/bin/nbstripout --install --attributes .gitattributes >/dev/null 2>&1 || true
+	@touch $(STAMP)
+
+env: $(STAMP) ## create or update the virtual environment in .venv
+
+report: $(STAMP) ## run every notebook headlessly and publish reports/ (PARAMS=params/NAME.yaml for a parameter set)
+	$(VENV)/bin/pricepoint report $(if $(PARAMS),--params $(PARAMS)) $(if $(JOBS),--jobs $(JOBS))
+
+test: $(STAMP) ## run the whole test suite (doctests, unit, notebooks, browser when Chromium is installed)
+	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff over the package, tests and notebooks
+	$(VENV)/bin/ruff check analysis tests notebooks benchmarks
+
+lab: $(STAMP) ## open JupyterLab on the notebooks with the project's kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP) ## run the speed benchmarks and print their ratios
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean: ## remove generated reports and caches (keeps .venv)
+	rm -rf reports reports-failed .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,176 @@
+"""What a notebook publishes: its figures (PNG and SVG), headline findings and ``results.json``.
+
+Every notebook makes one :class:`Publisher` after its parameters cell. With an
+``output_dir`` (``pricepoint report`` always passes one; so can ``papermill -p output_dir DIR``)
+it writes::
+
+    DIR/figures/<notebook>/<name>.png and .svg
+    DIR/<notebook>/results.json
+
+Without one (exploring in JupyterLab) it writes nothing and only shows.
+
+>>> import tempfile, json, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp())
+>>> pub = Publisher("00-demo", out, parameters={"volume": 1})
+>>> pub.record("cheapest", {"model": "DeepSeek V4 Flash", "usd_per_mtok": 0.25})
+>>> pub.headline("DeepSeek V4 Flash is the cheapest output price.", kind="as published")
+>>> path = pub.write()
+>>> json.loads(path.read_text())["results"]["cheapest"]["usd_per_mtok"]
+0.25
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+FIGURE_FORMATS = ("png", "svg")
+#: The kinds of finding a report may state. "as published" repeats the source article;
+#: "computed" is our arithmetic on data/; "not supported" is a claim the data does not bear out;
+#: "simulated" comes from the local emulator; "measured" from live calls; "assumption" is a
+#: user-supplied parameter.
+HEADLINE_KINDS = ("as published", "computed", "not supported", "simulated", "measured", "assumption")
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON types for results.json: NaN and inf become ``None`` (unknown), never 0.
+
+    >>> to_jsonable({"a": np.float64(1.5), "b": float("nan"), "c": [np.int64(2)]})
+    {'a': 1.5, 'b': None, 'c': [2]}
+    >>> to_jsonable(pd.DataFrame({"m": ["x"], "v": [float("nan")]}))
+    [{'m': 'x', 'v': None}]
+    """
+    if isinstance(value, pd.DataFrame):
+        return [to_jsonable(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, pd.Series):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, np.ndarray)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def write_json_atomic(path: Path, payload: Any) -> Path:
+    """Write JSON to ``path`` through a temporary file and a rename: never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(to_jsonable(payload), fh, indent=2, ensure_ascii=False, allow_nan=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+class Publisher:
+    """Collects one notebook's figures, headline findings and results, and writes them."""
+
+    def __init__(self, notebook: str, output_dir: str | os.PathLike | None = None,
+                 parameters: dict | None = None, dataset=None):
+        self.notebook = notebook
+        self.output_dir = Path(output_dir).expanduser().resolve() if output_dir else None
+        self.parameters = dict(parameters or {})
+        self.results: dict[str, Any] = {}
+        self.headlines: list[dict[str, str]] = []
+        self.figures: list[dict[str, str]] = []
+        self.data: dict[str, dict[str, str]] = {}
+        self.as_of: str | None = None
+        if dataset is not None:
+            self.use_dataset(dataset)
+
+    # -- inputs -----------------------------------------------------------------------
+    def use_dataset(self, dataset) -> None:
+        """Record which data files (and their checksums and as-of date) the notebook read."""
+        sums = dataset.checksums()
+        self.data = {name: {"file": str(path), "sha256": sums[name]} for name, path in dataset.files().items()}
+        self.as_of = dataset.as_of()
+
+    def use_tables(self, **frames) -> None:
+        """Record the files behind loaded tables (their ``attrs['source_file']``) and the as-of date.
+
+        >>> from analysis.data import load_pricing
+        >>> pub = Publisher("00-demo")
+        >>> pub.use_tables(pricing=load_pricing())
+        >>> sorted(pub.data), pub.as_of
+        (['pricing'], '2026-11-27')
+        """
+        dates = [] if self.as_of is None else [self.as_of]
+        for name, frame in frames.items():
+            self.use_file(name, frame.attrs["source_file"])
+            as_of = (frame.attrs.get("meta") or {}).get("as_of")
+            if as_of:
+                dates.append(str(as_of))
+        self.as_of = min(dates) if dates else None
+
+    def use_file(self, name: str, path: str | os.PathLike) -> None:
+        """Record one more input file (a user's log, a parameter file) with its checksum."""
+        from analysis.data import sha256
+
+        self.data[name] = {"file": str(path), "sha256": sha256(path)}
+
+    # -- outputs ----------------------------------------------------------------------
+    def record(self, name: str, value: Any) -> None:
+        """Store a headline number (or table) under ``name`` in results.json."""
+        self.results[name] = to_jsonable(value)
+
+    def headline(self, text: str, kind: str = "computed") -> None:
+        """A one-sentence finding for the report's index, labelled by where it comes from."""
+        if kind not in HEADLINE_KINDS:
+            raise ValueError(f"headline kind {kind!r} is not one of {', '.join(HEADLINE_KINDS)}")
+        self.headlines.append({"text": text, "kind": kind})
+
+    def figure(self, fig, name: str, title: str | None = None):
+        """Save ``fig`` as PNG and SVG (when publishing) and return it for display."""
+        entry = {"name": name, "title": title or name}
+        if self.output_dir is not None:
+            folder = self.output_dir / "figures" / self.notebook
+            folder.mkdir(parents=True, exist_ok=True)
+            for ext in FIGURE_FORMATS:
+                target = folder / f"{name}.{ext}"
+                fig.savefig(target, format=ext, bbox_inches="tight", dpi=144 if ext == "png" else None,
+                            metadata={"Date": None} if ext == "svg" else None)
+                entry[ext] = f"figures/{self.notebook}/{name}.{ext}"
+        self.figures.append(entry)
+        return fig
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "notebook": self.notebook,
+            "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "parameters": to_jsonable(self.parameters),
+            "data": self.data,
+            "data_as_of": self.as_of,
+            "headlines": self.headlines,
+            "figures": self.figures,
+            "results": self.results,
+        }
+
+    def write(self) -> Path | None:
+        """Write ``<output_dir>/<notebook>/results.json``; ``None`` when not publishing."""
+        if self.output_dir is None:
+            return None
+        return write_json_atomic(self.output_dir / self.notebook / "results.json", self.payload())

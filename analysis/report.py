@@ -1,0 +1,399 @@
+"""Run every notebook headlessly through papermill and publish ``reports/``.
+
+:func:`build_report` executes the notebooks in parallel (one worker per core by default),
+each in its own process with a wall-clock timeout, exports each executed notebook to HTML
+without its code, and writes ``index.html``. It builds into a staging folder and only
+replaces ``reports/`` when every notebook succeeded: a failed run leaves the previous report
+untouched and keeps what it did produce in ``reports-failed/``.
+
+Layout of a report folder::
+
+    index.html                          what ran, with which parameters and data, the findings
+    <notebook>.html                     the executed notebook without code cells
+    <notebook>.ipynb                    the executed notebook
+    <notebook>/results.json             the notebook's headline numbers (see README)
+    figures/<notebook>/<name>.png|svg   every figure
+    run.json                            the run's own record (statuses, timings, checksums)
+
+>>> [p.name for p in discover_notebooks()][:2]
+['01-pricing.ipynb', '02-landscape.ipynb']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis import paths
+from analysis.data import TABLES, sha256
+
+DEFAULT_TIMEOUT_S = 600.0
+FAILED_SUFFIX = "-failed"
+
+
+# --------------------------------------------------------------------------- discovery & parameters
+
+
+def discover_notebooks(folder: Path | None = None) -> list[Path]:
+    """The numbered notebooks ``NN-name.ipynb`` of ``folder``, in order.
+
+    >>> all(p.name[:2].isdigit() for p in discover_notebooks())
+    True
+    """
+    folder = folder or paths.NOTEBOOKS
+    return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb") if not p.name.startswith("."))
+
+
+def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """The parameters a notebook declares in its ``parameters`` cell, as papermill reads them.
+
+    >>> sorted(declared_parameters(paths.NOTEBOOKS / "01-pricing.ipynb"))[:2]
+    ['input_output_ratio', 'monthly_tokens']
+    """
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook))
+
+
+def read_params_file(path: str | os.PathLike | None) -> dict[str, Any]:
+    """A parameter set: a YAML mapping. Keys named after a notebook (``01-pricing``) hold that
+    notebook's parameters; any other key is a parameter for every notebook that declares it.
+
+    >>> read_params_file(None)
+    {}
+    """
+    if not path:
+        return {}
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"parameter file {path} does not exist: pass an existing YAML file "
+                                f"(see params/ for examples)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ValueError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)}); "
+                         f"fix the file and run again") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping of parameter names (or notebook names) to values, "
+                         f"got {type(data).__name__}")
+    return data
+
+
+def parameters_for(notebook: Path, params: dict[str, Any], output_dir: Path | None) -> tuple[dict, list[str]]:
+    """The parameters to inject into one notebook, and warnings about names it does not declare.
+
+    Shared keys go only to notebooks that declare them; a notebook's own section must only
+    name parameters it declares (a typo there is an error, not a silent no-op).
+    """
+    declared = declared_parameters(notebook)
+    stem = notebook.stem
+    chosen: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in params.items():
+        if isinstance(value, dict) and (key == stem or key[:2].isdigit()):
+            continue
+        if key in declared:
+            chosen[key] = value
+    for key, value in (params.get(stem) or {}).items():
+        if key not in declared:
+            problems.append(f"{stem} has no parameter {key!r}; it declares: {', '.join(sorted(declared))}")
+        chosen[key] = value
+    if output_dir is not None and "output_dir" in declared:
+        chosen["output_dir"] = str(output_dir)
+    return chosen, problems
+
+
+# --------------------------------------------------------------------------- one notebook
+
+
+@dataclass
+class NotebookRun:
+    """The outcome of running one notebook."""
+
+    notebook: str
+    status: str = "pending"  # ok | failed | timeout
+    seconds: float = 0.0
+    parameters: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    failed_cell: int | None = None
+    html: str | None = None
+    ipynb: str | None = None
+    results: str | None = None
+
+    def summary(self) -> str:
+        if self.status == "ok":
+            return f"{self.notebook}: ok ({self.seconds:.1f} s)"
+        where = f" at cell {self.failed_cell}" if self.failed_cell is not None else ""
+        return f"{self.notebook}: {self.status.upper()}{where}: {self.error}"
+
+
+def export_html(executed: Path, target: Path, title: str | None = None) -> Path:
+    """Export an executed notebook to a standalone HTML page without code cells or prompts."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    resources = {"metadata": {"name": title or executed.stem}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], timeout_s: float) -> NotebookRun:
+    """Execute one notebook in this process (used by the worker subprocess)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    stem = notebook.stem
+    run = NotebookRun(stem, parameters=parameters)
+    executed = out_dir / f"{stem}.ipynb"
+    start = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(executed), parameters=parameters, kernel_name="python3",
+            progress_bar=False, cwd=str(paths.ROOT), execution_timeout=timeout_s,
+        )
+        run.status = "ok"
+    except PapermillExecutionError as exc:
+        run.status = "failed"
+        run.failed_cell = exc.exec_count
+        run.error = f"{exc.ename}: {exc.evalue}".strip()
+    except Exception as exc:  # a kernel that died, a timeout inside a cell, a bad notebook file
+        run.status = "timeout" if "timed out" in str(exc).lower() or "Timeout" in type(exc).__name__ else "failed"
+        run.error = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+    run.seconds = time.perf_counter() - start
+    if executed.exists():
+        run.ipynb = executed.name
+        try:
+            run.html = export_html(executed, out_dir / f"{stem}.html").name
+        except Exception as exc:  # keep going: the notebook ran, only its page failed
+            run.error = (run.error or "") + f" (HTML export failed: {type(exc).__name__}: {exc})"
+            run.status = "failed"
+    results = out_dir / stem / "results.json"
+    if results.exists():
+        run.results = f"{stem}/results.json"
+    elif run.status == "ok" and "output_dir" in parameters:
+        run.status = "failed"
+        run.error = "the notebook finished without writing results.json (call Publisher.write())"
+    return run
+
+
+def _worker_main(argv: list[str]) -> int:
+    """``python -m analysis.report --worker SPEC.json``: run one notebook, write RESULT.json."""
+    spec = json.loads(Path(argv[1]).read_text())
+    run = run_one(Path(spec["notebook"]), Path(spec["out_dir"]), spec["parameters"], spec["timeout_s"])
+    Path(spec["result"]).write_text(json.dumps(asdict(run)))
+    return 0
+
+
+def _start_worker(notebook: Path, out_dir: Path, parameters: dict, timeout_s: float, scratch: Path):
+    spec_path = scratch / f"{notebook.stem}.spec.json"
+    result_path = scratch / f"{notebook.stem}.result.json"
+    spec_path.write_text(json.dumps({"notebook": str(notebook), "out_dir": str(out_dir),
+                                     "parameters": parameters, "timeout_s": timeout_s,
+                                     "result": str(result_path)}))
+    log = open(scratch / f"{notebook.stem}.log", "w")
+    env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    proc = subprocess.Popen([sys.executable, "-m", "analysis.report", "--worker", str(spec_path)],
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env,
+                            cwd=str(paths.ROOT))
+    return proc, result_path, log
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+# --------------------------------------------------------------------------- the whole report
+
+
+@dataclass
+class ReportResult:
+    """What :func:`build_report` did: where the report is, and each notebook's outcome."""
+
+    runs: list[NotebookRun]
+    published: Path  # reports/ when everything succeeded, reports-failed/ otherwise
+    ok: bool
+    seconds: float
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[NotebookRun]:
+        return [r for r in self.runs if r.status != "ok"]
+
+
+def build_report(
+    notebooks: list[Path] | None = None,
+    params_file: str | os.PathLike | None = None,
+    params: dict[str, Any] | None = None,
+    reports_dir: Path | None = None,
+    jobs: int | None = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    progress: bool = True,
+) -> ReportResult:
+    """Run ``notebooks`` (default: all of ``notebooks/``) and publish the report atomically.
+
+    ``params`` (a mapping as in a parameter file) is merged over ``params_file``'s content.
+    """
+    from tqdm.auto import tqdm
+
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.timezone.utc)
+    reports_dir = Path(reports_dir or paths.REPORTS).resolve()
+    notebooks = [Path(n).resolve() for n in (notebooks or discover_notebooks())]
+    if not notebooks:
+        raise FileNotFoundError(f"no notebooks named NN-name.ipynb in {paths.NOTEBOOKS}")
+    merged = {**read_params_file(params_file), **(params or {})}
+    jobs = max(1, jobs or os.cpu_count() or 1)
+
+    reports_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{reports_dir.name}-staging-", dir=reports_dir.parent))
+    scratch = Path(tempfile.mkdtemp(prefix="pricepoint-run-"))
+    problems: list[str] = []
+    plan = []
+    for nb in notebooks:
+        chosen, issues = parameters_for(nb, merged, staging)
+        problems += issues
+        plan.append((nb, chosen))
+    if problems:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ValueError("the parameter set does not fit the notebooks:\n  - " + "\n  - ".join(problems)
+                         + "\nFix the names in the parameter file (papermill --help-notebook NOTEBOOK "
+                           "lists a notebook's parameters).")
+
+    runs: dict[str, NotebookRun] = {}
+    pending = list(plan)
+    active: dict[str, tuple] = {}
+    bar = tqdm(total=len(plan), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr)
+    try:
+        while pending or active:
+            while pending and len(active) < jobs:
+                nb, chosen = pending.pop(0)
+                proc, result_path, log = _start_worker(nb, staging, chosen, timeout_s, scratch)
+                active[nb.stem] = (proc, result_path, log, time.perf_counter(), chosen)
+            time.sleep(0.05)
+            for stem, (proc, result_path, log, t0, chosen) in list(active.items()):
+                elapsed = time.perf_counter() - t0
+                if proc.poll() is None and elapsed <= timeout_s:
+                    continue
+                if proc.poll() is None:
+                    _kill(proc)
+                    run = NotebookRun(stem, "timeout", elapsed, chosen,
+                                      error=f"did not finish within {timeout_s:g} s (raise --timeout)")
+                elif result_path.exists():
+                    run = NotebookRun(**json.loads(result_path.read_text()))
+                else:
+                    tail = (scratch / f"{stem}.log").read_text(errors="replace").strip().splitlines()[-3:]
+                    run = NotebookRun(stem, "failed", elapsed, chosen,
+                                      error="the runner crashed: " + " | ".join(tail))
+                log.close()
+                runs[stem] = run
+                del active[stem]
+                bar.update(1)
+                bar.set_postfix_str(f"{stem} {run.status}")
+    finally:
+        for proc, *_ in active.values():
+            _kill(proc)
+        bar.close()
+
+    ordered = [runs[nb.stem] for nb, _ in plan]
+    ok = all(r.status == "ok" for r in ordered)
+    write_index(staging, ordered, started_at, time.perf_counter() - started, params_file, merged)
+    published = _publish(staging, reports_dir, ok)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return ReportResult(ordered, published, ok, time.perf_counter() - started)
+
+
+def _publish(staging: Path, reports_dir: Path, ok: bool) -> Path:
+    """Swap the staging folder in when everything succeeded; otherwise keep it aside."""
+    target = reports_dir if ok else reports_dir.with_name(reports_dir.name + FAILED_SUFFIX)
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    if ok:
+        shutil.rmtree(reports_dir.with_name(reports_dir.name + FAILED_SUFFIX), ignore_errors=True)
+    return target
+
+
+# --------------------------------------------------------------------------- index.html
+
+
+def data_checksums() -> dict[str, dict[str, str]]:
+    """The shipped data files and their SHA-256, for the index."""
+    out = {}
+    for table in TABLES.values():
+        path = paths.data_file(table.file)
+        out[table.file] = {"sha256": sha256(path), "path": f"data/{table.file}"}
+    return out
+
+
+def _load_results(folder: Path, run: NotebookRun) -> dict[str, Any]:
+    if not run.results:
+        return {}
+    try:
+        return json.loads((folder / run.results).read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def write_index(folder: Path, runs: list[NotebookRun], started_at: dt.datetime, seconds: float,
+                params_file, params: dict[str, Any]) -> Path:
+    """Write ``index.html`` and ``run.json`` for a report folder."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("analysis", "templates"), autoescape=select_autoescape(["html"]))
+    entries = []
+    data_used: dict[str, dict[str, str]] = {}
+    for run in runs:
+        results = _load_results(folder, run)
+        for name, info in (results.get("data") or {}).items():
+            data_used.setdefault(info.get("file", name), {"sha256": info.get("sha256", ""), "tables": []})
+            data_used[info.get("file", name)]["tables"].append(run.notebook)
+        entries.append({"run": run, "results": results,
+                        "figures": [f for f in results.get("figures", []) if f.get("png")]})
+    record = {
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "seconds": round(seconds, 2),
+        "params_file": str(params_file) if params_file else None,
+        "params": params,
+        "ok": all(r.status == "ok" for r in runs),
+        "notebooks": [asdict(r) for r in runs],
+        "shipped_data": data_checksums(),
+        "python": sys.version.split()[0],
+    }
+    (folder / "run.json").write_text(json.dumps(record, indent=2, default=str))
+    page = env.get_template("index.html.j2").render(
+        record=record, entries=entries, data_used=data_used,
+        shipped=record["shipped_data"], escape=html.escape,
+    )
+    (folder / "index.html").write_text(page, encoding="utf-8")
+    return folder / "index.html"
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--worker":
+    sys.exit(_worker_main(sys.argv[1:]))

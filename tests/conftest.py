@@ -1,0 +1,79 @@
+"""Shared fixtures. The whole suite runs offline: any connection outside loopback fails."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+
+import matplotlib
+import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+matplotlib.use("Agg")
+# Never let a test talk to the real gateway with a real key.
+os.environ.pop("GLOBAL_API_KEY", None)
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+class OutsideNetworkError(OSError):
+    """A test tried to reach an address outside this machine."""
+
+
+def _check_address(sock: socket.socket, address) -> None:
+    if sock.family == getattr(socket, "AF_UNIX", None):
+        return
+    host = address[0] if isinstance(address, tuple) else address
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        if host == "localhost":
+            return
+        raise OutsideNetworkError(f"test suite is offline: refused to connect to {host!r}") from None
+    if not ip.is_loopback:
+        raise OutsideNetworkError(f"test suite is offline: refused to connect to {host}")
+
+
+def _guarded_connect(self, address):
+    _check_address(self, address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    _check_address(self, address)
+    return _real_connect_ex(self, address)
+
+
+socket.socket.connect = _guarded_connect
+socket.socket.connect_ex = _guarded_connect_ex
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every matplotlib figure after each test."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.fixture
+def write_csv(tmp_path):
+    """Write text to a CSV file in a temporary folder and return its path."""
+
+    def write(name: str, text: str, encoding: str = "utf-8"):
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    """The shipped data set, loaded once."""
+    from analysis.data import load_dataset
+
+    return load_dataset()
