@@ -32,9 +32,9 @@ import hashlib
 import io
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 import pandera.pandas as pa
@@ -549,7 +549,10 @@ def load_matchups(
     if pricing is None:
         pricing = load_pricing()
     if model_facts is None and path == paths.data_file(MATCHUPS.file):
-        model_facts = load_model_facts(pricing=pricing)
+        try:  # the shipped matchups are also checked against the shipped speeds
+            model_facts = load_model_facts(pricing=pricing)
+        except DataError:
+            model_facts = None  # that file's own problems are reported by its own loader
     if not problems:
         problems += _models_known(parsed, pricing, ["model_a", "model_b"], label)
         problems += _matchup_consistency(parsed, pricing, model_facts, label)
@@ -657,8 +660,7 @@ def load_dataset(
         benchmarks=attempt(load_benchmarks, benchmarks, pricing=price),
         model_facts=facts,
         access=attempt(load_access, access),
-        matchups=attempt(load_matchups, matchups, pricing=price,
-                         model_facts=facts if facts is not None else None),
+        matchups=attempt(load_matchups, matchups, pricing=price, model_facts=facts),
     )
     if problems:
         raise DataError(problems)

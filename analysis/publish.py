@@ -143,24 +143,40 @@ class Publisher:
             raise ValueError(f"headline kind {kind!r} is not one of {', '.join(HEADLINE_KINDS)}")
         self.headlines.append({"text": text, "kind": kind})
 
-    def figure(self, fig, name: str, title: str | None = None):
-        """Save ``fig`` as PNG and SVG (when publishing) and return it for display."""
+    def figure(self, fig, name: str, title: str | None = None, show: bool = True):
+        """Save ``fig`` as PNG and SVG (when publishing), show it once, and close it.
+
+        The PNG is rendered once and the same bytes are written and displayed, so the
+        figure is not drawn again by the notebook's inline backend. Returns ``None`` so that
+        a notebook cell ending in ``pub.figure(...)`` shows the figure exactly once.
+        """
+        import io
+
+        import matplotlib.pyplot as plt
+
         entry = {"name": name, "title": title or name}
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight", dpi=144)
+        png = buffer.getvalue()
         if self.output_dir is not None:
             folder = self.output_dir / "figures" / self.notebook
             folder.mkdir(parents=True, exist_ok=True)
-            for ext in FIGURE_FORMATS:
-                target = folder / f"{name}.{ext}"
-                fig.savefig(target, format=ext, bbox_inches="tight", dpi=144 if ext == "png" else None,
-                            metadata={"Date": None} if ext == "svg" else None)
-                entry[ext] = f"figures/{self.notebook}/{name}.{ext}"
+            (folder / f"{name}.png").write_bytes(png)
+            fig.savefig(folder / f"{name}.svg", format="svg", bbox_inches="tight", metadata={"Date": None})
+            entry["png"] = f"figures/{self.notebook}/{name}.png"
+            entry["svg"] = f"figures/{self.notebook}/{name}.svg"
         self.figures.append(entry)
-        return fig
+        plt.close(fig)
+        if show:
+            from IPython.display import Image, display
+
+            display(Image(data=png, format="png", width=int(fig.get_figwidth() * 100),
+                          metadata={"alt": entry["title"]}))
 
     def payload(self) -> dict[str, Any]:
         return {
             "notebook": self.notebook,
-            "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "parameters": to_jsonable(self.parameters),
             "data": self.data,
             "data_as_of": self.as_of,

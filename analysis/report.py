@@ -58,7 +58,8 @@ def discover_notebooks(folder: Path | None = None) -> list[Path]:
 
 
 def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
-    """The parameters a notebook declares in its ``parameters`` cell, as papermill reads them.
+    """The parameters a notebook declares in its ``parameters`` cell, as papermill reads them
+    (name, inferred type, default and help comment).
 
     >>> sorted(declared_parameters(paths.NOTEBOOKS / "01-pricing.ipynb"))[:2]
     ['input_output_ratio', 'monthly_tokens']
@@ -66,6 +67,32 @@ def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     import papermill
 
     return papermill.inspect_notebook(str(notebook))
+
+
+def parameter_names(notebook: Path) -> set[str]:
+    """The names assigned in a notebook's ``parameters`` cell, read without importing papermill.
+
+    The report plans every run with this (milliseconds, where importing papermill takes over a
+    second); it agrees with :func:`declared_parameters` for ``name: type = value`` cells.
+
+    >>> parameter_names(paths.NOTEBOOKS / "01-pricing.ipynb") == set(declared_parameters(
+    ...     paths.NOTEBOOKS / "01-pricing.ipynb"))
+    True
+    """
+    import ast
+
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    names.add(node.target.id)
+                elif isinstance(node, ast.Assign):
+                    names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            break
+    return names
 
 
 def read_params_file(path: str | os.PathLike | None) -> dict[str, Any]:
@@ -100,7 +127,7 @@ def parameters_for(notebook: Path, params: dict[str, Any], output_dir: Path | No
     Shared keys go only to notebooks that declare them; a notebook's own section must only
     name parameters it declares (a typo there is an error, not a silent no-op).
     """
-    declared = declared_parameters(notebook)
+    declared = parameter_names(notebook)
     stem = notebook.stem
     chosen: dict[str, Any] = {}
     problems: list[str] = []
@@ -130,7 +157,7 @@ class NotebookRun:
     seconds: float = 0.0
     parameters: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
-    failed_cell: int | None = None
+    failed_cell: int | None = None  # the execution count shown as In [N] in the executed notebook
     html: str | None = None
     ipynb: str | None = None
     results: str | None = None
@@ -138,37 +165,109 @@ class NotebookRun:
     def summary(self) -> str:
         if self.status == "ok":
             return f"{self.notebook}: ok ({self.seconds:.1f} s)"
-        where = f" at cell {self.failed_cell}" if self.failed_cell is not None else ""
+        where = f" at cell In [{self.failed_cell}]" if self.failed_cell is not None else ""
         return f"{self.notebook}: {self.status.upper()}{where}: {self.error}"
 
 
+#: nbconvert template for the pages: "lab" without any <script> (no CDN, works offline).
+PAGE_TEMPLATE = paths.PACKAGE / "templates" / "offline-page.html.j2"
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def strip_widgets(nb) -> int:
+    """Drop ipywidgets views and state from an executed notebook; return how many outputs went.
+
+    A static page cannot run widgets (they need require.js and a kernel); the figure each
+    control draws is published as an ordinary image next to them.
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(metadata={"widgets": {}})
+    >>> nb.cells.append(nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+    ...     "display_data", {_WIDGET_VIEW: {"model_id": "x"}, "text/plain": "VBox()"})]))
+    >>> strip_widgets(nb), nb.cells[0].outputs, "widgets" in nb.metadata
+    (1, [], False)
+    """
+    nb.metadata.pop("widgets", None)
+    dropped = 0
+    for cell in nb.cells:
+        kept = []
+        for out in cell.get("outputs", []):
+            data = out.get("data") or {}
+            if _WIDGET_VIEW in data:
+                data.pop(_WIDGET_VIEW)
+                if set(data) <= {"text/plain"}:
+                    dropped += 1
+                    continue
+            kept.append(out)
+        if "outputs" in cell:
+            cell.outputs = kept
+    return dropped
+
+
 def export_html(executed: Path, target: Path, title: str | None = None) -> Path:
-    """Export an executed notebook to a standalone HTML page without code cells or prompts."""
+    """Export an executed notebook to a self-contained HTML page without code cells or prompts.
+
+    The page works offline: no script at all (nbconvert's "lab" template would load
+    require.js, MathJax and mermaid from a CDN), CSS inlined, figures embedded as data URIs,
+    widget views dropped (see :func:`strip_widgets`).
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    resources = {"metadata": {"name": title or executed.stem}}
+    strip_widgets(nb)
+    exporter = HTMLExporter(template_name="lab", template_file=PAGE_TEMPLATE.name,
+                            extra_template_paths=[str(PAGE_TEMPLATE.parent)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            embed_images=True)
+    resources = {"metadata": {"name": title or executed.stem, "path": str(executed.parent)}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     target.write_text(body, encoding="utf-8")
     return target
 
 
-def run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], timeout_s: float) -> NotebookRun:
-    """Execute one notebook in this process (used by the worker subprocess)."""
+def start_kernel():
+    """Start a fresh ``python3`` kernel ahead of its notebook (the report's workers keep one ready).
+
+    Each notebook still gets its own new kernel; starting it early only overlaps its start-up
+    with other work. Returns the kernel manager, to pass to :func:`run_one`.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = AsyncKernelManager(kernel_name="python3")
+    run_sync(km.start_kernel)(cwd=str(paths.ROOT))
+    return km
+
+
+def _shutdown_kernel(km) -> None:
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # already dead
+        pass
+
+
+def run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], timeout_s: float, km=None) -> NotebookRun:
+    """Execute one notebook in this process and export its HTML page.
+
+    ``km`` is an already started kernel manager (see :func:`start_kernel`); it is shut down
+    afterwards. Without one, papermill starts the kernel itself.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     stem = notebook.stem
     run = NotebookRun(stem, parameters=parameters)
+    out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / f"{stem}.ipynb"
     start = time.perf_counter()
     try:
+        extra = {"km": km} if km is not None else {}
         papermill.execute_notebook(
             str(notebook), str(executed), parameters=parameters, kernel_name="python3",
-            progress_bar=False, cwd=str(paths.ROOT), execution_timeout=timeout_s,
+            progress_bar=False, cwd=str(paths.ROOT), execution_timeout=timeout_s, **extra,
         )
         run.status = "ok"
     except PapermillExecutionError as exc:
@@ -178,6 +277,9 @@ def run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], timeout_s
     except Exception as exc:  # a kernel that died, a timeout inside a cell, a bad notebook file
         run.status = "timeout" if "timed out" in str(exc).lower() or "Timeout" in type(exc).__name__ else "failed"
         run.error = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+    finally:
+        if km is not None:
+            _shutdown_kernel(km)
     run.seconds = time.perf_counter() - start
     if executed.exists():
         run.ipynb = executed.name
@@ -195,34 +297,100 @@ def run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], timeout_s
     return run
 
 
-def _worker_main(argv: list[str]) -> int:
-    """``python -m analysis.report --worker SPEC.json``: run one notebook, write RESULT.json."""
-    spec = json.loads(Path(argv[1]).read_text())
-    run = run_one(Path(spec["notebook"]), Path(spec["out_dir"]), spec["parameters"], spec["timeout_s"])
-    Path(spec["result"]).write_text(json.dumps(asdict(run)))
+def _serve() -> int:
+    """``python -m analysis.report --serve``: a worker that runs notebooks until stdin closes.
+
+    It imports papermill and nbconvert once (about 1.5 s each), then reads one JSON spec per
+    line, runs that notebook, writes the :class:`NotebookRun` to the spec's ``result`` file and
+    prints ``done``. The parent kills it (and so its kernel) when a notebook overruns.
+    """
+    km = start_kernel()  # the kernel boots in its own process while we import
+    import nbconvert  # noqa: F401  (warm the imports while the parent prepares)
+    import papermill  # noqa: F401
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        spec = json.loads(line)
+        run = run_one(Path(spec["notebook"]), Path(spec["out_dir"]), spec["parameters"], spec["timeout_s"],
+                      km=km)
+        tmp = Path(spec["result"] + ".tmp")
+        tmp.write_text(json.dumps(asdict(run)))
+        os.replace(tmp, spec["result"])
+        print("done", flush=True)
+        # start the next kernel now only when more notebooks are waiting
+        km = start_kernel() if spec.get("more_waiting") else None
+    if km is not None:
+        _shutdown_kernel(km)
     return 0
 
 
-def _start_worker(notebook: Path, out_dir: Path, parameters: dict, timeout_s: float, scratch: Path):
-    spec_path = scratch / f"{notebook.stem}.spec.json"
-    result_path = scratch / f"{notebook.stem}.result.json"
-    spec_path.write_text(json.dumps({"notebook": str(notebook), "out_dir": str(out_dir),
-                                     "parameters": parameters, "timeout_s": timeout_s,
-                                     "result": str(result_path)}))
-    log = open(scratch / f"{notebook.stem}.log", "w")
-    env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
-    proc = subprocess.Popen([sys.executable, "-m", "analysis.report", "--worker", str(spec_path)],
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env,
-                            cwd=str(paths.ROOT))
-    return proc, result_path, log
+class _Worker:
+    """One long-lived worker process of the report's pool."""
 
+    def __init__(self, scratch: Path, index: int):
+        self.scratch = scratch
+        self.log = open(scratch / f"worker-{index}.log", "a")
+        env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
+        self.proc = subprocess.Popen([sys.executable, "-m", "analysis.report", "--serve"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.log,
+                                     text=True, start_new_session=True, env=env, cwd=str(paths.ROOT))
+        self.job: tuple[str, Path, float, dict] | None = None  # stem, result file, start, parameters
 
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
+    def submit(self, notebook: Path, out_dir: Path, parameters: dict, timeout_s: float,
+               more_waiting: bool = False) -> None:
+        result = self.scratch / f"{notebook.stem}.result.json"
+        spec = {"notebook": str(notebook), "out_dir": str(out_dir), "parameters": parameters,
+                "timeout_s": timeout_s, "result": str(result), "more_waiting": more_waiting}
+        self.proc.stdin.write(json.dumps(spec) + "\n")
+        self.proc.stdin.flush()
+        self.job = (notebook.stem, result, time.perf_counter(), parameters)
+
+    def poll(self, timeout_s: float) -> NotebookRun | None:
+        """The finished run, a timeout or crash turned into a run, or ``None`` while it works."""
+        if self.job is None:
+            return None
+        stem, result, t0, params = self.job
+        elapsed = time.perf_counter() - t0
+        if result.exists():
+            self.job = None
+            return NotebookRun(**json.loads(result.read_text()))
+        if self.proc.poll() is not None:
+            self.job = None
+            self.log.flush()
+            tail = (self.scratch / Path(self.log.name).name).read_text(errors="replace").strip().splitlines()[-3:]
+            return NotebookRun(stem, "failed", elapsed, params, error="the runner crashed: " + " | ".join(tail))
+        if elapsed > timeout_s:
+            self.kill()
+            self.job = None
+            return NotebookRun(stem, "timeout", elapsed, params,
+                               error=f"did not finish within {timeout_s:g} s (raise --timeout)")
+        return None
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self, wait: bool = True) -> None:
+        """Ask the worker to finish (it shuts its spare kernel down); ``wait`` for it to exit."""
+        if self.alive and not self.proc.stdin.closed:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        if wait:
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+            self.log.close()
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
 
 
 # --------------------------------------------------------------------------- the whole report
@@ -259,7 +427,7 @@ def build_report(
     from tqdm.auto import tqdm
 
     started = time.perf_counter()
-    started_at = dt.datetime.now(dt.timezone.utc)
+    started_at = dt.datetime.now(dt.UTC)
     reports_dir = Path(reports_dir or paths.REPORTS).resolve()
     notebooks = [Path(n).resolve() for n in (notebooks or discover_notebooks())]
     if not notebooks:
@@ -270,6 +438,8 @@ def build_report(
     reports_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{reports_dir.name}-staging-", dir=reports_dir.parent))
     scratch = Path(tempfile.mkdtemp(prefix="pricepoint-run-"))
+    # the workers import papermill and start a kernel while we read the notebooks' parameters
+    workers = [_Worker(scratch, i) for i in range(min(jobs, len(notebooks)))]
     problems: list[str] = []
     plan = []
     for nb in notebooks:
@@ -277,52 +447,58 @@ def build_report(
         problems += issues
         plan.append((nb, chosen))
     if problems:
+        for worker in workers:
+            worker.kill()
+            worker.close()
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
         raise ValueError("the parameter set does not fit the notebooks:\n  - " + "\n  - ".join(problems)
                          + "\nFix the names in the parameter file (papermill --help-notebook NOTEBOOK "
                            "lists a notebook's parameters).")
 
     runs: dict[str, NotebookRun] = {}
-    pending = list(plan)
-    active: dict[str, tuple] = {}
+    previous = _previous_seconds(reports_dir)
+    pending = sorted(plan, key=lambda item: -previous.get(item[0].stem, float("inf")))  # longest first
     bar = tqdm(total=len(plan), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr)
     try:
-        while pending or active:
-            while pending and len(active) < jobs:
-                nb, chosen = pending.pop(0)
-                proc, result_path, log = _start_worker(nb, staging, chosen, timeout_s, scratch)
-                active[nb.stem] = (proc, result_path, log, time.perf_counter(), chosen)
-            time.sleep(0.05)
-            for stem, (proc, result_path, log, t0, chosen) in list(active.items()):
-                elapsed = time.perf_counter() - t0
-                if proc.poll() is None and elapsed <= timeout_s:
-                    continue
-                if proc.poll() is None:
-                    _kill(proc)
-                    run = NotebookRun(stem, "timeout", elapsed, chosen,
-                                      error=f"did not finish within {timeout_s:g} s (raise --timeout)")
-                elif result_path.exists():
-                    run = NotebookRun(**json.loads(result_path.read_text()))
-                else:
-                    tail = (scratch / f"{stem}.log").read_text(errors="replace").strip().splitlines()[-3:]
-                    run = NotebookRun(stem, "failed", elapsed, chosen,
-                                      error="the runner crashed: " + " | ".join(tail))
-                log.close()
-                runs[stem] = run
-                del active[stem]
-                bar.update(1)
-                bar.set_postfix_str(f"{stem} {run.status}")
+        while len(runs) < len(plan):
+            for i, worker in enumerate(workers):
+                run = worker.poll(timeout_s)
+                if run is not None:
+                    runs[run.notebook] = run
+                    bar.update(1)
+                    bar.set_postfix_str(f"{run.notebook} {run.status}")
+                if worker.job is None and pending:
+                    if not worker.alive:  # killed after a timeout, or crashed: start a fresh one
+                        worker.close()
+                        workers[i] = worker = _Worker(scratch, i)
+                    nb, chosen = pending.pop(0)
+                    worker.submit(nb, staging, chosen, timeout_s, more_waiting=bool(pending))
+            time.sleep(0.02)
     finally:
-        for proc, *_ in active.values():
-            _kill(proc)
+        for worker in workers:
+            if worker.job is not None:
+                worker.kill()
+            worker.close(wait=False)  # they exit while we write the index
         bar.close()
 
     ordered = [runs[nb.stem] for nb, _ in plan]
     ok = all(r.status == "ok" for r in ordered)
     write_index(staging, ordered, started_at, time.perf_counter() - started, params_file, merged)
     published = _publish(staging, reports_dir, ok)
+    for worker in workers:
+        worker.close(wait=True)
     shutil.rmtree(scratch, ignore_errors=True)
     return ReportResult(ordered, published, ok, time.perf_counter() - started)
+
+
+def _previous_seconds(reports_dir: Path) -> dict[str, float]:
+    """Each notebook's time in the last published run (to start the longest first), if any."""
+    try:
+        record = json.loads((reports_dir / "run.json").read_text())
+        return {n["notebook"]: float(n["seconds"]) for n in record["notebooks"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def _publish(staging: Path, reports_dir: Path, ok: bool) -> Path:
@@ -395,5 +571,5 @@ def write_index(folder: Path, runs: list[NotebookRun], started_at: dt.datetime, 
     return folder / "index.html"
 
 
-if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--worker":
-    sys.exit(_worker_main(sys.argv[1:]))
+if __name__ == "__main__" and sys.argv[1:] == ["--serve"]:
+    sys.exit(_serve())
