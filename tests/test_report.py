@@ -158,3 +158,20 @@ def test_report_refuses_a_misspelled_parameter_before_running(tmp_path, capsys):
     assert code == 2
     assert "no parameter 'monthly_tokenz'" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.notebook
+def test_a_notebook_past_its_timeout_is_stopped_and_reported(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('output_dir: str = ""  # where outputs go')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("import time\ntime.sleep(120)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    slow = tmp_path / "98-slow.ipynb"
+    nbformat.write(nb, slow)
+    result = build_report(notebooks=[slow], reports_dir=tmp_path / "reports", timeout_s=8, progress=False)
+    [run] = result.runs
+    assert not result.ok and run.status == "timeout"
+    assert run.seconds < 60, "stopped at the timeout, not after the cell finished"
+    assert "did not finish within 8 s" in run.error
+    assert not (tmp_path / "reports").exists() and (tmp_path / "reports-failed" / "index.html").exists()
