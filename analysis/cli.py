@@ -6,12 +6,15 @@ saying what to do, and exits non-zero without a traceback.
 
 >>> parser = build_parser()
 >>> sorted(parser._subparsers._group_actions[0].choices)[:3]
-['check-data', 'report', 'run']
+['check-data', 'import-prices', 'report']
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import shutil
 import sys
 from pathlib import Path
 from typing import Callable
@@ -146,6 +149,41 @@ def cmd_check_data(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- import prices
+
+
+def _add_import_prices(p: argparse.ArgumentParser) -> None:
+    p.add_argument("catalog", metavar="FILE.json", help="the price catalog, e.g. LiteLLM's "
+                   "model_prices_and_context_window.json (read from disk; nothing is downloaded)")
+    p.add_argument("--from", dest="fmt", choices=["litellm"], default="litellm",
+                   help="the catalog's format (default: litellm)")
+    p.add_argument("-o", "--out", metavar="OUT.csv", default=None,
+                   help="the pricing CSV to write, with OUT.meta.yml beside it "
+                        "(default: FILE.pricing.csv beside the catalog)")
+    p.add_argument("--origin", action="append", metavar="KEY=US|CN", default=[],
+                   help="origin of a model key or of a provider the built-in maps do not know (repeatable)")
+    p.add_argument("--provider", action="append", metavar="NAME", default=[],
+                   help="keep only this litellm_provider (repeatable)")
+    p.add_argument("--match", action="append", metavar="PATTERN", default=[],
+                   help="keep only model keys matching this shell pattern, e.g. '*deepseek*' (repeatable)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", default=None,
+                   help="the day the catalog's prices were current (default: the file's modification date)")
+    p.add_argument("--force", action="store_true", help="replace OUT.csv and OUT.meta.yml if they exist")
+
+
+def cmd_import_prices(args: argparse.Namespace) -> int:
+    from analysis.catalog import import_litellm, parse_origin_options
+
+    target, result = import_litellm(args.catalog, args.out, origins=parse_origin_options(args.origin),
+                                    providers=args.provider or None, match=args.match or None,
+                                    as_of=args.as_of, force=args.force)
+    for line in result.summary():
+        print("  " + line)
+    print(f"Wrote {target} and {target.with_name(target.stem + '.meta.yml')} (validated).")
+    print(f"Use it: pricepoint report -p pricing_csv {target}   (or pricepoint run 01 -p pricing_csv {target})")
+    return 0
+
+
 # --------------------------------------------------------------------------- registry & main
 
 #: name -> (one-line help, argument builder, handler). Other modules' commands register here.
@@ -154,18 +192,67 @@ COMMANDS: dict[str, tuple[str, Callable, Callable]] = {
     "run": ("run one notebook with parameters and export its page, figures and results.json", _add_run, cmd_run),
     "check-data": ("validate the shipped tables or your own CSVs, listing every problem", _add_check_data,
                    cmd_check_data),
+    "import-prices": ("convert a price catalog (LiteLLM JSON) into a pricing CSV the notebooks can use",
+                      _add_import_prices, cmd_import_prices),
 }
 
 
+HELP_HINT = "Run `pricepoint --help` for the commands, or `pricepoint COMMAND --help` for a command's options."
+_TODO = re.compile(r"\b(run|rerun|pass|fix|choose|check|use|add|install|give|set|open|write|bring|see|remove|"
+                   r"rename|try|edit|leave|save|type)\b", re.IGNORECASE)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error ends with one line saying what to do."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n{HELP_HINT}\n")
+
+
+class _OneLineHelp(argparse.RawDescriptionHelpFormatter):
+    """Help whose command list has one line per command, however long a command's name."""
+
+    def add_argument(self, action):
+        super().add_argument(action)
+        if isinstance(action, argparse._SubParsersAction) and action.choices:
+            # argparse measures the command names one indent short; make room for the longest
+            longest = max(len(n) for n in action.choices) + self._current_indent + 2 * self._indent_increment
+            self._action_max_length = max(self._action_max_length, longest)
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """Wide enough that every command's help stays on one line."""
+    names = max((len(n) for n in COMMANDS), default=8)
+    helps = max((len(h) for h, *_ in COMMANDS.values()), default=40)
+    width = max(shutil.get_terminal_size((100, 24)).columns, names + helps + 16)
+    return _OneLineHelp(prog, max_help_position=names + 12, width=width)
+
+
+def with_todo(message: str, fallback: str = "Check the command and its options (`pricepoint COMMAND --help`) "
+                                            "and run again.") -> str:
+    """``message``, plus a what-to-do line when its last line does not already say what to do.
+
+    >>> with_todo("bad value; pass a number")
+    'bad value; pass a number'
+    >>> with_todo("[Errno 13] Permission denied: '/x'").splitlines()[-1]
+    'Check the command and its options (`pricepoint COMMAND --help`) and run again.'
+    """
+    last = message.strip().splitlines()[-1] if message.strip() else ""
+    return message if _TODO.search(last) else f"{message}\n{fallback}"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pricepoint",
         description="Compare price, quality, latency and access of US and Chinese LLM APIs.",
         epilog="Run `pricepoint COMMAND --help` for a command's options.",
+        formatter_class=_formatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name, (help_text, add, handler) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        p = sub.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".",
+                           epilog=HELP_HINT)
         add(p)
         p.set_defaults(handler=handler)
     return parser
@@ -178,16 +265,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
-        parser.print_help()
+        parser.print_help(sys.stderr)
+        print("\nNo command given: choose one of the commands above.", file=sys.stderr)
         return 2
+    # Commands run notebooks headlessly: never build ipywidgets (see analysis.widgets).
+    os.environ["PRICEPOINT_WIDGETS"] = "0"
     try:
         return args.handler(args)
     except DataError as err:
         print(f"pricepoint: {err}", file=sys.stderr)
         return 2
-    except (UserError, FileNotFoundError, ValueError) as err:
-        msg = str(err)
-        print(f"pricepoint: {msg}", file=sys.stderr)
+    except (UserError, ValueError) as err:
+        print(f"pricepoint: {with_todo(str(err))}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a file that is missing, not readable or not writable
+        where = f" ({err.filename})" if getattr(err, "filename", None) else ""
+        print(f"pricepoint: {err.strerror or err}{where}", file=sys.stderr)
+        print("Check that the path exists and that you may read or write it, and run again.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("pricepoint: interrupted; nothing was published. Run the command again to resume.",
