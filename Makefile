@@ -22,7 +22,9 @@ $(STAMP): pyproject.toml
 	@$(VENV)/bin/nbstripout --install --attributes .gitattributes >/dev/null 2>&1 || true
 	@touch $(STAMP)
 
-env: $(STAMP) ## create or update the virtual environment in .venv
+env: $(STAMP) ## create or update the virtual environment in .venv, and install the nbstripout git filter
+	@$(VENV)/bin/nbstripout --install --attributes .gitattributes 2>/dev/null \
+	  || echo "note: not a git checkout, so the nbstripout filter was not installed (tests still check notebooks)"
 
 report: $(STAMP) ## run every notebook headlessly and publish reports/ (PARAMS=params/NAME.yaml for a parameter set)
 	$(VENV)/bin/pricepoint report $(if $(PARAMS),--params $(PARAMS)) $(if $(JOBS),--jobs $(JOBS))
@@ -33,8 +35,8 @@ test: $(STAMP) ## run the whole test suite (doctests, unit, notebooks, browser w
 lint: $(STAMP) ## ruff over the package, tests and notebooks
 	$(VENV)/bin/ruff check analysis tests notebooks benchmarks
 
-lab: $(STAMP) ## open JupyterLab on the notebooks with the project's kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+lab: $(STAMP) ## open JupyterLab on the notebooks with the project's kernel (controls redraw the figures)
+	JUPYTER_PREFER_ENV_PATH=1 $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## run the speed benchmarks and print their ratios
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
