@@ -374,3 +374,359 @@ def error_class_bars(errors: pd.DataFrame, label: str):
     mode_banner(fig, label)
     add_source_note(fig, f"{label}. Rate limits and 5xx are retried; a request fails when its last attempt does.")
     return fig
+
+
+# --------------------------------------------------------------------------- efficiency and break-even (03, 04)
+
+
+def _no_math(text: str) -> str:
+    r"""Dollar signs shown as such (two of them would start matplotlib's math mode).
+
+    >>> _no_math("$1 + $2")
+    '\\$1 + \\$2'
+    """
+    return text.replace("$", r"\$")
+
+
+def _label_points(ax, xs, ys, labels, colors) -> None:
+    """Label scatter points, nudging labels of points that sit close together apart."""
+    placed: list[tuple[float, float]] = []
+    for x, y, text, color in sorted(zip(xs, ys, labels, colors), key=lambda t: (t[0], t[1])):
+        dy = 0.0
+        lx = np.log10(x)
+        while any(abs(lx - px) < 0.35 and abs(y + dy - py) < 0.28 for px, py in placed):
+            dy -= 0.3
+        placed.append((lx, y + dy))
+        ax.annotate(text, (x, y), xytext=(6, 2 + dy * 30), textcoords="offset points", fontsize=8,
+                    color=color, va="bottom")
+
+
+def frontier_plot(table: pd.DataFrame, title: str | None = None, price_label: str | None = None):
+    """Score against price (log scale) with the Pareto frontier as a step line; every model labelled.
+
+    ``table`` is :func:`analysis.efficiency.efficiency_table`'s (``usd_per_mtok``, ``score``,
+    ``on_frontier``, ``origin``, ``model``, ``excluded_reason``). Frontier models are filled
+    dots, dominated ones hollow; models left out (unknown price or no score) are listed under
+    the chart, never drawn at 0.
+
+    >>> from analysis.data import load_benchmarks, load_pricing
+    >>> from analysis.efficiency import efficiency_table
+    >>> fig = frontier_plot(efficiency_table(load_pricing(), load_benchmarks(), "humaneval"))
+    >>> fig.axes[0].get_xscale(), len(fig.axes[0].texts)
+    ('log', 5)
+    >>> plt.close(fig)
+    """
+    from analysis.efficiency import BENCHMARK_SHORT
+    from analysis.frontier import frontier_steps
+    from analysis.pricing import basis_label
+
+    known = table[table["excluded_reason"].isna()]
+    left_out = table[table["excluded_reason"].notna()]
+    bench = table.attrs.get("benchmark")
+    basis = table.attrs.get("basis", "output")
+    ratio = table.attrs.get("input_output_ratio", 3.0)
+    fig, ax = plt.subplots(figsize=(8.5, 5.0))
+    if len(known):
+        xs, ys = frontier_steps(known)
+        if len(xs):
+            ax.step(np.r_[xs, xs[-1] * 2.5], np.r_[ys, ys[-1]], where="post", color="#444444", lw=1.4, zorder=1,
+                    label="Pareto frontier (nothing cheaper scores higher)")
+        for on, marker_face in ((True, None), (False, "white")):
+            part = known[known["on_frontier"] == on]
+            colors = [ORIGIN_COLORS.get(o, "#777777") for o in part["origin"]]
+            ax.scatter(part["usd_per_mtok"], part["score"], s=60, zorder=3, linewidths=1.6,
+                       facecolors=colors if marker_face is None else marker_face, edgecolors=colors)
+        _label_points(ax, known["usd_per_mtok"].to_numpy(), known["score"].to_numpy(), known["model"].tolist(),
+                      [ORIGIN_COLORS.get(o, "#777777") for o in known["origin"]])
+        lo, hi = known["usd_per_mtok"].min(), known["usd_per_mtok"].max()
+        ax.set_xlim(max(lo, 1e-6) / 2, max(hi, 1e-6) * 4)
+        ylo, yhi = known["score"].min(), known["score"].max()
+        pad = max(0.6, 0.12 * (yhi - ylo))
+        ax.set_ylim(ylo - pad, yhi + pad)
+        log_price_axis(ax, "x", (price_label or basis_label(basis, ratio)) + " (log scale)")
+    else:
+        ax.text(0.5, 0.5, "No model has both a known price and a score here.", ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_xlabel(price_label or basis_label(basis, ratio))
+    ax.set_ylabel(f"{BENCHMARK_SHORT.get(bench, bench or 'benchmark')} score, points (as published)")
+    handles = [matplotlib.lines.Line2D([], [], color="#444444", lw=1.4, label="Pareto frontier"),
+               matplotlib.lines.Line2D([], [], marker="o", ls="", color="#555555", label="on the frontier"),
+               matplotlib.lines.Line2D([], [], marker="o", ls="", markerfacecolor="white", color="#555555",
+                                       label="dominated (something cheaper scores at least as high)")]
+    handles += [matplotlib.patches.Patch(color=ORIGIN_COLORS[o], label=ORIGIN_LABELS[o]) for o in ORIGIN_COLORS]
+    ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left")  # nothing is cheap and best
+    ax.set_title(title or f"{BENCHMARK_SHORT.get(bench, bench or '')} score against price: the frontier")
+    add_source_note(fig, SOURCE_NOTE + " Frontier computed by pricepoint.")
+    if len(left_out):
+        groups = left_out.groupby("excluded_reason", sort=False)["model"].apply(list)
+        fig.text(0.01, -0.06, "Left out, not drawn: " + "; ".join(
+            f"{reason[0].upper() + reason[1:]}: {', '.join(models)}" for reason, models in groups.items()),
+            fontsize=7.5, color="#555555", va="top", wrap=True)
+    return fig
+
+
+def price_per_point_bars(table: pd.DataFrame, title: str | None = None):
+    """Dollars per million tokens per benchmark point, log scale, best value at the top.
+
+    >>> from analysis.data import load_benchmarks, load_pricing
+    >>> from analysis.efficiency import efficiency_table
+    >>> fig = price_per_point_bars(efficiency_table(load_pricing(), load_benchmarks(), "mmlu"))
+    >>> fig.axes[0].get_xscale()
+    'log'
+    >>> plt.close(fig)
+    """
+    from analysis.efficiency import BENCHMARK_SHORT
+    from analysis.pricing import basis_label, format_multiple
+
+    known = table[table["usd_per_mtok_per_point"].notna()].sort_values(["usd_per_mtok_per_point", "model"])
+    bench = table.attrs.get("benchmark")
+    basis = table.attrs.get("basis", "output")
+    fig, ax = plt.subplots(figsize=(8.5, 0.42 * max(len(known), 1) + 1.5))
+    ax.barh(known["model"], known["usd_per_mtok_per_point"],
+            color=[ORIGIN_COLORS.get(o, "#777777") for o in known["origin"]])
+    ax.invert_yaxis()
+    label = basis_label(basis, table.attrs.get("input_output_ratio", 3.0)).replace(
+        ", USD per million tokens", "")
+    log_price_axis(ax, "x", f"USD per million tokens per {BENCHMARK_SHORT.get(bench, '')} point ({label}, log scale)")
+    for y, (v, m) in enumerate(zip(known["usd_per_mtok_per_point"], known["value_multiple"])):
+        ax.text(v * 1.08, y, f"${v:.4f}  ({format_multiple(m)} the best)", va="center", fontsize=8.5)
+    if len(known):
+        ax.set_xlim(known["usd_per_mtok_per_point"].min() / 1.6, known["usd_per_mtok_per_point"].max() * 12)
+    origin_legend(ax, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(title or f"Price per {BENCHMARK_SHORT.get(bench, '')} point")
+    fig.tight_layout()
+    add_source_note(fig)
+    return fig
+
+
+def frontier_probability_bars(robust: pd.DataFrame, title: str | None = None):
+    """Each model's probability of being on the frontier under score noise, with the robustness bands.
+
+    >>> from analysis.data import load_benchmarks, load_pricing
+    >>> from analysis.efficiency import efficiency_table, robustness_table
+    >>> r = robustness_table(efficiency_table(load_pricing(), load_benchmarks(), "ceval"), 1.0, 500)
+    >>> fig = frontier_probability_bars(r)
+    >>> [float(x) for x in fig.axes[0].get_xlim()]
+    [0.0, 1.0]
+    >>> plt.close(fig)
+    """
+    from analysis.efficiency import BENCHMARK_SHORT
+    from analysis.frontier import ROBUST
+
+    known = robust[robust["frontier_probability"].notna()].sort_values(
+        ["frontier_probability", "model"], ascending=[False, True])
+    sigma = robust.attrs.get("sigma", "")
+    n_draws = robust.attrs.get("n_draws", "")
+    bench = robust.attrs.get("benchmark")
+    fig, ax = plt.subplots(figsize=(8.5, 0.42 * max(len(known), 1) + 1.6))
+    ax.barh(known["model"], known["frontier_probability"],
+            color=[ORIGIN_COLORS.get(o, "#777777") for o in known["origin"]])
+    ax.invert_yaxis()
+    ax.axvspan(ROBUST, 1.0, color="#2e8b57", alpha=0.08)
+    ax.axvspan(0, 1 - ROBUST, color="#c8362d", alpha=0.08)
+    for y, p in enumerate(known["frontier_probability"]):
+        inside = p > 0.85
+        ax.text(p - 0.01 if inside else p + 0.01, y, f"{p:.0%}", va="center", ha="right" if inside else "left",
+                fontsize=8.5, color="white" if inside else "#222222")
+    ax.set_xlim(0.0, 1.0)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0%}"))
+    sig = f"σ = {sigma:g} benchmark points" if isinstance(sigma, (int, float)) else f"σ from column {sigma!r}"
+    ax.set_xlabel(f"probability of being on the frontier ({sig}, an assumption; {n_draws:,} draws)")
+    origin_legend(ax, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(title or f"Which {BENCHMARK_SHORT.get(bench, '')} frontier models survive score noise")
+    fig.tight_layout()
+    add_source_note(fig, "Shaded: robust (on the frontier in at least 95% of draws, green; in at most 5%, red). "
+                         "Scores as published plus simulated noise; prices exact.")
+    return fig
+
+
+def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, name_b: str, usd_per_mtok_b: float,
+                     fixed_b_usd: float, volume_min: float = 1e6, volume_max: float = 1e11,
+                     color_a: str = "#1f5fa8", color_b: str = "#c8362d"):
+    """Total monthly cost of two options against monthly token volume (log-log), the crossover marked.
+
+    >>> fig = volume_cost_plot("GPT-4o", 10.0, 0, "DeepSeek V4 Flash", 0.25, 2000)
+    >>> fig.axes[0].get_xscale(), fig.axes[0].get_yscale()
+    ('log', 'log')
+    >>> plt.close(fig)
+    """
+    from analysis.breakeven import _tokens, monthly_cost_usd, volume_break_even
+
+    volumes = np.logspace(np.log10(volume_min), np.log10(volume_max), 200)
+    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    for name, price, fixed, color in ((name_a, usd_per_mtok_a, fixed_a_usd, color_a),
+                                      (name_b, usd_per_mtok_b, fixed_b_usd, color_b)):
+        if pd.isna(price):
+            continue
+        ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, price, fixed), 1e-2), color=color, lw=2,
+                label=_no_math(f"{name}: ${price:g}/M tokens + {usd_formatter(fixed)} a month"))
+    be = volume_break_even(usd_per_mtok_a, usd_per_mtok_b, fixed_a_usd, fixed_b_usd, name_a, name_b)
+    if not be.never and volume_min <= be.value <= volume_max:
+        cost = monthly_cost_usd(be.value, usd_per_mtok_a, fixed_a_usd)
+        ax.axvline(be.value, color="#444444", ls="--", lw=1)
+        ax.scatter([be.value], [cost], color="black", zorder=4)
+        ax.annotate(f"break-even: {_tokens(be.value)} tokens a month\n({usd_formatter(round(cost, 2))} each)",
+                    (be.value, cost), xytext=(10, -30), textcoords="offset points", fontsize=8.5)
+    ax.set_xscale("log")
+    ax.set_xlabel("tokens per month (log scale)")
+    log_price_axis(ax, "y", "total cost, USD per month (log scale)")
+    ax.legend(frameon=False, fontsize=8.5, loc="upper left")
+    ax.set_title(f"Monthly cost: {name_a} against {name_b}")
+    note = "Prices as published; fixed monthly costs are assumptions you set."
+    if be.never or not volume_min <= be.value <= volume_max:
+        note += " No crossover on this range: " + be.reason + "."
+    add_source_note(fig, note)
+    return fig
+
+
+def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: str, cost_b_usd: float,
+                      success_b: float, failure_cost_max_usd: float = 5.0,
+                      color_a: str = "#1f5fa8", color_b: str = "#c8362d"):
+    """Expected cost per task against the cost of one wrong answer, for two models; the break-even marked.
+
+    >>> fig = quality_cost_plot("GPT-4o", 0.00875, 0.887, "DeepSeek V4 Flash", 0.000395, 0.855, 1.0)
+    >>> fig.axes[0].get_xlabel()
+    'cost of one wrong answer, USD (an assumption)'
+    >>> plt.close(fig)
+    """
+    from analysis.breakeven import cost_per_task_usd, quality_break_even
+
+    x = np.linspace(0, failure_cost_max_usd, 200)
+    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    for name, cost, success, color in ((name_a, cost_a_usd, success_a, color_a),
+                                       (name_b, cost_b_usd, success_b, color_b)):
+        if pd.isna(cost) or pd.isna(success):
+            continue
+        ax.plot(x, cost_per_task_usd(cost, success, x), color=color, lw=2,
+                label=_no_math(f"{name}: ${cost:.5f} of tokens a task, {success:.1%} right"))
+    be = quality_break_even(cost_a_usd, success_a, cost_b_usd, success_b, name_a, name_b)
+    if not be.never and be.value <= failure_cost_max_usd:
+        y = cost_per_task_usd(cost_a_usd, success_a, be.value)
+        ax.axvline(be.value, color="#444444", ls="--", lw=1)
+        ax.scatter([be.value], [y], color="black", zorder=4)
+        ax.annotate(f"break-even: ${be.value:.4g} per wrong answer", (be.value, y), xytext=(10, -25),
+                    textcoords="offset points", fontsize=8.5)
+    ax.set_xlim(0, failure_cost_max_usd)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("cost of one wrong answer, USD (an assumption)")
+    ax.set_ylabel("expected cost per task, USD")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:.3g}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:.3g}"))
+    ax.legend(frameon=False, fontsize=8.5, loc="upper left")
+    ax.set_title(f"Cost per task as wrong answers get dearer: {name_a} against {name_b}")
+    note = "Success rate = the published benchmark score. Tokens per task and failure cost are assumptions."
+    if be.never or be.value > failure_cost_max_usd:
+        note += " No crossover on this range: " + be.reason + "."
+    add_source_note(fig, note)
+    return fig
+
+
+def quality_break_even_heatmap(matrix: pd.DataFrame, title: str | None = None):
+    """The quality break-even of every pair of models on a benchmark: cheaper model down, dearer across.
+
+    ``matrix`` is :func:`analysis.breakeven.quality_break_even_matrix`'s. Each cell is the
+    cost of one wrong answer above which the dearer model is the cheaper one per task;
+    "never" where it is not (the cheaper one is at least as accurate, or a figure is unknown).
+
+    >>> from analysis.breakeven import quality_break_even_matrix
+    >>> from analysis.data import load_benchmarks, load_pricing
+    >>> fig = quality_break_even_heatmap(quality_break_even_matrix(load_pricing(), load_benchmarks(), "mmlu",
+    ...                                                          1500, 500))
+    >>> len(fig.axes[0].texts)
+    15
+    >>> plt.close(fig)
+    """
+    from analysis.efficiency import BENCHMARK_SHORT
+
+    if matrix.empty:
+        fig, ax = plt.subplots(figsize=(6, 2))
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "Fewer than two models scored on this benchmark.", ha="center", va="center")
+        return fig
+    order = matrix.attrs.get("order") or list(dict.fromkeys(list(matrix["cheaper"]) + list(matrix["dearer"])))
+    rows, cols = order[:-1], order[1:]
+    grid = np.full((len(rows), len(cols)), np.nan)
+    text = [["" for _ in cols] for _ in rows]
+    for r in matrix.itertuples():
+        i, j = rows.index(r.cheaper), cols.index(r.dearer)
+        grid[i, j] = r.failure_cost_usd
+        unknown = bool(getattr(r, "unknown", False))
+        text[i][j] = ("unknown" if unknown else "never") if r.never else f"${r.failure_cost_usd:.3g}"
+    fig, ax = plt.subplots(figsize=(1.25 * len(cols) + 3.2, 0.6 * len(rows) + 2.2))
+    finite = grid[np.isfinite(grid)]
+    norm = matplotlib.colors.LogNorm(finite.min(), finite.max()) if len(finite) and finite.min() < finite.max() \
+        else None
+    masked = np.ma.masked_invalid(grid)
+    cmap = matplotlib.colormaps["viridis_r"].with_extremes(bad="#eeeeee")
+    im = ax.imshow(masked, cmap=cmap, norm=norm, aspect="auto")
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            if text[i][j]:
+                dark = np.isfinite(grid[i, j]) and norm is not None and norm(grid[i, j]) > 0.45
+                ax.text(j, i, text[i][j], ha="center", va="center", fontsize=8.5,
+                        color="white" if dark else "#333333")
+    ax.set_xticks(range(len(cols)), cols, rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), rows)
+    ax.set_xlabel("dearer model per task")
+    ax.set_ylabel("cheaper model per task")
+    ax.grid(False)
+    if len(finite):
+        bar = fig.colorbar(im, ax=ax, label="break-even cost of one wrong answer, USD (log scale)")
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:.3g}"))
+        bar.ax.yaxis.set_minor_formatter(FuncFormatter(lambda *_: ""))
+    bench = matrix.attrs.get("benchmark", "")
+    ax.set_title(title or f"Quality break-even on {BENCHMARK_SHORT.get(bench, bench)}: "
+                          f"{matrix.attrs.get('input_tokens', 0):,.0f} input + "
+                          f"{matrix.attrs.get('output_tokens', 0):,.0f} output tokens a task")
+    fig.tight_layout()
+    add_source_note(fig, "Above the cell's cost of a wrong answer, the dearer model is cheaper per task; never: the "
+                         "cheaper one is at least as accurate; unknown: a price or score is missing.\n"
+                         "Scores as success rates, prices as published; tokens per task are assumptions.")
+    return fig
+
+
+def self_hosting_plot(name: str, api_usd_per_mtok: float, gpu_usd_per_hour: float, gpu_tok_per_s: float,
+                      utilisation: float, fixed_usd_per_month: float = 0.0, volume_min: float = 1e7,
+                      volume_max: float = 1e11):
+    """Monthly cost of an API against self-hosting on whole rented GPUs (a staircase), the break-even marked.
+
+    >>> fig = self_hosting_plot("GPT-4o", 10.0, 2.5, 1000, 0.5)
+    >>> fig.axes[0].get_xscale()
+    'log'
+    >>> plt.close(fig)
+    """
+    from analysis.breakeven import (
+        GpuAssumptions,
+        _tokens,
+        monthly_cost_usd,
+        self_hosting_break_even,
+        self_hosting_cost_usd,
+    )
+
+    gpu = GpuAssumptions(gpu_usd_per_hour, gpu_tok_per_s, utilisation, fixed_usd_per_month)
+    volumes = np.logspace(np.log10(volume_min), np.log10(volume_max), 600)
+    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    if not pd.isna(api_usd_per_mtok):
+        ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, api_usd_per_mtok), 1e-2), color="#c8362d", lw=2,
+                label=_no_math(f"{name} API: ${api_usd_per_mtok:g}/M tokens"))
+    ax.plot(volumes, np.maximum(self_hosting_cost_usd(volumes, gpu), 1e-2), color="#555f6b", lw=2,
+            drawstyle="steps-post",
+            label=_no_math(f"self-hosted: ${gpu_usd_per_hour:g}/GPU-hour, {gpu_tok_per_s:,.0f} tok/s at "
+                           f"{utilisation:.0%} use"))
+    be = self_hosting_break_even(api_usd_per_mtok, gpu, name)
+    if not be.never and volume_min <= be.value <= volume_max:
+        cost = monthly_cost_usd(be.value, api_usd_per_mtok)
+        ax.axvline(be.value, color="#444444", ls="--", lw=1)
+        ax.scatter([be.value], [cost], color="black", zorder=4)
+        ax.annotate(f"self-hosting cheaper above\n{_tokens(be.value)} tokens a month", (be.value, cost),
+                    xytext=(10, -32), textcoords="offset points", fontsize=8.5)
+    ax.set_xscale("log")
+    ax.set_xlabel("tokens per month (log scale)")
+    log_price_axis(ax, "y", "total cost, USD per month (log scale)")
+    ax.legend(frameon=False, fontsize=8.5, loc="upper left")
+    ax.set_title(f"Self-hosting against the {name} API")
+    note = "GPU price, speed and utilisation are example assumptions, not data; GPUs rented by the whole month."
+    if be.never or not volume_min <= be.value <= volume_max:
+        note += " No crossover on this range: " + be.reason + "."
+    add_source_note(fig, note)
+    return fig
