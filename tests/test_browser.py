@@ -25,11 +25,10 @@ INSTALL_HINT = ("Chromium is not installed, so the browser test of the HTML repo
 
 
 def chromium_path() -> str | None:
-    """Debian's chromium, or the one named by PRICEPOINT_CHROMIUM."""
-    for candidate in (os.environ.get("PRICEPOINT_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
+    """Debian's chromium, or the one PRICEPOINT_CHROMIUM names (when set, only that one)."""
+    chosen = os.environ.get("PRICEPOINT_CHROMIUM")
+    candidates = [chosen] if chosen else ["/usr/bin/chromium", shutil.which("chromium")]
+    return next((c for c in candidates if c and Path(c).exists()), None)
 
 
 @pytest.fixture(scope="session")
