@@ -304,14 +304,19 @@ class Explorer:
 
 def explore(figure_fn: Callable, controls: Sequence[Control | tuple[Control, ...]], *, pub=None,
             name: str | None = None, title: str | None = None, live: bool | None = None, show: bool = True,
-            **values) -> Explorer:
+            static: bool = True, **values) -> Explorer:
     """Draw ``figure_fn(**values)``; in a live frontend, add controls that redraw it.
 
     ``controls`` name keyword arguments of ``figure_fn`` (a tuple such as :func:`model_pair`'s
     counts as its members); every other keyword in ``values`` is passed unchanged. With
     ``pub`` (a :class:`~analysis.publish.Publisher`) the figure for ``values`` is published
     as ``name`` with ``title``, exactly as ``pub.figure`` would: that is the static figure of
-    the report. ``live`` defaults to :func:`live_frontend`. End the notebook line with ``;``.
+    the report. ``static=False`` is for a cell added after one that already shows the figure:
+    headless, it then draws nothing at all. ``live`` defaults to :func:`live_frontend`.
+    End the notebook line with ``;``.
+
+    >>> explore(lambda n=1: 1 / 0, [Control("n", "n", "number", 0, 9)], live=False, static=False, n=1)
+    <Explorer <lambda> static: n>
     """
     import matplotlib.pyplot as plt
 
@@ -319,6 +324,8 @@ def explore(figure_fn: Callable, controls: Sequence[Control | tuple[Control, ...
     check_controls(figure_fn, controls, values)
     live = live_frontend() if live is None else live
     ex = Explorer(figure_fn, controls, dict(values), live)
+    if not live and not static:
+        return ex
     fig = figure_fn(**ex.values)
     ex.figure = fig
     if pub is not None:  # pub.figure saves, shows (unless live: the controls' output shows it) and closes

@@ -192,3 +192,17 @@ def test_pricing_notebook_headless_has_static_figure_and_no_widgets(tmp_path):
     assert (tmp_path / "figures/01-pricing/traffic-bill.png").exists()
     explore_cell = next(c for c in nb.cells if "explore(" in c.source)
     assert [list(o.data) for o in explore_cell.outputs] == [["image/png", "text/plain"]]
+
+
+def test_static_false_draws_nothing_headless_but_controls_live(pricing, capsys):
+    calls = []
+
+    def counted(pricing, monthly_tokens):
+        calls.append(monthly_tokens)
+        return bars(pricing, monthly_tokens)
+
+    ex = explore(counted, [volume()], live=False, static=False, pricing=pricing, monthly_tokens=1e9)
+    assert calls == [] and ex.figure is None and capsys.readouterr().out == ""
+    live = explore(counted, [volume()], live=True, static=False, show=False, pricing=pricing, monthly_tokens=1e9)
+    live.widgets["monthly_tokens"].value = 2e9
+    assert calls == [1e9, 2e9] and heights(live.figure)["GPT-4o"] == pytest.approx(20_000.0)
