@@ -76,6 +76,11 @@ def _unknown(**values: float) -> list[str]:
     return [k for k, v in values.items() if v is None or pd.isna(v)]
 
 
+def _unknown_reason(unknown: list[str]) -> str:
+    """``the price of A is unknown``, ``the price of A and the price of B are unknown``."""
+    return f"{' and '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} unknown"
+
+
 def _tokens(v: float) -> str:
     """A token volume for people: ``205.1 million``, ``1.3 billion``.
 
@@ -129,7 +134,7 @@ def volume_break_even(usd_per_mtok_a: float, usd_per_mtok_b: float, fixed_a_usd:
     unknown = _unknown(**{f"the price of {name_a}": usd_per_mtok_a, f"the price of {name_b}": usd_per_mtok_b,
                           f"the fixed cost of {name_a}": fixed_a_usd, f"the fixed cost of {name_b}": fixed_b_usd})
     if unknown:
-        return BreakEven(None, f"{' and '.join(unknown)} unknown", unit)
+        return BreakEven(None, _unknown_reason(unknown), unit)
     d_price = usd_per_mtok_a - usd_per_mtok_b
     d_fixed = fixed_b_usd - fixed_a_usd
     if d_price == 0:
@@ -207,7 +212,7 @@ def quality_break_even(cost_a_usd: float, success_a: float, cost_b_usd: float, s
                           f"the token cost of {name_b}": cost_b_usd, f"the success rate of {name_b}": success_b})
     unit = "USD per wrong answer"
     if unknown:
-        return BreakEven(None, f"{' and '.join(unknown)} unknown", unit)
+        return BreakEven(None, _unknown_reason(unknown), unit)
     _check_nonneg(cost_a_usd=cost_a_usd, cost_b_usd=cost_b_usd)
     for name, rate in ((name_a, success_a), (name_b, success_b)):
         if not 0 <= rate <= 1:
@@ -221,10 +226,11 @@ def quality_break_even(cost_a_usd: float, success_a: float, cost_b_usd: float, s
                                f"cost above zero", unit)
     (dear, c_dear, s_dear), (cheap, c_cheap, s_cheap) = sorted(
         [(name_a, cost_a_usd, success_a), (name_b, cost_b_usd, success_b)], key=lambda t: -t[1])
-    if s_dear <= s_cheap:
+    wrong_dear, wrong_cheap = 1 - s_dear, 1 - s_cheap  # share of wrong answers, as cost_per_task_usd uses it
+    if wrong_dear >= wrong_cheap:
         return BreakEven(None, f"the cheaper model, {cheap}, is also at least as accurate: it is cheaper per task "
                                f"at every failure cost", unit)
-    value = (c_dear - c_cheap) / (s_dear - s_cheap)
+    value = (c_dear - c_cheap) / (wrong_cheap - wrong_dear)
     if not math.isfinite(value) or value <= 0:
         return BreakEven(None, "the accuracy difference is too small for a crossing at any representable cost",
                          unit)
@@ -252,7 +258,11 @@ def model_task_figures(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmar
     success = float(scores.iloc[0]) / 100 if len(scores) else math.nan
     unknown = []
     if math.isnan(cost):
-        unknown.append(f"a price {model} needs for the task is unknown")
+        missing = [side for side, p, t in (("input", price.loc[model, "input_usd_per_mtok"], input_tokens),
+                                           ("output", price.loc[model, "output_usd_per_mtok"], output_tokens))
+                   if t > 0 and pd.isna(p)]
+        unknown.append(f"the {' and '.join(missing)} price of {model} {'is' if len(missing) == 1 else 'are'} "
+                       f"unknown (the task has {' and '.join(missing)} tokens)")
     if math.isnan(success):
         unknown.append(f"no {benchmark} score for {model} in the data")
     return {"model": model, "cost_usd": cost, "success_rate": success, "unknown": "; ".join(unknown) or None}
@@ -383,8 +393,8 @@ def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: 
 
     >>> g = GpuAssumptions(2.5, 1000, 0.5)          # $1.39 per million tokens at full use
     >>> be = self_hosting_break_even(10.00, g, "GPT-4o")
-    >>> round(be.value / 1e6, 1), be.reason[:44]
-    (182.5, 'above 182.5 million tokens a month, 1 GPU of')
+    >>> round(be.value / 1e6, 1), be.reason[:57]
+    (182.5, 'above 182.5 million tokens a month, self-hosting on 1 GPU')
 
     "Never" cases: the API price unknown or zero; a GPU serving no tokens; self-hosting
     per token at full use no cheaper than the API (then the API is cheaper at every volume).
@@ -417,10 +427,10 @@ def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: 
     k0 = math.ceil((G + F) / ((r - 1) * G)) - 1
     volume = ((k0 + 1) * G + F) * TOKENS_PER_MTOK / p
     gpus = k0 + 1
-    return BreakEven(volume, f"above {_tokens(volume)} tokens a month, {gpus} GPU{'s' if gpus != 1 else ''} of "
-                             f"self-hosting ({format_usd(gpu.usd_per_mtok, 3)} per million tokens at full use) "
-                             f"cost less than {name} at {format_usd(p, 3)} per million, and stay cheaper at any "
-                             f"higher volume", unit)
+    return BreakEven(volume, f"above {_tokens(volume)} tokens a month, self-hosting on {gpus} "
+                             f"GPU{'s' if gpus != 1 else ''} ({format_usd(gpu.usd_per_mtok, 3)} per million tokens "
+                             f"at full use) costs less than {name} at {format_usd(p, 3)} per million, and stays "
+                             f"cheaper at any higher volume", unit)
 
 
 def self_hosting_table(prices: pd.DataFrame, gpu: GpuAssumptions) -> pd.DataFrame:

@@ -266,22 +266,24 @@ def _dominance(price: np.ndarray, score: np.ndarray, names_of, smin: float, smax
     on = np.zeros(n, bool)
     on[on_idx] = True
     f = len(fs)
-    point_names: list = [None] * (f + 1)
-    for name, k in zip(names_of(on_idx).tolist(), jc[on_c].tolist()):
-        name = str(name)
-        if point_names[k] is None or name < point_names[k]:
-            point_names[k] = name
+    point_names = np.empty(f + 1, dtype=object)  # the name of each frontier point, None for "no dominator"
+    on_names = pd.Series([x if isinstance(x, str) else str(x) for x in names_of(on_idx)], dtype=object)
+    if len(on_idx) == f:  # one row per point
+        point_names[jc[on_c]] = on_names.to_numpy(dtype=object)
+    else:  # duplicates on one point: the name that sorts first
+        first = on_names.groupby(jc[on_c]).min()
+        point_names[first.index.to_numpy()] = first.to_numpy(dtype=object)
     # overpay: price / the dominator's price; a free dominator (only fp[0] can be 0) of a
     # free row is 1.0 (the same price), of a priced row inf
     free_pair = (j == 0) & (price == 0) if fp[0] == 0 else None
     overpay = np.take(fp, j, out=buf, mode="clip")
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a free or nearly free dominator: inf
         np.divide(price, overpay, out=overpay)
     if free_pair is not None:
         overpay[free_pair] = 1.0
     overpay[on_idx] = np.nan
     j[on_idx] = f
-    dominated_by = np.take(np.array(point_names, dtype=object), j, mode="clip")
+    dominated_by = np.take(point_names, j, mode="clip")
     return on, dominated_by, overpay
 
 

@@ -574,7 +574,7 @@ def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, nam
     ax.set_title(f"Monthly cost: {name_a} against {name_b}")
     note = "Prices as published; fixed monthly costs are assumptions you set."
     if be.never or not volume_min <= be.value <= volume_max:
-        note += " No crossover on this range: " + be.reason + "."
+        note += "\nNo crossover on this range: " + _no_math(be.reason) + "."
     add_source_note(fig, note)
     return fig
 
@@ -616,7 +616,7 @@ def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: 
     ax.set_title(f"Cost per task as wrong answers get dearer: {name_a} against {name_b}")
     note = "Success rate = the published benchmark score. Tokens per task and failure cost are assumptions."
     if be.never or be.value > failure_cost_max_usd:
-        note += " No crossover on this range: " + be.reason + "."
+        note += "\nNo crossover on this range: " + _no_math(be.reason) + "."
     add_source_note(fig, note)
     return fig
 
@@ -727,6 +727,114 @@ def self_hosting_plot(name: str, api_usd_per_mtok: float, gpu_usd_per_hour: floa
     ax.set_title(f"Self-hosting against the {name} API")
     note = "GPU price, speed and utilisation are example assumptions, not data; GPUs rented by the whole month."
     if be.never or not volume_min <= be.value <= volume_max:
-        note += " No crossover on this range: " + be.reason + "."
+        note += "\nNo crossover on this range: " + _no_math(be.reason) + "."
     add_source_note(fig, note)
     return fig
+
+
+# Figures of notebooks 03 and 04 as pure functions of the notebooks' parameters (the data tables
+# plus keyword arguments named as the parameters), so that controls can redraw them.
+
+
+def efficiency_frontier(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str = "humaneval",
+                        basis: str = "output", input_output_ratio: float = 3.0):
+    """:func:`frontier_plot` for one benchmark, price basis and input:output ratio.
+
+    >>> from analysis.data import load_benchmarks, load_pricing
+    >>> fig = efficiency_frontier(load_pricing(), load_benchmarks(), "ceval", "blended", 1.0)
+    >>> "C-Eval" in fig.axes[0].get_title()
+    True
+    >>> plt.close(fig)
+    """
+    from analysis.efficiency import efficiency_table
+
+    return frontier_plot(efficiency_table(pricing, benchmarks, benchmark, basis, input_output_ratio))
+
+
+def efficiency_price_per_point(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str = "humaneval",
+                               basis: str = "output", input_output_ratio: float = 3.0):
+    """:func:`price_per_point_bars` for one benchmark, price basis and input:output ratio."""
+    from analysis.efficiency import efficiency_table
+
+    return price_per_point_bars(efficiency_table(pricing, benchmarks, benchmark, basis, input_output_ratio))
+
+
+def efficiency_robustness(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str = "humaneval",
+                          basis: str = "output", input_output_ratio: float = 3.0, score_sigma: float = 1.0,
+                          n_draws: int = 2000, seed: int = 0, score_sigma_column: str = ""):
+    """:func:`frontier_probability_bars` for one benchmark, basis, ratio and score uncertainty (seeded)."""
+    from analysis.efficiency import efficiency_table, robustness_table
+
+    table = efficiency_table(pricing, benchmarks, benchmark, basis, input_output_ratio, score_sigma_column or None)
+    sigma = "score_sigma" if score_sigma_column else score_sigma
+    return frontier_probability_bars(robustness_table(table, sigma, n_draws, seed))
+
+
+def _pair_colors(pricing: pd.DataFrame, model_a: str, model_b: str) -> tuple[str, str]:
+    origin = pricing.set_index("model")["origin"]
+    a = ORIGIN_COLORS.get(origin.get(model_a), "#555f6b")
+    b = ORIGIN_COLORS.get(origin.get(model_b), "#555f6b")
+    return (a, "#e08a3c") if a == b else (a, b)
+
+
+def volume_break_even_models(pricing: pd.DataFrame, model_a: str = "GPT-4o", model_b: str = "DeepSeek V4 Flash",
+                             basis: str = "output", input_output_ratio: float = 3.0,
+                             fixed_a_usd_per_month: float = 0.0, fixed_b_usd_per_month: float = 2000.0,
+                             volume_min: float = 1e6, volume_max: float = 1e11):
+    """:func:`volume_cost_plot` for two models of the pricing table, priced on ``basis``.
+
+    >>> from analysis.data import load_pricing
+    >>> fig = volume_break_even_models(load_pricing())
+    >>> len(fig.axes[0].lines)
+    3
+    >>> plt.close(fig)
+    """
+    from analysis.pricing import price_on_basis
+
+    price = price_on_basis(pricing, basis, input_output_ratio).set_index("model")["usd_per_mtok"]
+    color_a, color_b = _pair_colors(pricing, model_a, model_b)
+    return volume_cost_plot(model_a, price.get(model_a, np.nan), fixed_a_usd_per_month, model_b,
+                            price.get(model_b, np.nan), fixed_b_usd_per_month, volume_min, volume_max,
+                            color_a, color_b)
+
+
+def quality_break_even_models_plot(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str = "mmlu",
+                                   model_a: str = "GPT-4o", model_b: str = "DeepSeek V4 Flash",
+                                   input_tokens_per_task: float = 1500, output_tokens_per_task: float = 500,
+                                   failure_cost_max_usd: float = 1.0):
+    """:func:`quality_cost_plot` for two models of the data, their benchmark scores as success rates.
+
+    >>> from analysis.data import load_benchmarks, load_pricing
+    >>> fig = quality_break_even_models_plot(load_pricing(), load_benchmarks())
+    >>> len(fig.axes[0].lines)
+    3
+    >>> plt.close(fig)
+    """
+    from analysis.breakeven import model_task_figures
+
+    a = model_task_figures(pricing, benchmarks, benchmark, model_a, input_tokens_per_task, output_tokens_per_task)
+    b = model_task_figures(pricing, benchmarks, benchmark, model_b, input_tokens_per_task, output_tokens_per_task)
+    color_a, color_b = _pair_colors(pricing, model_a, model_b)
+    return quality_cost_plot(model_a, a["cost_usd"], a["success_rate"], model_b, b["cost_usd"], b["success_rate"],
+                             failure_cost_max_usd, color_a, color_b)
+
+
+def quality_break_even_pairs(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str = "mmlu",
+                             input_tokens_per_task: float = 1500, output_tokens_per_task: float = 500):
+    """:func:`quality_break_even_heatmap` for every pair of models scored on ``benchmark``."""
+    from analysis.breakeven import quality_break_even_matrix
+
+    return quality_break_even_heatmap(quality_break_even_matrix(pricing, benchmarks, benchmark,
+                                                                input_tokens_per_task, output_tokens_per_task))
+
+
+def self_hosting_model(pricing: pd.DataFrame, self_host_model: str = "Qwen3-32B", basis: str = "output",
+                       input_output_ratio: float = 3.0, gpu_usd_per_hour: float = 2.5, gpu_tok_per_s: float = 1000.0,
+                       gpu_utilisation: float = 0.5, self_host_fixed_usd_per_month: float = 0.0,
+                       volume_min: float = 1e7, volume_max: float = 1e11):
+    """:func:`self_hosting_plot` for one model of the pricing table, priced on ``basis``."""
+    from analysis.pricing import price_on_basis
+
+    price = price_on_basis(pricing, basis, input_output_ratio).set_index("model")["usd_per_mtok"]
+    return self_hosting_plot(self_host_model, price.get(self_host_model, np.nan), gpu_usd_per_hour, gpu_tok_per_s,
+                             gpu_utilisation, self_host_fixed_usd_per_month, volume_min, volume_max)

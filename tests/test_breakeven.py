@@ -1,0 +1,221 @@
+"""Break-evens: every closed form against a numerical root (scipy), the "never" cases, and the shipped figures."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import brentq
+
+from analysis import breakeven as be
+from analysis.data import load_benchmarks, load_pricing
+
+PRICE = st.floats(0.01, 100, allow_nan=False)        # USD per million tokens
+FIXED = st.floats(0, 1e5, allow_nan=False)           # USD per month
+RATE = st.integers(0, 1000).map(lambda x: x / 1000)  # success rate: a score from 0 to 100 to 0.1 point
+TASK_COST = st.floats(1e-6, 1.0, allow_nan=False)    # USD per task
+
+
+def check_answer(answer: be.BreakEven) -> None:
+    """The contract: a finite positive value or None, and always a reason."""
+    assert isinstance(answer.reason, str) and answer.reason
+    if answer.value is not None:
+        assert math.isfinite(answer.value) and answer.value > 0 and not answer.never
+    else:
+        assert answer.never
+
+
+# --------------------------------------------------------------------------- volume
+
+
+@settings(max_examples=300, deadline=None)
+@given(PRICE, PRICE, FIXED, FIXED)
+def test_volume_break_even_is_the_root(pa, pb, fa, fb):
+    answer = be.volume_break_even(pa, pb, fa, fb)
+    check_answer(answer)
+
+    def gap(v):
+        return be.monthly_cost_usd(v, pa, fa) - be.monthly_cost_usd(v, pb, fb)
+
+    if answer.never:
+        # no crossing above zero volume: the sign of the gap never flips
+        signs = {np.sign(round(gap(v), 9)) for v in np.logspace(0, 16, 200)}
+        assert len(signs - {0.0}) <= 1
+    else:
+        v = answer.value
+        root = brentq(gap, 0, 2 * v, xtol=1e-12 * v, rtol=1e-12)
+        assert root == pytest.approx(v, rel=1e-9)
+        # below it the lower fixed cost wins, above it the lower per-token price
+        assert np.sign(gap(v / 2)) == -np.sign(gap(2 * v)) != 0
+
+
+def test_volume_never_cases():
+    same = be.volume_break_even(1.0, 1.0, 0, 0)
+    assert same.never and same.reason == "A and B cost the same at every volume"
+    equal_prices = be.volume_break_even(2.0, 2.0, 100, 0, "A", "B")
+    assert equal_prices.never and "B is cheaper at every volume" in equal_prices.reason
+    zero_volume = be.volume_break_even(2.0, 1.0, 0, 0, "A", "B")   # the crossing would be at 0 tokens
+    assert zero_volume.never and "every volume above zero" in zero_volume.reason
+    dominated = be.volume_break_even(2.0, 1.0, 100, 50, "A", "B")  # B cheaper per token and on fixed cost
+    assert dominated.never and dominated.reason.startswith("B is cheaper at every volume")
+    unknown = be.volume_break_even(math.nan, 1.0, 0, 0, "Qwen3.5-397B", "B")
+    assert unknown.never and unknown.reason == "the price of Qwen3.5-397B is unknown"
+    with pytest.raises(ValueError, match="finite numbers >= 0"):
+        be.volume_break_even(-1.0, 1.0)
+
+
+def test_volume_break_even_on_shipped_prices():
+    # GPT-4o $10 vs DeepSeek V4 Flash $0.25 output, $2,000 a month fixed on the cheaper side
+    answer = be.volume_break_even(10.0, 0.25, 0, 2000, "GPT-4o", "DeepSeek V4 Flash")
+    assert answer.value == pytest.approx(2000 / 9.75 * 1e6)
+    assert answer.reason.startswith("above 205.1 million tokens a month DeepSeek V4 Flash is cheaper")
+
+
+# --------------------------------------------------------------------------- quality
+
+
+@settings(max_examples=300, deadline=None)
+@given(TASK_COST, RATE, TASK_COST, RATE)
+def test_quality_break_even_is_the_root(ca, sa, cb, sb):
+    answer = be.quality_break_even(ca, sa, cb, sb)
+    check_answer(answer)
+
+    def gap(f):
+        return be.cost_per_task_usd(ca, sa, f) - be.cost_per_task_usd(cb, sb, f)
+
+    if answer.never:
+        signs = {np.sign(round(gap(f), 12)) for f in np.r_[np.logspace(-6, 9, 200)]}
+        assert len(signs - {0.0}) <= 1
+    else:
+        f = answer.value
+        root = brentq(gap, 0, 2 * f, xtol=1e-12 * f, rtol=1e-12)
+        assert root == pytest.approx(f, rel=1e-8)
+        dear_is_a = ca > cb
+        # above the break-even the pricier (more accurate) model is cheaper per task
+        assert (gap(2 * f) < 0) == dear_is_a and (gap(f / 2) > 0) == dear_is_a
+
+
+def test_quality_never_cases():
+    cheaper_also_better = be.quality_break_even(0.001, 0.9, 0.01, 0.8, "A", "B")
+    assert cheaper_also_better.never and "A, is also at least as accurate" in cheaper_also_better.reason
+    same_accuracy = be.quality_break_even(0.001, 0.9, 0.01, 0.9)
+    assert same_accuracy.never
+    equal_cost = be.quality_break_even(0.01, 0.9, 0.01, 0.8, "A", "B")
+    assert equal_cost.never and "A (more accurate) is cheaper per task at any failure cost above zero" in \
+        equal_cost.reason
+    identical = be.quality_break_even(0.01, 0.9, 0.01, 0.9)
+    assert identical.never and "same per task at every failure cost" in identical.reason
+    assert be.quality_break_even(math.nan, 0.9, 0.01, 0.8).never
+    with pytest.raises(ValueError, match="divide a benchmark score by 100"):
+        be.quality_break_even(0.01, 88.7, 0.001, 0.855)
+
+
+def test_quality_break_even_on_shipped_data():
+    pricing, benchmarks = load_pricing(), load_benchmarks()
+    # GPT-4o: 1500 x $2.50 + 500 x $10.00 per million = $0.00875; V4 Flash: 1500 x 0.18 + 500 x 0.25 = $0.000395
+    answer = be.quality_break_even_models(pricing, benchmarks, "mmlu", "GPT-4o", "DeepSeek V4 Flash", 1500, 500)
+    assert answer.value == pytest.approx((0.00875 - 0.000395) / (0.887 - 0.855))  # $0.2611
+    assert "GPT-4o (pricier, more accurate) is cheaper per task" in answer.reason
+    # GPT-4o-mini has no score: never, with the reason, not a made-up score
+    mini = be.quality_break_even_models(pricing, benchmarks, "mmlu", "GPT-4o", "GPT-4o-mini", 1500, 500)
+    assert mini.never and mini.reason == "no mmlu score for GPT-4o-mini in the data"
+    # on C-Eval Qwen3-32B is cheaper and better than GPT-4o: never
+    ceval = be.quality_break_even_models(pricing, benchmarks, "ceval", "GPT-4o", "Qwen3-32B", 1500, 500)
+    assert ceval.never and "Qwen3-32B, is also at least as accurate" in ceval.reason
+    # Qwen3.5-397B has no input price: unknown when the task has input tokens, fine when it has none
+    q = be.quality_break_even_models(pricing, benchmarks, "mmlu", "GPT-4o", "Qwen3.5-397B", 1500, 500)
+    assert q.never and q.reason == ("the input price of Qwen3.5-397B is unknown (the task has input tokens)")
+    q0 = be.quality_break_even_models(pricing, benchmarks, "mmlu", "Qwen3.5-397B", "GPT-4o", 0, 500)
+    assert q0.value == pytest.approx((500 * 10.0 - 500 * 2.34) / 1e6 / (0.887 - 0.875))
+
+
+def test_quality_matrix_matches_the_pairwise_function():
+    pricing, benchmarks = load_pricing(), load_benchmarks()
+    m = be.quality_break_even_matrix(pricing, benchmarks, "ceval", 1000, 1000)
+    assert len(m) == 10  # 5 models scored on C-Eval
+    for r in m.itertuples():
+        one = be.quality_break_even_models(pricing, benchmarks, "ceval", r.cheaper, r.dearer, 1000, 1000)
+        assert one.never == r.never
+        if not one.never:
+            assert r.failure_cost_usd == pytest.approx(one.value)
+        assert r.cheaper_cost_usd <= r.dearer_cost_usd
+
+
+# --------------------------------------------------------------------------- self-hosting
+
+
+GPUS = st.builds(be.GpuAssumptions, usd_per_hour=st.floats(0.1, 20), tok_per_s=st.floats(1, 5000),
+                 utilisation=st.floats(0.05, 1.0), fixed_usd_per_month=st.sampled_from([0.0, 500.0, 20000.0]))
+
+
+def last_crossing(price: float, gpu: be.GpuAssumptions) -> float | None:
+    """Numerically: the last volume where self-hosting goes from dearer to cheaper, by brentq on each GPU step."""
+
+    def gap(v):
+        return be.self_hosting_cost_usd(v, gpu) - be.monthly_cost_usd(v, price)
+
+    cap = gpu.tokens_per_month
+    last = None
+    for k in range(0, 100_000):
+        lo, hi = k * cap * (1 + 1e-12) + 1e-9, (k + 1) * cap  # one GPU count on (k cap, (k+1) cap]
+        if gap(lo) > 0 >= gap(hi):
+            last = brentq(gap, lo, hi, xtol=1e-9 * hi, rtol=1e-12)
+        elif gap(lo) <= 0 and k > 0:
+            # the staircase only gets relatively cheaper from here: no later crossing once a step starts cheaper
+            if all(gap(j * cap * (1 + 1e-12) + 1e-9) <= 0 for j in range(k, k + 3)):
+                break
+    return last
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.floats(0.05, 50), GPUS)
+def test_self_hosting_break_even_is_the_last_root(price, gpu):
+    answer = be.self_hosting_break_even(price, gpu)
+    check_answer(answer)
+    if answer.never:
+        assert gpu.usd_per_mtok >= price  # the API is cheaper per token even with full GPUs
+        vols = np.logspace(3, 14, 300)
+        assert (be.self_hosting_cost_usd(vols, gpu) >= be.monthly_cost_usd(vols, price) - 1e-9).all()
+        return
+    assume(answer.value / gpu.tokens_per_month < 5_000)  # keep the numerical scan short
+    root = last_crossing(price, gpu)
+    assert root == pytest.approx(answer.value, rel=1e-7)
+    # above it self-hosting is never dearer
+    vols = answer.value * np.r_[1 + np.logspace(-9, 3, 400)]
+    assert (be.self_hosting_cost_usd(vols, gpu) <= be.monthly_cost_usd(vols, price) * (1 + 1e-9)).all()
+
+
+def test_self_hosting_on_example_assumptions():
+    gpu = be.GpuAssumptions(2.5, 1000, 0.5)  # $1,825 a GPU-month, 1.314 billion tokens: $1.389 per million
+    assert gpu.usd_per_mtok == pytest.approx(1825 / 1314)
+    qwen = be.self_hosting_break_even(0.28, gpu, "Qwen3-32B")
+    assert qwen.never and "the API is cheaper at every volume" in qwen.reason
+    gpt4o = be.self_hosting_break_even(10.0, gpu, "GPT-4o")
+    assert gpt4o.value == pytest.approx(1825 / 10 * 1e6)  # one GPU-month of API spend: 182.5 million tokens
+    with_fixed = be.self_hosting_break_even(2.0, be.GpuAssumptions(2.5, 1000, 0.5, 5000.0), "GLM-5")
+    # r = 2 x 1314 / 1825 = 1.44; k0 = ceil(6825 / (0.44 x 1825)) - 1 = 8; V = (9 x 1825 + 5000) / 2 million
+    assert with_fixed.value == pytest.approx((9 * 1825 + 5000) / 2.0 * 1e6)
+    assert "9 GPUs" in with_fixed.reason
+
+
+def test_self_hosting_never_cases():
+    gpu = be.GpuAssumptions(2.5, 1000, 0.5)
+    assert be.self_hosting_break_even(math.nan, gpu, "X").reason == "the price of X is unknown"
+    assert be.self_hosting_break_even(0.0, gpu).never
+    assert be.self_hosting_break_even(5.0, be.GpuAssumptions(2.5, 0.0, 0.5)).never
+    assert be.self_hosting_break_even(1825 / 1314, gpu).never  # exactly the self-hosted price: never cheaper
+    with pytest.raises(ValueError, match="utilisation"):
+        be.GpuAssumptions(2.5, 1000, 1.5)
+
+
+def test_break_even_refuses_bad_values():
+    with pytest.raises(ValueError):
+        be.BreakEven(math.inf, "x")
+    with pytest.raises(ValueError):
+        be.BreakEven(math.nan, "x")
+    with pytest.raises(ValueError):
+        be.BreakEven(0.0, "x")
+    assert be.BreakEven(None, "never").as_dict() == {"value": None, "unit": "", "never": True, "reason": "never"}

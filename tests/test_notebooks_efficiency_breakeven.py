@@ -1,0 +1,116 @@
+"""Notebooks 03-efficiency-frontier and 04-break-even under papermill: defaults, other parameters, results.json."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis import paths
+from analysis.report import run_one
+
+NB03 = paths.NOTEBOOKS / "03-efficiency-frontier.ipynb"
+NB04 = paths.NOTEBOOKS / "04-break-even.ipynb"
+
+
+def _run(nb, out, **params):
+    run = run_one(nb, out, {"output_dir": str(out), **params}, timeout_s=300)
+    assert run.status == "ok", run.summary()
+    results = json.loads((out / nb.stem / "results.json").read_text())
+    for fig in results["figures"]:
+        for ext in ("png", "svg"):
+            assert (out / fig[ext]).stat().st_size > 1000, fig
+    return results
+
+
+@pytest.mark.notebook
+def test_03_defaults(tmp_path):
+    results = _run(NB03, tmp_path)
+    r = results["results"]
+    assert r["benchmark"] == "humaneval" and r["basis"] == "output" and r["score_sigma"] == 1.0
+    assert r["frontier_models"] == {
+        "mmlu": ["DeepSeek V4 Flash", "GLM-5", "Qwen3.5-397B", "GPT-4o", "Claude 3.5 Sonnet"],
+        "humaneval": ["DeepSeek V4 Flash", "GPT-4o", "Claude 3.5 Sonnet"],
+        "ceval": ["DeepSeek V4 Flash", "Qwen3-32B", "GLM-5"]}
+    ceval = {row["model"]: row for row in r["frontier"]["ceval"]}
+    assert ceval["GPT-4o"]["dominated_by"] == "Qwen3-32B"
+    assert ceval["GPT-4o"]["overpay"] == pytest.approx(10 / 0.28)
+    assert ceval["GPT-4o-mini"]["score"] is None and not ceval["GPT-4o-mini"]["on_frontier"]
+    assert ceval["GPT-4o-mini"]["excluded_reason"] == "no C-Eval score in the data"
+    assert [d["model"] for d in r["dominated"]] == ["Qwen3-Coder-30B", "DeepSeek Coder"]
+    assert r["dominated"][0]["overpay"] == pytest.approx(1.4)
+    assert r["best_value"]["humaneval"] == {"model": "DeepSeek V4 Flash", "usd_per_mtok_per_point": 0.25 / 92}
+    per_point = {(p["benchmark"], p["model"]): p for p in r["price_per_point"]}
+    assert per_point[("humaneval", "Claude 3.5 Sonnet")]["value_multiple"] == pytest.approx((15 / 93) / (0.25 / 92))
+    assert r["unscored_models"] == ["Gemini 1.5 Pro", "GPT-4o-mini"]
+    assert r["frontier_probability"]["GPT-4o-mini"] is None  # never invented
+    assert 0 < r["frontier_probability"]["GPT-4o"] < 1
+    claims = r["article_claims"]
+    assert claims["humaneval_v4flash_vs_sonnet"]["supported"] is True
+    assert claims["humaneval_v4flash_vs_sonnet"]["numbers"]["output_price_multiple"] == 60.0
+    assert claims["ceval_qwen3_32b_vs_gpt4o"]["supported"] is True
+    assert claims["headtohead_qwen3_32b_vs_gpt4o_mini"]["supported"] is True
+    assert claims["mmlu_us_edge"]["kind"] == "not supported"
+    assert claims["mmlu_us_premium"]["kind"] == "not supported"
+    kinds = {h["kind"] for h in results["headlines"]}
+    assert {"computed", "not supported", "assumption", "as published"} <= kinds
+    assert {f["name"] for f in results["figures"]} == {"frontier", "price-per-point", "frontier-probability"}
+
+
+@pytest.mark.notebook
+def test_03_other_benchmark_basis_and_noise(tmp_path):
+    results = _run(NB03, tmp_path, benchmark="mmlu", basis="blended", input_output_ratio=1.0, score_sigma=0.0,
+                   n_draws=50)
+    r = results["results"]
+    assert results["parameters"]["basis"] == "blended" and r["input_output_ratio"] == 1.0
+    # blended 1:1 = (in + out) / 2; Qwen3.5-397B has no input price and is left out with the reason
+    mmlu = {row["model"]: row for row in r["frontier"]["mmlu"]}
+    assert mmlu["GPT-4o"]["usd_per_mtok"] == pytest.approx(6.25)
+    assert r["excluded"]["Qwen3.5-397B"] == "input price unknown (needed for the blended price)"
+    assert r["frontier_models"]["mmlu"] == ["DeepSeek V4 Flash", "GLM-5", "Kimi K2.5", "GPT-4o", "Claude 3.5 Sonnet"]
+    # no noise: every frontier model is robustly on it
+    assert sorted(r["robust_conclusions"]["on the frontier (robust)"]) == sorted(r["frontier_models"]["mmlu"])
+    assert r["robust_conclusions"]["depends on the noise"] == []
+    # the claims always use output prices, whatever the basis shown
+    assert r["article_claims"]["humaneval_v4flash_vs_sonnet"]["numbers"]["output_usd_per_mtok"] == [0.25, 15.0]
+
+
+@pytest.mark.notebook
+def test_04_defaults(tmp_path):
+    results = _run(NB04, tmp_path)
+    r = results["results"]
+    vol = r["volume_break_even"]
+    assert vol["tokens_per_month"] == pytest.approx(2000 / (10.0 - 0.25) * 1e6) and vol["never"] is False
+    q = r["quality_break_even"]
+    assert q["task_cost_usd_a"] == pytest.approx(0.00875) and q["task_cost_usd_b"] == pytest.approx(0.000395)
+    assert q["failure_cost_usd"] == pytest.approx((0.00875 - 0.000395) / (0.887 - 0.855))
+    sh = r["self_hosting_break_even"]
+    assert sh["model"] == "Qwen3-32B" and sh["never"] is True and sh["tokens_per_month"] is None
+    assert sh["self_hosted_usd_per_mtok_at_full_use"] == pytest.approx(2.5 * 730 / (1000 * 0.5 * 3600 * 730) * 1e6)
+    by_model = {row["model"]: row for row in r["self_hosting_by_model"]}
+    assert by_model["GPT-4o"]["break_even_tokens_per_month"] == pytest.approx(182.5e6)
+    assert len(r["quality_break_even_matrix"]) == 15
+    assert r["assumptions"]["gpu_usd_per_hour"] == 2.5
+    assumptions = [h["text"] for h in results["headlines"] if h["kind"] == "assumption"]
+    assert any("example assumptions" in t for t in assumptions)
+    assert {f["name"] for f in results["figures"]} == {"volume-break-even", "quality-break-even",
+                                                       "quality-break-even-pairs", "self-hosting-break-even"}
+
+
+@pytest.mark.notebook
+def test_04_other_pair_and_gpu(tmp_path):
+    results = _run(NB04, tmp_path, model_a="GPT-4o", model_b="Qwen3-32B", benchmark="ceval",
+                   fixed_a_usd_per_month=500.0, fixed_b_usd_per_month=0.0, self_host_model="Claude 3.5 Sonnet",
+                   gpu_tok_per_s=2000.0, gpu_utilisation=0.25, basis="blended")
+    r = results["results"]
+    # Qwen3-32B is cheaper per token and on fixed cost: never, with the reason
+    vol = r["volume_break_even"]
+    assert vol["never"] is True and vol["tokens_per_month"] is None
+    assert vol["reason"].startswith("Qwen3-32B is cheaper at every volume")
+    # and it is more accurate on C-Eval: the quality break-even never happens either
+    q = r["quality_break_even"]
+    assert q["never"] is True and "Qwen3-32B, is also at least as accurate" in q["reason"]
+    sh = r["self_hosting_break_even"]
+    # 2,000 tok/s at 25% use = same tokens as the default GPU; Claude blended 3:1 = $6.00
+    assert sh["api_usd_per_mtok"] == pytest.approx(6.0)
+    assert sh["tokens_per_month"] == pytest.approx(2.5 * 730 / 6.0 * 1e6)
