@@ -28,6 +28,7 @@ def test_03_defaults(tmp_path):
     results = _run(NB03, tmp_path)
     r = results["results"]
     assert r["benchmark"] == "humaneval" and r["basis"] == "output" and r["score_sigma"] == 1.0
+    assert r["data_freshness"]["as_of"] == results["data_as_of"] == "2026-11-27"
     assert r["frontier_models"] == {
         "mmlu": ["DeepSeek V4 Flash", "GLM-5", "Qwen3.5-397B", "GPT-4o", "Claude 3.5 Sonnet"],
         "humaneval": ["DeepSeek V4 Flash", "GPT-4o", "Claude 3.5 Sonnet"],
@@ -79,6 +80,7 @@ def test_03_other_benchmark_basis_and_noise(tmp_path):
 def test_04_defaults(tmp_path):
     results = _run(NB04, tmp_path)
     r = results["results"]
+    assert r["data_freshness"]["as_of"] == "2026-11-27"
     vol = r["volume_break_even"]
     assert vol["tokens_per_month"] == pytest.approx(2000 / (10.0 - 0.25) * 1e6) and vol["never"] is False
     q = r["quality_break_even"]
