@@ -184,6 +184,88 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- gateway: emulator and calls
+
+
+def _add_emulator(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    p.add_argument("--seed", type=int, default=0, help="seed: the same seed gives the same TTFTs, replies and faults")
+    p.add_argument("--time-scale", type=float, default=1.0,
+                   help="multiply every delay by this (1 = the published speeds, 0.1 = ten times faster)")
+    p.add_argument("--fault", action="append", metavar="KIND[:key=value...]", default=[],
+                   help="inject a fault, e.g. rate_limit:times=2:retry_after_s=1 or drop:model=gpt-4o "
+                        "(repeatable; kinds: rate_limit, server_error, bad_request, unauthorized, forbidden, "
+                        "not_found, stall, slow, incomplete, drop, malformed, stream_error, no_usage)")
+    p.add_argument("--fault-rate", type=float, default=0.0, help="share of requests given a random fault (0-1)")
+    p.add_argument("--gateway-models", metavar="CSV", default=None, help="model -> gateway id table "
+                   "(default: data/gateway_models.csv)")
+    p.add_argument("--model-facts", metavar="CSV", default=None, help="published speeds (default: data/model_facts.csv)")
+
+
+def cmd_emulator(args: argparse.Namespace) -> int:
+    from analysis.emulator import serve_cli
+
+    return serve_cli(args)
+
+
+def _add_calls(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mode", choices=["auto", "live", "emulated"], default="auto",
+                   help="auto (default): live when GLOBAL_API_KEY is set, else the local emulator")
+    p.add_argument("--base-url", default="", help="gateway URL (default: GLOBAL_API_BASE_URL or https://global-apis.com/v1)")
+    p.add_argument("--models", default="DeepSeek V4 Flash, GPT-4o", help="comma-separated model names")
+    p.add_argument("--prompts", default="all", help="comma-separated prompt ids of data/prompts.csv, or all")
+    p.add_argument("--requests", type=int, default=8, help="requests per model (default 8)")
+    p.add_argument("--concurrency", type=int, default=8, help="requests in flight at once (default 8)")
+    p.add_argument("--idle-timeout", type=float, default=30.0, help="seconds of silence allowed between chunks")
+    p.add_argument("--total-timeout", type=float, default=120.0, help="seconds one attempt may take")
+    p.add_argument("--deadline", type=float, default=180.0, help="seconds one request may take with its retries")
+    p.add_argument("--max-retries", type=int, default=4, help="retries of 429 and 5xx (default 4)")
+    p.add_argument("--time-scale", type=float, default=0.1, help="emulated mode: emulator speed factor")
+    p.add_argument("--fault-rate", type=float, default=0.0, help="emulated mode: share of attempts given a random fault")
+    p.add_argument("--seed", type=int, default=0, help="emulated mode: the emulator's seed")
+    p.add_argument("--log", metavar="FILE.jsonl", default=None, help="append every attempt to this JSONL log; "
+                   "an interrupted run given the same log resumes where it stopped")
+    p.add_argument("--no-resume", action="store_true", help="make every request again even if the log has it")
+    p.add_argument("--check-only", action="store_true", help="only validate the tables and list the gateway's "
+                   "/v1/models against data/gateway_models.csv")
+    p.add_argument("--gateway-models", metavar="CSV", default=None, help="default: data/gateway_models.csv")
+    p.add_argument("--prompts-csv", metavar="CSV", default=None, help="default: data/prompts.csv")
+    p.add_argument("--pricing", metavar="CSV", default=None, help="default: data/pricing.csv")
+    p.add_argument("--model-facts", metavar="CSV", default=None, help="default: data/model_facts.csv")
+
+
+def cmd_calls(args: argparse.Namespace) -> int:
+    from analysis.harness import calls_cli
+
+    return calls_cli(args)
+
+
+# --------------------------------------------------------------------------- usage logs: reprice
+
+
+def _add_reprice(p: argparse.ArgumentParser) -> None:
+    p.add_argument("log", metavar="LOG", help="your usage log: CSV, JSONL or Parquet with columns timestamp, "
+                                              "model, input_tokens, output_tokens and optionally task_type")
+    for table in ("pricing", "benchmarks", "model_facts"):
+        p.add_argument(f"--{table.replace('_', '-')}", metavar="CSV", default=None,
+                       help=f"your {table} CSV (default: the shipped data/{table}.csv)")
+    p.add_argument("--thresholds", metavar="TASK:SCORE,...", default=None,
+                   help="minimum benchmark score per task type for the threshold policy "
+                        "(default code:91, reasoning:87, chinese:89, general:85)")
+    p.add_argument("--budget", type=float, metavar="USD", default=None,
+                   help="monthly budget: adds the policy with the best expected quality within it")
+    p.add_argument("--baseline", default="GPT-4o", help="scenario savings are also measured against (default GPT-4o)")
+    p.add_argument("--examples", type=int, default=3, help="examples shown per kind of bad row (default 3)")
+    p.add_argument("--csv", metavar="OUT", default=None, help="also write the totals table to this CSV")
+    p.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: one per core)")
+
+
+def cmd_reprice(args: argparse.Namespace) -> int:
+    from analysis.usage import reprice_cli
+
+    return reprice_cli(args)
+
+
 # --------------------------------------------------------------------------- registry & main
 
 #: name -> (one-line help, argument builder, handler). Other modules' commands register here.
@@ -194,6 +276,12 @@ COMMANDS: dict[str, tuple[str, Callable, Callable]] = {
                    cmd_check_data),
     "import-prices": ("convert a price catalog (LiteLLM JSON) into a pricing CSV the notebooks can use",
                       _add_import_prices, cmd_import_prices),
+    "emulator": ("serve the local OpenAI-compatible gateway emulator on 127.0.0.1 (SIMULATED speeds, faults on demand)",
+                 _add_emulator, cmd_emulator),
+    "calls": ("time streaming calls through the gateway (live with GLOBAL_API_KEY, else emulated)", _add_calls,
+              cmd_calls),
+    "reprice": ("re-price your usage log (CSV, JSONL, Parquet) under every model and routing policy",
+                _add_reprice, cmd_reprice),
 }
 
 

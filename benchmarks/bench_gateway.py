@@ -1,0 +1,126 @@
+"""Benchmark the latency harness against the local emulator (not a test; prints figures of one run).
+
+1. **TTFT error**: the harness's time to first token minus the TTFT the emulator injected, per
+   request, at concurrency 64 with the emulator at the published speeds (time scale 1).
+   Target: p99 of the absolute error <= 5 ms. The emulator's own lateness (its first content
+   sent after the injected TTFT) is printed beside it, measured on the same monotonic clock.
+2. **Throughput**: the harness's streamed requests per second as a ratio to a bare ``httpx``
+   streaming loop (no SDK, no parsing beyond finding ``[DONE]``) making the same requests to the
+   same emulator at the same concurrency. Target: >= 0.8. Measured at the published speeds and
+   again with the emulator 50 times faster, where the client's own CPU cost shows.
+
+The emulator runs in its own process (``pricepoint emulator``), as a real gateway would.
+
+Run: ``.venv/bin/python benchmarks/bench_gateway.py`` (about a minute).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.harness import Call, Harness  # noqa: E402
+
+CONCURRENCY = 64
+REQUESTS = 384
+MAX_TOKENS = 32
+MODELS = (("GPT-4o", "gpt-4o"), ("DeepSeek V4 Flash", "deepseek-v4-flash"))
+
+
+def start_emulator(time_scale: float) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, "-m", "analysis.cli", "emulator", "--port", "0", "--seed", "1",
+                             "--time-scale", str(time_scale)], stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    line = proc.stdout.readline()
+    if " at http://" not in line:
+        proc.kill()
+        raise SystemExit(f"the emulator did not start: {line!r}")
+    return proc, line.rsplit(" at ", 1)[1].split()[0]
+
+
+def calls(tag: str, n: int = REQUESTS) -> list[Call]:
+    return [Call(f"{tag}|{i}", MODELS[i % 2][0], MODELS[i % 2][1], "bench", "code",
+                 "Write a haiku about latency.", MAX_TOKENS) for i in range(n)]
+
+
+async def harness_run(url: str, tag: str) -> tuple[list[dict], float]:
+    async with Harness(url, "bench-key", mode="emulated") as h:
+        _ = h.client
+        start = time.perf_counter()
+        records = await h.run(calls(tag), CONCURRENCY, resume=False)
+        return records, time.perf_counter() - start
+
+
+async def bare_httpx_run(url: str, tag: str) -> float:
+    """The reference: httpx streaming the same requests, reading lines until [DONE]."""
+    todo = list(reversed(calls(tag)))
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60,
+                                 headers={"Authorization": "Bearer bench-key"}) as client:
+        async def worker():
+            while todo:
+                c = todo.pop()
+                body = {"model": c.gateway_id, "messages": [{"role": "user", "content": c.text}],
+                        "max_tokens": c.max_tokens, "stream": True, "stream_options": {"include_usage": True}}
+                async with client.stream("POST", "/chat/completions", json=body,
+                                         headers={"X-Pricepoint-Request": c.key}) as r:
+                    async for line in r.aiter_lines():
+                        if line == "data: [DONE]":
+                            break
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        return time.perf_counter() - start
+
+
+def ttft_errors(records: list[dict], url: str) -> tuple[np.ndarray, np.ndarray]:
+    log = httpx.get(url.removesuffix("/v1") + "/_emulator/requests", timeout=30).json()
+    by_key = {(r["request"], str(r["attempt"])): r for r in log}
+    errors, lateness = [], []
+    for rec in records:
+        emu = by_key.get((rec["request"], str(rec["attempt"])))
+        if rec["status"] != "ok" or emu is None or emu.get("first_content_monotonic") is None:
+            continue
+        errors.append(rec["ttft_s"] - emu["ttft_s"])
+        lateness.append(emu["first_content_monotonic"] - emu["t_monotonic"] - emu["ttft_s"])
+    return np.abs(np.array(errors)) * 1000, np.array(lateness) * 1000
+
+
+def main() -> None:
+    print(f"bench_gateway: {REQUESTS} streamed requests, concurrency {CONCURRENCY}, {MAX_TOKENS} output tokens each; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine adds noise)")
+    for scale in (1.0, 0.02):
+        proc, url = start_emulator(scale)
+        try:
+            asyncio.run(harness_run(url, f"warmup{scale}"))  # connections, imports, caches
+            records, t_harness = asyncio.run(harness_run(url, f"h{scale}"))
+            t_bare = asyncio.run(bare_httpx_run(url, f"b{scale}"))
+            ok = sum(r["status"] == "ok" for r in records)
+            label = "published speeds (time scale 1)" if scale == 1 else f"emulator x{1 / scale:g} faster"
+            print(f"\n== {label}: {ok}/{len(records)} requests ok")
+            if scale == 1.0:
+                err, late = ttft_errors(records, url)
+                print(f"  TTFT error |harness - injected|: p50 {np.percentile(err, 50):.2f} ms, "
+                      f"p99 {np.percentile(err, 99):.2f} ms, max {err.max():.2f} ms (n = {err.size}; target p99 <= 5 ms)")
+                print(f"    of which the emulator's own lateness: p50 {np.percentile(late, 50):.2f} ms, "
+                      f"p99 {np.percentile(late, 99):.2f} ms")
+            rps_h, rps_b = len(records) / t_harness, REQUESTS / t_bare
+            print(f"  throughput: harness {rps_h:.1f} req/s, bare httpx {rps_b:.1f} req/s, "
+                  f"ratio {rps_h / rps_b:.2f} (target >= 0.8)")
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+if __name__ == "__main__":
+    main()
