@@ -848,6 +848,22 @@ POLICY_COLOR = "#6a3d9a"  # routers and policies that mix models
 _HATCH = "///"
 
 
+def _saving_text(pct: float) -> str:
+    """``saves 92%`` or ``costs 6% more``.
+
+    >>> _saving_text(92.3), _saving_text(-6.1), _saving_text(0.0)
+    ('saves 92%', 'costs 6% more', 'same cost')
+    """
+    if round(pct) == 0:
+        return "same cost"
+    return f"saves {pct:.0f}%" if pct > 0 else f"costs {-pct:.0f}% more"
+
+
+def _dense_log_ticks(axis) -> None:
+    """Ticks at 1, 2 and 5 of each decade, for log axes that span less than two decades."""
+    axis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+
+
 def _mark_partial(bars, complete) -> None:
     """Hatch and fade the bars of scenarios that leave requests unserved."""
     for bar, ok in zip(bars, complete):
@@ -896,17 +912,17 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
         if row.serves_all:
             text = usd_formatter(round(row.monthly_cost_usd, 2))
             if pd.notna(row.savings_pct) and row.policy != summary.attrs.get("baseline"):
-                text += f"  ({row.savings_pct:+.0f}% vs baseline)".replace("+", "saves ").replace("saves -", "costs +")
+                text += f"  ({_saving_text(row.savings_pct)} vs {summary.attrs.get('baseline')})"
             elif row.policy == summary.attrs.get("baseline"):
                 text += "  (baseline)"
         else:
             text = f"{usd_formatter(round(row.served_cost_usd, 2))} for {row.served_share:.0%} of requests; " \
                    f"cannot serve {', '.join(u.split(' (')[0] for u in str(row.unserved).split('), '))}"
         ax.text(row.served_cost_usd * 1.08, i, _no_math(text), va="center", fontsize=8)
-    ax.set_xlim(shown.served_cost_usd.min() / 1.6, shown.served_cost_usd.max() * 40)
+    ax.set_xlim(shown.served_cost_usd.min() / 1.6, shown.served_cost_usd.max() * 60)
     extra = [matplotlib.patches.Patch(facecolor="#bbbbbb", hatch=_HATCH, edgecolor="white",
                                       label="cannot serve every request (bill of the rest)")]
-    _policy_legend(ax, extra, loc="lower right")
+    _policy_legend(ax, extra, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     vol = summary.attrs.get("requests_per_month")
     ax.set_title(title or (f"Monthly bill by policy, {vol:,.0f} requests a month" if vol else "Monthly bill by policy"))
     note = "Prices as published; workload, thresholds and budget are assumptions (parameters)."
@@ -1064,8 +1080,14 @@ def savings_by_volume(sweep: pd.DataFrame, baseline: str, budget_usd: float | No
     ax1.legend(frameon=False, fontsize=8)
     fig.suptitle(title or "Savings as volume grows", fontweight="bold")
     fig.tight_layout()
-    add_source_note(fig, "The mix of task types and tokens per request stays the same at every volume (an "
-                         "assumption); the optimised policy is re-solved at each volume within the budget.")
+    note = ("The mix of task types and tokens per request stays the same at every volume (an assumption); the "
+            "optimised policy is re-solved at each volume within the budget.")
+    for policy in policies:
+        gone = sweep[(sweep.policy == policy) & sweep.monthly_cost_usd.isna()].requests_per_month
+        if len(gone):
+            note += (f"\n{policy}: no answer at {gone.min():,.0f}" + (f" to {gone.max():,.0f}" if len(gone) > 1 else "")
+                     + " requests a month" + (" (no assignment fits the budget)" if budget_usd else "") + ".")
+    add_source_note(fig, _no_math(note))
     return fig
 
 
@@ -1097,8 +1119,7 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
     for i, row in enumerate(t.itertuples()):
         text = usd_formatter(round(row.cost_usd, 2))
         if row.complete and pd.notna(row.savings_vs_logged_pct) and row.kind != "as logged":
-            text += f"  ({row.savings_vs_logged_pct:+.0f}% vs as logged)".replace("+", "saves ").replace(
-                "saves -", "costs +")
+            text += f"  ({_saving_text(row.savings_vs_logged_pct)} vs as logged)"
         elif not row.complete:
             text += f"  ({row.rows_unserved:,} rows not served)"
         ax.text(row.cost_usd * 1.08, i, _no_math(text), va="center", fontsize=8)
@@ -1108,7 +1129,7 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
                matplotlib.patches.Patch(color=POLICY_COLOR, label="routing policy"),
                matplotlib.patches.Patch(facecolor="#bbbbbb", hatch=_HATCH, edgecolor="white",
                                         label="leaves rows unserved")]
-    ax.legend(handles=handles, frameon=False, fontsize=8, loc="lower right")
+    ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "The usage log re-priced")
     note = "Prices as published; rows set aside as bad are not in any bar."
     if none:
@@ -1138,6 +1159,7 @@ def usage_daily_cost(daily: pd.DataFrame, scenarios: list[str] | None = None, ti
         style = dict(color="#222222", lw=2.2) if name == "as logged" else dict(color=color, lw=1.6)
         ax.plot(pd.to_datetime(part.day), part.cost_usd, label=name, **style)
     log_price_axis(ax, "y", "cost per day, USD (log scale)")
+    _dense_log_ticks(ax.yaxis)
     ax.set_xlabel("day (UTC)")
     fig.autofmt_xdate()
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
