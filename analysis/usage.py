@@ -25,11 +25,13 @@ np.int64(3)
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,10 +82,17 @@ def log_format(path: str | os.PathLike) -> str:
     return FORMATS[suffix]
 
 
-def _connect(threads: int | None = None, memory_limit: str = "1GB"):
+@functools.lru_cache(maxsize=4)
+def _database(memory_limit: str):
+    """One in-memory DuckDB per process and memory limit: starting one takes longer than a small scan."""
     import duckdb
 
-    con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": tempfile.gettempdir()})
+    return duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": tempfile.gettempdir()})
+
+
+def _connect(threads: int | None = None, memory_limit: str = "1GB"):
+    """A fresh connection (cursor) to the process's DuckDB, in UTC."""
+    con = _database(memory_limit).cursor()
     con.execute("SET TimeZone = 'UTC'")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
@@ -201,9 +210,11 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
     reader = _reader(path, fmt, cols)
     models = list(dict.fromkeys(str(m) for m in models))
     # ENUM codes instead of strings: DuckDB then groups with a perfect hash, much faster
-    con.execute(f"CREATE TYPE pp_model AS ENUM ({', '.join(_sql_str(m) for m in models) or _sql_str('')})")
+    suffix = uuid.uuid4().hex[:12]  # the database is shared within the process: names unique to this scan
+    model_type, task_type = f"pp_model_{suffix}", f"pp_task_{suffix}"
+    con.execute(f"CREATE TYPE {model_type} AS ENUM ({', '.join(_sql_str(m) for m in models) or _sql_str('')})")
     # '' is a member so that an empty task type is told from an unknown one without comparing strings
-    con.execute(f"CREATE TYPE pp_task AS ENUM ({', '.join(_sql_str(t) for t in (*routing.TASK_TYPES, ''))})")
+    con.execute(f"CREATE TYPE {task_type} AS ENUM ({', '.join(_sql_str(t) for t in (*routing.TASK_TYPES, ''))})")
     # text formats are read as text (CSV all_varchar, JSON columns VARCHAR), whatever DESCRIBE guessed
     types = schema if fmt == "parquet" else {c: "VARCHAR" for c in schema}
     inp, bad_inp = _token_exprs("input_tokens", types["input_tokens"])
@@ -225,8 +236,8 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
     minmax = "" if fmt == "parquet" else ", min(ts) AS first_ts, max(ts) AS last_ts"
     sql = f"""
         WITH src AS (
-            SELECT {ts_expr} AS ts, TRY_CAST(model AS pp_model) AS model, {task_raw} AS task_raw,
-                   TRY_CAST(task_raw AS pp_task) AS task,
+            SELECT {ts_expr} AS ts, TRY_CAST(model AS {model_type}) AS model, {task_raw} AS task_raw,
+                   TRY_CAST(task_raw AS {task_type}) AS task,
                    {inp} AS inp, {out} AS outp, ({bad_inp} OR {bad_out}) AS bad_tokens
             FROM {reader})
         SELECT model, task, ({flag}) AS flag{day},
@@ -245,6 +256,8 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
         raise UsageLogError(f"{path}: cannot read it as {fmt.upper()} ({_first_line(exc)}); fix the file "
                             "or export it again") from None
     finally:
+        for name in (model_type, task_type):
+            con.execute(f"DROP TYPE IF EXISTS {name}")
         con.close()
     flags = groups.pop("flag").astype(int)
     groups["model"] = groups["model"].astype(object).where(groups["model"].notna(), None)
