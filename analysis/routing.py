@@ -35,6 +35,7 @@ import yaml
 
 from analysis import paths
 from analysis.data import DataError, Problem
+from analysis.pricing import price_on_basis
 
 TASK_TYPES = ("code", "reasoning", "chinese", "vision", "general")
 #: The benchmark whose score stands for a task type's quality; ``None``: no benchmark in the data.
@@ -396,7 +397,9 @@ def capabilities(pricing: pd.DataFrame | None = None, benchmarks: pd.DataFrame |
         benchmarks = load_benchmarks(pricing=pricing)
     if model_facts is None:
         model_facts = load_model_facts(pricing=pricing)
-    caps = pricing.set_index("model")[["provider", "origin", "input_usd_per_mtok", "output_usd_per_mtok"]].copy()
+    caps = pricing.set_index("model")[["provider", "origin"]].copy()
+    for basis in ("input", "output"):  # the price table's own bases: unknown stays NaN, never 0
+        caps[f"{basis}_usd_per_mtok"] = price_on_basis(pricing, basis).set_index("model")["usd_per_mtok"]
     facts = model_facts.set_index("model")
     vision = facts["vision"].reindex(caps.index) if "vision" in facts else pd.Series(pd.NA, index=caps.index)
     caps["vision_known"] = vision.notna().astype(bool).to_numpy()
