@@ -412,6 +412,10 @@ class Emulator:
     async def _dispatch(self, method: str, path: str, headers: dict, body: bytes,
                         writer: asyncio.StreamWriter) -> bool:
         if path == "/v1/models" and method == "GET":
+            if not self._authorized(headers):
+                writer.write(_response(401, self._auth_error(headers)))
+                await writer.drain()
+                return True
             data = [{"id": gid, "object": "model", "created": 0, "owned_by": "pricepoint-emulator"}
                     for gid in self.profiles]
             writer.write(_response(200, json.dumps({"object": "list", "data": data}).encode()))
@@ -436,6 +440,17 @@ class Emulator:
         writer.write(_response(404, _error_body(f"no route {method} {path}", "invalid_request_error")))
         await writer.drain()
         return True
+
+    def _authorized(self, headers: dict) -> bool:
+        if self.api_key is None:
+            return True
+        got = headers.get("authorization", "")
+        return hmac.compare_digest(got.encode(), f"Bearer {self.api_key}".encode())
+
+    def _auth_error(self, headers: dict) -> bytes:
+        got = headers.get("authorization", "").removeprefix("Bearer ")
+        shown = got if self.echo_key_in_errors else "(hidden)"
+        return _error_body(f"Incorrect API key provided: {shown}.", "invalid_request_error", "invalid_api_key")
 
     def _record(self, entry: dict) -> dict:
         with self._lock:
@@ -466,14 +481,11 @@ class Emulator:
             writer.write(_response(status, _error_body(message, kind, code), headers=extra))
             return True
 
-        if self.api_key is not None:
-            got = headers.get("authorization", "")
-            if not hmac.compare_digest(got.encode(), f"Bearer {self.api_key}".encode()):
-                shown = got.removeprefix("Bearer ") if self.echo_key_in_errors else "(hidden)"
-                send_error(401, f"Incorrect API key provided: {shown}.", "invalid_request_error",
-                           "invalid_api_key")
-                await writer.drain()
-                return True
+        if not self._authorized(headers):
+            entry["status"] = 401
+            writer.write(_response(401, self._auth_error(headers)))
+            await writer.drain()
+            return True
         if req is None or not isinstance(req.get("messages"), list):
             send_error(400, "The request body must be JSON with a messages list.", "invalid_request_error")
             await writer.drain()

@@ -713,7 +713,8 @@ def percentile_table(requests: pd.DataFrame, metrics: Iterable[str] = ("ttft_s",
         for metric in metrics:
             rows.append({"model": model, "metric": metric,
                          **bootstrap_percentiles(sub[metric].tolist(), qs, n_boot=n_boot, seed=seed)})
-    return pd.DataFrame(rows)
+    columns = ["model", "metric", *bootstrap_percentiles([], qs)]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def error_counts(attempts: pd.DataFrame) -> pd.DataFrame:
@@ -792,7 +793,8 @@ class Session:
         """One row per routed request: the route, who answered, and why earlier models did not."""
         rows = []
         for r in self.routed:
-            why = "; ".join(f"{t['model']}: {t['error_class']}" for t in r["tried"] if t["outcome"] == "failed")
+            why = "; ".join(f"{t['model']}: {t['outcome']} ({t['error_class']})" for t in r["tried"]
+                            if t["outcome"] in ("failed", "skipped"))
             rows.append({"task_type": r["task_type"], "prompt_id": r["prompt_id"], "route": " > ".join(r["route"]),
                          "answered_by": r["answered_by"] or "nobody", "fallback_used": r["fallback_used"],
                          "why_not_earlier": why or ""})
@@ -867,13 +869,16 @@ def run_session(*, models: list[str], prompts: pd.DataFrame, gateway_models: pd.
     async def go():
         harness = Harness(url, secret, mode=mode, time_scale=scale, timeouts=timeouts, retry=retry,
                           pricing=pricing, log_path=log_path)
+        # every model this run may call: the timed ones, then the router's (in their order)
+        routed_models = list(router.model) if router is not None else []
+        mapping = {m: ids[m] for m in dict.fromkeys([*models, *routed_models]) if m in ids}
         try:
             try:
-                check = await gateway.check_models(harness.client, {m: ids[m] for m in models}, source)
+                check = await gateway.check_models(harness.client, mapping, source)
             except Exception as exc:  # noqa: BLE001 - reported, and every model is then skipped
                 rec = harness._classify(exc, Call("models", "-", "-", "-", "-", "", 1), 0, "listing /v1/models")
-                check = gateway.compare_models({m: ids[m] for m in models}, [], url, source)
-                check.error = rec["message"]
+                check = gateway.compare_models(mapping, [], url, source)
+                check.error = rec["message"].split(": ", 1)[-1]  # without the per-request context
             usable = [m for m in models if m in check.known]
             calls = plan_calls(usable, prompts, ids, requests_per_model)
             records = await harness.run(calls, concurrency, resume=resume)
@@ -881,7 +886,7 @@ def run_session(*, models: list[str], prompts: pd.DataFrame, gateway_models: pd.
             routed = []
             if router is not None:
                 table = gateway.routes(router)
-                known_ids = {m: g for m, g in ids.items() if m in check.known or m not in models}
+                known_ids = dict(check.known)
                 todo = [(p, gateway.route_for(p.task_type, table)) for p in prompts.itertuples(index=False)]
                 todo = [(p, route) for p, route in todo if route]
                 if emulator is not None and router_fault and todo:

@@ -422,3 +422,38 @@ def test_a_script_reply_is_shown_as_text(emulator):
     assert r["reply"] == "<script>alert('owned')</script> fine"
     out = html_table(records_frame([r])[["model", "reply"]], "SIMULATED (local emulator)")
     assert "<script>" not in out and "&lt;script&gt;alert(&#x27;owned&#x27;)&lt;/script&gt;" in out
+
+
+# --------------------------------------------------------------------------- a whole session
+
+
+def test_session_leaves_out_ids_the_gateway_does_not_list(monkeypatch, emulator, pricing):
+    from analysis.gateway import load_gateway_models, load_prompts, load_router
+    from analysis.harness import run_session
+
+    monkeypatch.setenv("GLOBAL_API_KEY", "any")
+    ids = load_gateway_models()
+    ids.loc[ids.model == "GPT-4o", "gateway_model_id"] = "gpt-4o-typo"  # the emulator serves the shipped ids
+    s = run_session(models=["GPT-4o", "DeepSeek V4 Flash"], prompts=load_prompts().head(2), gateway_models=ids,
+                    router=load_router(), pricing=pricing, requests_per_model=2, mode="live",
+                    base_url=emulator.base_url)
+    assert s.label.startswith("LIVE (127.0.0.1:")
+    assert s.skipped_models == {"GPT-4o": "gpt-4o-typo"}
+    assert "does not know 1 of the 2 mapped model ids" in s.check.message() and "'gpt-4o-typo'" in s.check.message()
+    assert set(s.requests.model) == {"DeepSeek V4 Flash"}
+    # the router skips the unknown fallback and says so; V4 Flash still answers the code prompts
+    assert [r["answered_by"] for r in s.routed] == ["DeepSeek V4 Flash", "DeepSeek V4 Flash"]
+
+
+def test_session_with_a_refused_key_calls_nothing_and_says_what_to_do(monkeypatch, pricing):
+    from analysis.gateway import load_gateway_models, load_prompts, load_router
+    from analysis.harness import run_session
+
+    monkeypatch.setenv("GLOBAL_API_KEY", "sk-wrong-0123456789abcdef")
+    with Emulator(time_scale=SCALE, api_key="the-right-one") as emu:
+        s = run_session(models=["GPT-4o"], prompts=load_prompts().head(1), gateway_models=load_gateway_models(),
+                        router=load_router(), pricing=pricing, mode="live", base_url=emu.base_url)
+        assert emu.requests == []  # no chat completion was attempted
+    assert s.mode == "live" and s.label.startswith("LIVE (127.0.0.1:")
+    assert "Check GLOBAL_API_KEY" in s.check.message() and "sk-wrong" not in s.check.message()
+    assert len(s.attempts) == 0 and s.routed[0]["answered_by"] is None
