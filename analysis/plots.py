@@ -334,8 +334,8 @@ def cost_per_request(requests: pd.DataFrame, label: str, origins: dict[str, str]
         values = ok.loc[(ok.model == model) & ok.cost_usd.notna(), "cost_usd"].to_numpy(dtype=float)
         jitter = (np.random.default_rng(y).random(values.size) - 0.5) * 0.3
         ax.scatter(values, y + jitter, s=12, color=color, alpha=0.7)
-        ax.text(np.median(values), y - 0.36, f"median {usd_formatter(float(np.median(values)))}", fontsize=8,
-                ha="center")
+        median = np.format_float_positional(float(np.median(values)), precision=3, fractional=False)
+        ax.text(np.median(values), y - 0.36, f"median ${median}", fontsize=8, ha="center")
     ax.set_yticks(range(len(known)), known)
     ax.set_ylim(max(len(known), 1) - 0.4, -0.7)
     log_price_axis(ax, "x", "cost per request, USD (log scale; usage x list prices)")
@@ -344,7 +344,9 @@ def cost_per_request(requests: pd.DataFrame, label: str, origins: dict[str, str]
         fig.text(0.01, -0.08, "Cost unknown (a price or the usage is missing; not drawn): " + ", ".join(unknown),
                  fontsize=8, color="#555555")
     mode_banner(fig, label)
-    add_source_note(fig, f"{label}. Prices: data/pricing.csv, as published.")
+    fig.tight_layout()
+    fig.text(0.01, -0.04 if not unknown else -0.14, f"{label}. Prices: data/pricing.csv, as published.",
+             fontsize=7.5, color="#555555", ha="left", va="top")
     return fig
 
 
@@ -357,14 +359,14 @@ def error_class_bars(errors: pd.DataFrame, label: str):
     [3.0, 0.0]
     >>> plt.close(fig)
     """
-    fig, ax = plt.subplots(figsize=(8.5, 0.45 * max(len(errors), 1) + 1.6))
+    fig, ax = plt.subplots(figsize=(8.5, 0.5 * max(len(errors), 1) + 2.2))
     if len(errors):
         y = np.arange(len(errors))
         ax.barh(y - 0.18, errors.attempts, 0.36, color="#8a8f96", label="attempts that ended with it")
         ax.barh(y + 0.18, errors.requests_failed, 0.36, color="#c8362d", label="requests that failed with it")
         ax.set_yticks(y, errors.error_class)
         ax.invert_yaxis()
-        ax.legend(frameon=False, fontsize=8, loc="lower right")
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         ax.set_xlabel("count")
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     else:
@@ -372,7 +374,9 @@ def error_class_bars(errors: pd.DataFrame, label: str):
         ax.set_axis_off()
     ax.set_title("Errors by class")
     mode_banner(fig, label)
-    add_source_note(fig, f"{label}. Rate limits and 5xx are retried; a request fails when its last attempt does.")
+    fig.tight_layout()
+    fig.text(0.01, -0.04, f"{label}. Rate limits and 5xx are retried; a request fails when its last attempt does.",
+             fontsize=7.5, color="#555555", ha="left", va="top")
     return fig
 
 
