@@ -228,7 +228,10 @@ def _add_calls(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-resume", action="store_true", help="make every request again even if the log has it")
     p.add_argument("--check-only", action="store_true", help="only validate the tables and list the gateway's "
                    "/v1/models against data/gateway_models.csv")
+    p.add_argument("--route", action="store_true", help="also send every prompt through the router table and "
+                   "print which model answered")
     p.add_argument("--gateway-models", metavar="CSV", default=None, help="default: data/gateway_models.csv")
+    p.add_argument("--router", metavar="CSV", default=None, help="default: data/router.csv")
     p.add_argument("--prompts-csv", metavar="CSV", default=None, help="default: data/prompts.csv")
     p.add_argument("--pricing", metavar="CSV", default=None, help="default: data/pricing.csv")
     p.add_argument("--model-facts", metavar="CSV", default=None, help="default: data/model_facts.csv")

@@ -48,6 +48,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -247,7 +248,7 @@ class Harness:
     def __init__(self, base_url: str, api_key: str, *, mode: str = "live", time_scale: float = 1.0,
                  timeouts: Timeouts = Timeouts(), retry: RetryPolicy = RetryPolicy(),
                  pricing: pd.DataFrame | None = None, log_path: str | Path | None = None,
-                 send_request_ids: bool | None = None, client=None):
+                 send_request_ids: bool | None = None, client=None, run_tag: str = ""):
 
         self.base_url = base_url
         self.mode = mode
@@ -257,6 +258,7 @@ class Harness:
         self._key = api_key
         self.send_request_ids = (mode == "emulated") if send_request_ids is None else send_request_ids
         self._client = client
+        self.run_tag = run_tag  # what a log's records must match to be resumed (mode, host, seed...)
         self.prices: dict[str, tuple[float, float]] = {}
         if pricing is not None:
             for m, i, o in zip(pricing.model, pricing.input_usd_per_mtok, pricing.output_usd_per_mtok):
@@ -312,7 +314,7 @@ class Harness:
                 "ttft_s": None, "e2e_s": None, "tpot_s": None, "tok_per_s": None,
                 "input_tokens": None, "output_tokens": None, "usage": "missing",
                 "cost_usd": None, "output_cost_usd": None, "finish_reason": None, "done": False,
-                "reply": None, "mode": self.mode, "time_scale": self.time_scale,
+                "reply": None, "mode": self.mode, "run": self.run_tag, "time_scale": self.time_scale,
                 "route_task": call.route_task, "route_rank": call.route_rank}
 
     def _context(self, call: Call, attempt: int) -> str:
@@ -527,11 +529,12 @@ class Harness:
 
     # -- many requests ------------------------------------------------------------------
     async def run(self, calls: list[Call], concurrency: int = 8, resume: bool = True) -> list[dict]:
-        """Every call, ``concurrency`` at a time; with ``resume``, calls already final in the log are
-        not made again and their records are returned as they were logged."""
-        previous = read_log(self.log.path) if resume else []
-        done = {r["request"]: r for r in previous if r.get("final") and r.get("mode") == self.mode}
-        keep = [r for r in previous if r.get("mode") == self.mode and r["request"] in done]
+        """Every call, ``concurrency`` at a time; with ``resume``, calls already final in the log (from a
+        run of the same mode and ``run_tag``) are not made again and their records are returned as logged."""
+        previous = [r for r in (read_log(self.log.path) if resume else [])
+                    if r.get("mode") == self.mode and r.get("run", "") == self.run_tag]  # the same kind of run
+        done = {r["request"]: r for r in previous if r.get("final")}
+        keep = [r for r in previous if r["request"] in done]
         todo = [c for c in calls if c.key not in done]
         wanted = {c.key for c in calls}
         results: list[dict] = [r for r in keep if r["request"] in wanted]
@@ -787,7 +790,14 @@ class Session:
 
     @property
     def requests(self) -> pd.DataFrame:
+        """Every request (timed and routed), its final attempt, with the number of attempts."""
         return final_requests(self.attempts) if len(self.attempts) else self.attempts.assign(attempts=[])
+
+    @property
+    def timed_requests(self) -> pd.DataFrame:
+        """The timed requests only: N per model, not the router's."""
+        requests = self.requests
+        return requests[requests.route_task.isna()].reset_index(drop=True)
 
     def router_table(self) -> pd.DataFrame:
         """One row per routed request: the route, who answered, and why earlier models did not."""
@@ -867,8 +877,10 @@ def run_session(*, models: list[str], prompts: pd.DataFrame, gateway_models: pd.
     label = gateway.mode_label(mode, url)
 
     async def go():
+        tag = (f"emulated seed={seed} time_scale={scale:g} fault_rate={fault_rate:g}" if mode == "emulated"
+               else f"live {urlsplit(url).netloc}")
         harness = Harness(url, secret, mode=mode, time_scale=scale, timeouts=timeouts, retry=retry,
-                          pricing=pricing, log_path=log_path)
+                          pricing=pricing, log_path=log_path, run_tag=tag)
         # every model this run may call: the timed ones, then the router's (in their order)
         routed_models = list(router.model) if router is not None else []
         mapping = {m: ids[m] for m in dict.fromkeys([*models, *routed_models]) if m in ids}
@@ -923,15 +935,17 @@ def run_session(*, models: list[str], prompts: pd.DataFrame, gateway_models: pd.
 def calls_cli(args) -> int:
     """``pricepoint calls``: time calls (or only check the model ids) and print a summary."""
     from analysis import gateway
-    from analysis.data import load_model_facts, load_pricing
+    from analysis.data import load_benchmarks, load_model_facts, load_pricing
 
     pricing = load_pricing(args.pricing)
     facts = load_model_facts(args.model_facts, pricing=pricing)
     ids = gateway.load_gateway_models(args.gateway_models, pricing=pricing)
+    router = gateway.load_router(args.router, pricing=pricing, benchmarks=load_benchmarks(pricing=pricing))
     prompts = gateway.select_prompts(gateway.load_prompts(args.prompts_csv), args.prompts)
     models = gateway.parse_names(args.models)
     session = run_session(
         models=models, prompts=prompts, gateway_models=ids, pricing=pricing, model_facts=facts,
+        router=router if args.route and not args.check_only else None,
         requests_per_model=0 if args.check_only else args.requests, concurrency=args.concurrency,
         timeouts=Timeouts(idle_s=args.idle_timeout, total_s=args.total_timeout),
         retry=RetryPolicy(max_retries=args.max_retries, deadline_s=args.deadline), mode=args.mode,
@@ -941,7 +955,7 @@ def calls_cli(args) -> int:
     print(session.check.message())
     if args.check_only:
         return 0 if session.check.ok else 1
-    requests = session.requests
+    requests = session.timed_requests
     if not len(requests):
         print("No request was made.")
         return 1
@@ -955,6 +969,9 @@ def calls_cli(args) -> int:
     errors = error_counts(session.attempts)
     for e in errors.itertuples(index=False):
         print(f"  {e.error_class}: {e.attempts} attempt(s), {e.requests_failed} request(s) failed")
+    for r in session.router_table().itertuples(index=False):
+        why = f" (not earlier: {r.why_not_earlier})" if r.why_not_earlier else ""
+        print(f"  routed {r.prompt_id} ({r.task_type}): {r.route} -> {r.answered_by}{why}")
     if session.log_path:
         print(f"Every attempt is in {session.log_path}" + (f" ({session.resumed_requests} request(s) resumed "
                                                           f"from it)" if session.resumed_requests else ""))

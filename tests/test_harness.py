@@ -457,3 +457,32 @@ def test_session_with_a_refused_key_calls_nothing_and_says_what_to_do(monkeypatc
     assert s.mode == "live" and s.label.startswith("LIVE (127.0.0.1:")
     assert "Check GLOBAL_API_KEY" in s.check.message() and "sk-wrong" not in s.check.message()
     assert len(s.attempts) == 0 and s.routed[0]["answered_by"] is None
+
+
+def test_a_log_from_a_different_run_is_not_resumed(tmp_path, pricing):
+    log = tmp_path / "a.jsonl"
+    with Emulator(seed=1, time_scale=SCALE) as emu:
+        Harness(emu.base_url, "k", mode="emulated", time_scale=SCALE, log_path=log, run_tag="seed=1").run_blocking(
+            [call()])
+        again = Harness(emu.base_url, "k", mode="emulated", time_scale=SCALE, log_path=log, run_tag="seed=2")
+        again.run_blocking([call()])
+        assert len(emu.requests) == 2 and again.resumed_requests == 0
+        same = Harness(emu.base_url, "k", mode="emulated", time_scale=SCALE, log_path=log, run_tag="seed=2")
+        same.run_blocking([call()])
+        assert len(emu.requests) == 2 and same.resumed_requests == 1
+
+
+def test_pricepoint_calls_times_and_routes_against_the_emulator(tmp_path, capsys):
+    from analysis.cli import main
+
+    log = tmp_path / "calls.jsonl"
+    argv = ["calls", "--mode", "emulated", "--models", "GPT-4o", "--requests", "3", "--prompts", "code-1",
+            "--route", "--time-scale", "0.01", "--log", str(log)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("SIMULATED (local emulator)")
+    assert re.search(r"GPT-4o\s+3/3 ", out)
+    assert "routed code-1 (code): DeepSeek V4 Flash > GPT-4o -> DeepSeek V4 Flash" in out
+    assert len(read_log(log)) == 4  # three timed requests and one routed one, each a line
+    assert main(argv) == 0  # again: the timed requests come from the log
+    assert "3 request(s) resumed" in capsys.readouterr().out
