@@ -1194,3 +1194,24 @@ def usage_rows_bars(rows_priced: int, problems: pd.DataFrame, title: str | None 
     ax.set_title(title or "Rows of the usage log: priced and set aside")
     add_source_note(fig, "A row set aside for several reasons counts once per reason.")
     return fig
+
+
+def routing_policy_cost(workload, caps: pd.DataFrame, requests_per_month: float = 0.0, mix: str = "",
+                        thresholds=None, budget_usd: float | None = None, baseline: str = "GPT-4o"):
+    """:func:`policy_cost_bars` of :func:`analysis.routing.scenario` for a volume, a task mix, a budget
+    and a baseline: the routing notebook's bill as a pure function of its parameters (for controls).
+
+    ``mix`` is text such as ``"code:0.5, general:0.5"``; empty keeps the workload's mix.
+
+    >>> from analysis.routing import capabilities, example_workload
+    >>> fig = routing_policy_cost(example_workload(), capabilities(), 1e5, "code:1", budget_usd=2000)
+    >>> bars = {t.get_text(): float(p.get_width()) for t, p in zip(fig.axes[0].get_yticklabels(), fig.axes[0].patches)}
+    >>> round(bars["GPT-4o"], 2)   # 100,000 code requests a month on GPT-4o
+    1100.0
+    >>> plt.close(fig)
+    """
+    from analysis import routing
+
+    ev = routing.scenario(workload, caps, requests_per_month, routing.parse_mapping(mix), thresholds, budget_usd,
+                          baseline)
+    return policy_cost_bars(ev.summary)

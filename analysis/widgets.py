@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("log", "number", "choice")
+KINDS = ("log", "number", "choice", "text")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -49,7 +49,8 @@ class Control:
     """One control: the figure function's keyword it sets, its label, and its range or options.
 
     ``kind`` is ``"log"`` (a slider over powers of ten, for volumes), ``"number"`` (a linear
-    slider) or ``"choice"`` (a drop-down of ``options``: values, or ``(label, value)`` pairs).
+    slider), ``"choice"`` (a drop-down of ``options``: values, or ``(label, value)`` pairs) or
+    ``"text"`` (a text box, read when you press Enter or leave it).
 
     >>> Control("basis", "price basis", "choice", options=("input", "output")).problems("blended")
     ["price basis: 'blended' is not one of 'input', 'output'"]
@@ -70,7 +71,7 @@ class Control:
             raise ValueError(f"control {self.name!r}: kind {self.kind!r} is not one of {', '.join(KINDS)}")
         if self.kind == "choice" and not self.options:
             raise ValueError(f"control {self.name!r}: a choice needs options")
-        if self.kind != "choice" and (self.low is None or self.high is None or self.low >= self.high):
+        if self.kind in ("log", "number") and (self.low is None or self.high is None or self.low >= self.high):
             raise ValueError(f"control {self.name!r}: a slider needs low < high, got {self.low!r}, {self.high!r}")
         if self.kind == "log" and self.low <= 0:
             raise ValueError(f"control {self.name!r}: a log slider needs low > 0, got {self.low!r}")
@@ -90,6 +91,8 @@ class Control:
             if value not in self.values:
                 return [f"{self.label}: {value!r} is not one of {', '.join(map(repr, self.values))}"]
             return []
+        if self.kind == "text":
+            return [] if isinstance(value, str) else [f"{self.label}: {value!r} is not text"]
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         if not ok or (self.kind == "log" and value <= 0) or (self.kind == "number" and value < self.low):
             bound = "> 0" if self.kind == "log" else f">= {self.low:g}"
@@ -105,6 +108,9 @@ class Control:
         if self.kind == "choice":
             return w.Dropdown(options=list(self.options), value=value, description=self.label, style=style,
                               layout=layout)
+        if self.kind == "text":
+            return w.Text(value=value, description=self.label, continuous_update=False, style=style,
+                          layout=layout)
         if self.kind == "log":
             lo, hi = math.log10(min(self.low, value)), math.log10(max(self.high, value))
             return w.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=self.step or 0.1,
@@ -142,6 +148,15 @@ def choice(name: str, options: Iterable, label: str | None = None) -> Control:
     'basis'
     """
     return Control(name, label or name.replace("_", " "), "choice", options=tuple(options))
+
+
+def text(name: str, label: str | None = None) -> Control:
+    """A text box, such as a task mix ``code:0.5, general:0.5``.
+
+    >>> text("mix", "task mix").problems("code:1"), text("mix").problems(3)
+    ([], ['mix: 3 is not text'])
+    """
+    return Control(name, label or name.replace("_", " "), "text")
 
 
 def benchmark(name: str = "benchmark", label: str = "benchmark") -> Control:
@@ -184,7 +199,8 @@ def _flatten(controls) -> list[Control]:
     return out
 
 
-def check_controls(figure_fn: Callable, controls: Sequence[Control], values: Mapping[str, Any]) -> None:
+def check_controls(figure_fn: Callable, controls: Sequence[Control], values: Mapping[str, Any],
+                   check_values: bool = True) -> None:
     """Raise a ``ValueError`` listing every control that does not fit ``figure_fn`` or its value.
 
     >>> def f(pricing, monthly_tokens=1e9): ...
@@ -203,7 +219,7 @@ def check_controls(figure_fn: Callable, controls: Sequence[Control], values: Map
             problems.append(f"{c.name} is not a keyword argument of {fn} (it takes: {', '.join(params)})")
         if c.name not in values:
             problems.append(f"no value given for {c.name}")
-        else:
+        elif check_values:
             problems += c.problems(values[c.name])
     names = [c.name for c in controls]
     problems += [f"two controls set {n}" for n in sorted({n for n in names if names.count(n) > 1})]
@@ -313,6 +329,9 @@ def explore(figure_fn: Callable, controls: Sequence[Control | tuple[Control, ...
     as ``name`` with ``title``, exactly as ``pub.figure`` would: that is the static figure of
     the report. ``static=False`` is for a cell added after one that already shows the figure:
     headless, it then draws nothing at all. ``live`` defaults to :func:`live_frontend`.
+    Headless, parameter values are never checked against the controls' ranges (a volume of
+    0 is the figure function's business); live, a value no control can show is reported and
+    the figure is drawn without controls.
     End the notebook line with ``;``.
 
     >>> explore(lambda n=1: 1 / 0, [Control("n", "n", "number", 0, 9)], live=False, static=False, n=1)
@@ -321,11 +340,20 @@ def explore(figure_fn: Callable, controls: Sequence[Control | tuple[Control, ...
     import matplotlib.pyplot as plt
 
     controls = _flatten(controls)
-    check_controls(figure_fn, controls, values)
+    check_controls(figure_fn, controls, values, check_values=False)  # a wiring mistake fails everywhere
     live = live_frontend() if live is None else live
     ex = Explorer(figure_fn, controls, dict(values), live)
     if not live and not static:
         return ex
+    if live:  # a parameter a control cannot show (a volume of 0): say so, and keep the static figure
+        try:
+            check_controls(figure_fn, controls, values)
+        except ValueError as exc:
+            ex.error, live, ex.live = f"No controls for these parameters: {exc}", False, False
+            if show:
+                print(ex.error)
+            if not static:
+                return ex
     fig = figure_fn(**ex.values)
     ex.figure = fig
     if pub is not None:  # pub.figure saves, shows (unless live: the controls' output shows it) and closes

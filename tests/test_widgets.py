@@ -206,3 +206,37 @@ def test_static_false_draws_nothing_headless_but_controls_live(pricing, capsys):
     live = explore(counted, [volume()], live=True, static=False, show=False, pricing=pricing, monthly_tokens=1e9)
     live.widgets["monthly_tokens"].value = 2e9
     assert calls == [1e9, 2e9] and heights(live.figure)["GPT-4o"] == pytest.approx(20_000.0)
+
+
+def test_headless_never_rejects_a_parameter_a_control_cannot_show(pricing, capsys):
+    ex = explore(bars, [volume()], live=False, show=False, pricing=pricing, monthly_tokens=0.0)
+    assert heights(ex.figure)["GPT-4o"] == 0.0 and ex.error is None
+
+
+def test_live_with_a_parameter_a_control_cannot_show_keeps_the_static_figure(pricing, capsys):
+    before = widget_count()
+    ex = explore(bars, [volume()], live=True, pricing=pricing, monthly_tokens=0.0)
+    assert widget_count() == before and ex.widgets == {} and not ex.live
+    assert ex.error.startswith("No controls for these parameters: the controls do not fit bars: "
+                               "output tokens a month: 0.0 is not a number > 0")
+    assert heights(ex.figure)["GPT-4o"] == 0.0
+    assert "No controls for these parameters" in capsys.readouterr().out
+
+
+def test_wiring_mistakes_fail_everywhere(pricing):
+    with pytest.raises(ValueError, match="basis is not a keyword argument"):
+        explore(lambda pricing, monthly_tokens: None, [price_basis()], live=False, static=False,
+                pricing=pricing, monthly_tokens=1e9, basis="output")
+
+
+def test_text_control_redraws(pricing):
+    from analysis.widgets import text
+
+    def titled(pricing, label):
+        fig, ax = plt.subplots()
+        ax.set_title(label)
+        return fig
+
+    ex = explore(titled, [text("label")], live=True, show=False, pricing=pricing, label="a")
+    ex.widgets["label"].value = "code:1"
+    assert ex.figure.axes[0].get_title() == "code:1"
