@@ -137,6 +137,11 @@ def volume_break_even(usd_per_mtok_a: float, usd_per_mtok_b: float, fixed_a_usd:
         return BreakEven(None, _unknown_reason(unknown), unit)
     d_price = usd_per_mtok_a - usd_per_mtok_b
     d_fixed = fixed_b_usd - fixed_a_usd
+    # a difference in the 12th significant digit is rounding, not a price or a cost
+    if abs(d_price) <= 1e-12 * max(usd_per_mtok_a, usd_per_mtok_b):
+        d_price = 0.0
+    if abs(d_fixed) <= 1e-12 * max(fixed_a_usd, fixed_b_usd):
+        d_fixed = 0.0
     if d_price == 0:
         if d_fixed == 0:
             return BreakEven(None, f"{name_a} and {name_b} cost the same at every volume", unit)
@@ -148,6 +153,9 @@ def volume_break_even(usd_per_mtok_a: float, usd_per_mtok_b: float, fixed_a_usd:
         return BreakEven(None, f"same fixed cost: {low_price} is cheaper at every volume above zero "
                                f"(lower per-token price)", unit)
     volume = d_fixed * TOKENS_PER_MTOK / d_price
+    if 0 <= volume < 1:  # under one token a month: the lower price wins at every real volume
+        return BreakEven(None, f"{low_price} is cheaper at every volume of one token a month or more "
+                               f"(the costs cross below one token)", unit)
     if volume < 0:
         return BreakEven(None, f"{low_price} is cheaper at every volume: lower per-token price and no higher "
                                f"fixed cost", unit)

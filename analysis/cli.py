@@ -16,8 +16,8 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from analysis import paths
 
@@ -61,10 +61,29 @@ def _resolve_notebooks(names: list[str] | None) -> list[Path] | None:
     return out
 
 
-def _parse_params(pairs: list[list[str]]) -> dict:
+def parse_value(text: str):
+    """A ``-p NAME VALUE`` value: a number when it reads as one (``2e9`` too), else YAML, else text.
+
+    >>> parse_value("2e9"), parse_value("3"), parse_value("true"), parse_value("humaneval")
+    (2000000000.0, 3, True, 'humaneval')
+    >>> parse_value("[GPT-4o, Kimi K2.5]")
+    ['GPT-4o', 'Kimi K2.5']
+    """
     import yaml
 
-    return {name: yaml.safe_load(value) for name, value in pairs}
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def _parse_params(pairs: list[list[str]]) -> dict:
+    return {name: parse_value(value) for name, value in pairs}
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -132,19 +151,51 @@ def cmd_run(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- check data
 
 
+CHECKED_TABLES = ("pricing", "benchmarks", "model_facts", "access", "matchups", "gateway_models", "router",
+                  "prompts")
+
+
 def _add_check_data(p: argparse.ArgumentParser) -> None:
-    for table in ("pricing", "benchmarks", "model_facts", "access", "matchups"):
+    for table in CHECKED_TABLES:
         p.add_argument(f"--{table.replace('_', '-')}", metavar="CSV", default=None,
                        help=f"your {table} CSV (default: the shipped data/{table}.csv)")
+    p.add_argument("--workload", metavar="YAML", default=None,
+                   help="your workload YAML (default: the shipped data/workload-example.yml)")
 
 
 def cmd_check_data(args: argparse.Namespace) -> int:
-    from analysis.data import load_dataset
+    """Validate every table at once: one error lists the problems of all of them."""
+    from analysis import gateway, routing
+    from analysis.data import DataError, load_dataset
 
-    ds = load_dataset(pricing=args.pricing, benchmarks=args.benchmarks, model_facts=args.model_facts,
-                      access=args.access, matchups=args.matchups)
-    for name, frame in ds.tables().items():
-        print(f"  ok  {name:12s} {len(frame):3d} rows  {frame.attrs['source_file']}")
+    problems, frames = [], {}
+    try:
+        ds = load_dataset(pricing=args.pricing, benchmarks=args.benchmarks, model_facts=args.model_facts,
+                          access=args.access, matchups=args.matchups)
+        frames.update(ds.tables())
+    except DataError as err:
+        problems += err.problems
+    pricing, benchmarks = frames.get("pricing"), frames.get("benchmarks")
+    if pricing is not None:  # the gateway tables are checked against the pricing (and benchmark) table
+        for name, load, kwargs in (
+            ("gateway_models", gateway.load_gateway_models, {"pricing": pricing}),
+            ("router", gateway.load_router, {"pricing": pricing, "benchmarks": benchmarks}),
+            ("prompts", gateway.load_prompts, {}),
+        ):
+            try:
+                frames[name] = load(getattr(args, name), **kwargs)
+            except DataError as err:
+                problems += err.problems
+    workload = None
+    try:
+        workload = routing.load_workload(args.workload)
+    except DataError as err:  # a WorkloadError names the YAML file, line and key
+        problems += err.problems
+    if problems:
+        raise DataError(problems)
+    for name, frame in frames.items():
+        print(f"  ok  {name:15s} {len(frame):3d} rows  {frame.attrs.get('source_file', '')}")
+    print(f"  ok  {'workload':15s} {len(workload.tasks):3d} tasks {workload.source}")
     print("All tables are valid.")
     return 0
 

@@ -9,8 +9,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from analysis.data import DataError, load_access, load_matchups, load_model_facts, load_pricing
 from analysis.pricing import format_multiple
 
 UNIT_LABELS = {"usd_per_mtok": "USD per million output tokens", "stars": "stars (1-5)",
@@ -121,3 +124,74 @@ def model_facts_table(facts: pd.DataFrame, pricing: pd.DataFrame) -> pd.DataFram
             for lo, hi in zip(merged.ttft_p99_low_s, merged.ttft_p99_high_s)],
         "article's words": merged.published_text.fillna(""),
     })
+
+
+@dataclass
+class Landscape:
+    """The tables of the landscape notebook, each checked against the pricing it belongs with."""
+
+    pricing: pd.DataFrame  # the pricing table the user chose
+    reference_pricing: pd.DataFrame  # the pricing the facts and matchups were checked against
+    model_facts: pd.DataFrame
+    access: pd.DataFrame
+    matchups: pd.DataFrame
+    notes: list[str]
+
+
+def load_landscape(pricing_csv: str = "", access_csv: str = "", matchups_csv: str = "",
+                   model_facts_csv: str = "") -> Landscape:
+    """Load the access matrix, head-to-heads and model facts beside a pricing table.
+
+    The head-to-heads and model facts name the article's models. When the user's pricing
+    table does not list those models (an imported catalog, say), they are checked against
+    the shipped prices instead, as published, and ``notes`` says so; any other problem is
+    an error as usual.
+
+    >>> ls = load_landscape()
+    >>> ls.notes, len(ls.matchups)
+    ([], 13)
+    """
+    pricing = load_pricing(pricing_csv)
+    reference, notes = pricing, []
+    try:
+        facts = load_model_facts(model_facts_csv, pricing=pricing)
+        matchups = load_matchups(matchups_csv, pricing=pricing, model_facts=facts)
+    except DataError as err:
+        only_missing_models = all(p.expected.startswith("a model listed in") for p in err.problems)
+        if not pricing_csv or not only_missing_models:
+            raise
+        reference = load_pricing()
+        facts = load_model_facts(model_facts_csv, pricing=reference)
+        matchups = load_matchups(matchups_csv, pricing=reference, model_facts=facts)
+        missing = sorted({p.value for p in err.problems})
+        notes.append(f"Your pricing file does not list {', '.join(missing)}: the head-to-heads and model "
+                     f"facts below are the article's, checked against its prices (data/pricing.csv), "
+                     f"as published.")
+    return Landscape(pricing, reference, facts, load_access(access_csv), matchups, notes)
+
+
+def headlines(access: pd.DataFrame, matchups: pd.DataFrame, facts: pd.DataFrame) -> list[tuple[str, str]]:
+    """The landscape's findings as ``(text, kind)``: what is as published, what we computed.
+
+    >>> ls = load_landscape()
+    >>> for text, kind in headlines(ls.access, ls.matchups, ls.model_facts)[1:3]:
+    ...     print(kind, "|", text)
+    computed | DeepSeek V4 Flash vs GPT-4o: DeepSeek V4 Flash is 40× cheaper on output price (computed).
+    computed | Qwen3-32B vs GPT-4o-mini: Qwen3-32B is 2.1× cheaper on output price (computed); the author rates it above on every star-rated factor.
+    """
+    scores = access_scores(access)
+    out = [("Access factors passed, as published: "
+            + "; ".join(f"{k} {v}/{access.factor.nunique()}" for k, v in scores.items())
+            + " (the source promotes Global API).", "as published")]
+    for name, x in price_multiples(matchups).items():
+        row = matchups[(matchups.matchup == name) & (matchups.unit == "usd_per_mtok")].iloc[0]
+        cheaper = row.model_a if row.value_a < row.value_b else row.model_b
+        above = rated_above_on_every_factor(matchups, name, cheaper)
+        out.append((f"{name}: {cheaper} is {format_multiple(x)} cheaper on output price (computed)"
+                    + ("; the author rates it above on every star-rated factor." if above else "."), "computed"))
+    known = facts.dropna(subset=["output_tok_per_s"])
+    if not known.empty:
+        out.append(("Published output speed: " + ", ".join(f"{r.model} ~{r.output_tok_per_s:g} tok/s"
+                                                           for r in known.itertuples())
+                    + "; unknown for every other model.", "as published"))
+    return out

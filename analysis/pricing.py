@@ -130,13 +130,13 @@ def format_usd(x: float, decimals: int | None = None) -> str:
 
     >>> format_usd(150000.0), format_usd(0.25), format_usd(float("nan"))
     ('$150,000', '$0.25', 'n/a')
-    >>> format_usd(4.375, 3)
-    '$4.375'
+    >>> format_usd(4.375, 3), format_usd(0.28 * 10_000)
+    ('$4.375', '$2,800')
     """
     if x is None or not math.isfinite(x):
         return "n/a"
-    if decimals is None:
-        decimals = 0 if abs(x) >= 100 and float(x).is_integer() else 2
+    if decimals is None:  # whole dollars from $100 up, judged on the cents (0.28 x 10,000 = 2800.0000000000005)
+        decimals = 0 if abs(x) >= 100 and float(round(x, 2)).is_integer() else 2
     return f"${x:,.{decimals}f}"
 
 

@@ -173,6 +173,26 @@ class Publisher:
             display(Image(data=png, format="png", width=int(fig.get_figwidth() * 100),
                           metadata={"alt": entry["title"]}))
 
+    def headlines_html(self) -> str:
+        """The findings as an HTML list, each labelled with its kind; text is escaped.
+
+        >>> pub = Publisher("00-demo")
+        >>> pub.headline("<b>GPT-4o</b> costs 40× as much", "computed")
+        >>> pub.headlines_html()
+        '<ul class="pp-findings"><li><strong>computed</strong>: &lt;b&gt;GPT-4o&lt;/b&gt; costs 40× as much</li></ul>'
+        """
+        import html
+
+        items = "".join(f"<li><strong>{html.escape(h['kind'])}</strong>: {html.escape(h['text'])}</li>"
+                        for h in self.headlines)
+        return f'<ul class="pp-findings">{items}</ul>'
+
+    def show_headlines(self) -> None:
+        """Show the findings at the end of the notebook (the report's index lists them too)."""
+        from IPython.display import HTML, display
+
+        display(HTML(self.headlines_html()))
+
     def payload(self) -> dict[str, Any]:
         return {
             "notebook": self.notebook,

@@ -8,6 +8,13 @@ import socket
 
 import matplotlib
 import pytest
+from hypothesis import settings
+
+# CI replays the same examples on every run (derandomize), so a red build is reproducible;
+# locally hypothesis explores new examples each time. HYPOTHESIS_PROFILE picks one by hand.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 matplotlib.use("Agg")

@@ -36,7 +36,7 @@ def test_01_pricing_defaults(tmp_path):
     assert r["cheapest_output"] == {"models": ["DeepSeek Coder", "DeepSeek V4 Flash"], "usd_per_mtok": 0.25}
     assert r["blended_usd_per_mtok"]["Qwen3.5-397B"] is None  # unknown, not 0
     assert results["data"]["pricing"]["sha256"] and results["data_as_of"] == "2026-11-27"
-    assert {f["name"] for f in results["figures"]} == {"output-price", "monthly-bill"}
+    assert {f["name"] for f in results["figures"]} == {"output-price", "monthly-bill", "traffic-bill"}
     assert "$150,000" in html and "load_pricing(" not in html, "the page shows results, not code"
 
 
@@ -125,7 +125,8 @@ def test_report_publishes_with_a_parameter_set(tmp_path):
     assert result.ok and result.published == reports
     assert not (tmp_path / "reports-failed").exists()
     r01 = json.loads((reports / "01-pricing" / "results.json").read_text())
-    assert r01["parameters"] == {"pricing_csv": "", "input_output_ratio": 1.0, "monthly_tokens": 2e9}
+    assert r01["parameters"] == {"pricing_csv": "", "input_output_ratio": 1.0, "monthly_tokens": 2e9,
+                                 "stale_after_days": 90}
     assert r01["results"]["monthly_bill_usd"]["Claude 3.5 Sonnet"] == 30000.0
     index = (reports / "index.html").read_text()
     sha = r01["data"]["pricing"]["sha256"]
@@ -175,3 +176,22 @@ def test_a_notebook_past_its_timeout_is_stopped_and_reported(tmp_path):
     assert run.seconds < 60, "stopped at the timeout, not after the cell finished"
     assert "did not finish within 8 s" in run.error
     assert not (tmp_path / "reports").exists() and (tmp_path / "reports-failed" / "index.html").exists()
+
+
+@pytest.mark.notebook
+def test_02_landscape_on_a_pricing_file_without_the_articles_models(tmp_path, write_csv):
+    mine = write_csv("mine.csv", "model,provider,origin,input_usd_per_mtok,output_usd_per_mtok\n"
+                                 "Cheap,Acme,CN,0.1,0.5\n")
+    results, html = _run(NB02, tmp_path / "out", pricing_csv=str(mine))
+    assert "Your pricing file does not list" in html and "checked against its prices" in html
+    assert results["results"]["matchup_output_price_multiple_formatted"]["DeepSeek V4 Flash vs GPT-4o"] == "40×"
+
+
+def test_landscape_still_rejects_other_problems_in_a_users_files(write_csv):
+    from analysis.data import DataError
+    from analysis.landscape import load_landscape
+
+    mine = write_csv("mine.csv", "model,provider,origin,input_usd_per_mtok,output_usd_per_mtok\nCheap,Acme,CN,0.1,0.5\n")
+    facts = write_csv("facts.csv", (paths.DATA / "model_facts.csv").read_text().replace("GPT-4o,50,", "GPT-4o,-50,"))
+    with pytest.raises(DataError, match="output_tok_per_s"):
+        load_landscape(pricing_csv=str(mine), model_facts_csv=str(facts))
