@@ -31,7 +31,7 @@ def chromium_path() -> str | None:
     return next((c for c in candidates if c and Path(c).exists()), None)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # Playwright's sync API runs an event loop: stop it before other modules
 def browser():
     exe = chromium_path()
     if exe is None:
@@ -47,7 +47,7 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def report(browser, tmp_path_factory) -> Path:
     """The report, built once for the session with every notebook and the default parameters."""
     from analysis.report import build_report

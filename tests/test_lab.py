@@ -27,8 +27,10 @@ def test_widget_frontend_extension_is_installed():
 
 
 def test_make_lab_opens_the_notebooks_with_the_env_kernels():
-    out = subprocess.run(["make", "-n", "-o", ".venv/.installed", "lab"], cwd=paths.ROOT, capture_output=True,
-                         text=True, check=True, env={**os.environ, "MAKEFLAGS": ""}).stdout
-    line = out.strip().splitlines()[-1]
+    # under `make test` this make is nested: it would print "Entering/Leaving directory" lines
+    out = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "lab"], cwd=paths.ROOT,
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, "MAKEFLAGS": "", "MAKELEVEL": ""}).stdout
+    [line] = [ln for ln in out.splitlines() if "jupyter lab" in ln]
     assert "JUPYTER_PREFER_ENV_PATH=1" in line and ".venv/bin/jupyter lab --notebook-dir=notebooks" in line
     assert ("--allow-root" in line) == (os.getuid() == 0)
