@@ -140,6 +140,17 @@ def format_usd(x: float, decimals: int | None = None) -> str:
     return f"${x:,.{decimals}f}"
 
 
+def format_price(x: float) -> str:
+    """A price per million tokens for a table: cents, or a third decimal when it matters; unknown is ``n/a``.
+
+    >>> [format_price(x) for x in (0.25, 10.0, 4.375, 0.2275, float("nan"))]
+    ['$0.25', '$10.00', '$4.375', '$0.228', 'n/a']
+    """
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    return format_usd(x, 2 if round(x, 2) == x else 3)
+
+
 def monthly_bill_usd(usd_per_mtok: float | pd.Series, monthly_tokens: float) -> float | pd.Series:
     """What ``monthly_tokens`` tokens cost at ``usd_per_mtok``; unknown prices give NaN.
 

@@ -210,3 +210,36 @@ class Publisher:
         if self.output_dir is None:
             return None
         return write_json_atomic(self.output_dir / self.notebook / "results.json", self.payload())
+
+
+def styled_table(frame: pd.DataFrame, columns: dict[str, str], formats: dict | None = None,
+                 na_rep: str = "n/a"):
+    """A table for people who never see code: the chosen ``columns`` renamed, formatted, no index.
+
+    ``columns`` maps each shown column to its heading (in that order; others are left out),
+    ``formats`` maps a column (by its original name) to a format string or function. Text
+    columns are aligned left, numbers right; numbers and short text never wrap; unknown values
+    read ``na_rep``, never 0.
+
+    >>> t = pd.DataFrame({"model": ["GPT-4o"], "usd_per_mtok": [10.0], "score": [float("nan")], "x": [1]})
+    >>> s = styled_table(t, {"model": "model", "usd_per_mtok": "price, $/M tokens", "score": "score"},
+    ...                  {"usd_per_mtok": "${:,.2f}", "score": "{:.1f}"})
+    >>> html = s.to_html()
+    >>> "price, $/M tokens" in html and "$10.00" in html and "n/a" in html and ">x<" not in html
+    True
+    """
+    formats = formats or {}
+    shown = frame[list(columns)].rename(columns=columns)
+    styles = {}
+    for c, heading in columns.items():
+        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]):
+            styles[heading] = [{"selector": "td", "props": "white-space: nowrap"}]
+        else:
+            short = frame[c].astype(str).str.len().max() <= 30 if len(frame) else True
+            styles[heading] = [{"selector": "th", "props": "text-align: left"},
+                               {"selector": "td", "props": "text-align: left" + ("; white-space: nowrap" if short
+                                                                                   else "")}]
+    return (shown.style
+            .format({columns[c]: f for c, f in formats.items() if c in columns}, na_rep=na_rep)
+            .set_table_styles(styles, overwrite=False)
+            .hide(axis="index"))
