@@ -181,3 +181,65 @@ def test_robust_conclusions_on_ceval(data):
     assert "GPT-4o" in c["dominated (robust)"] or r.set_index("model").loc["GPT-4o", "frontier_probability"] < 0.06
     assert "Qwen3-32B" in c["depends on the noise"]
     assert isinstance(r, pd.DataFrame) and r.frontier_probability.dropna().between(0, 1).all()
+
+
+def _notebook_inputs(data, benchmark="humaneval", basis="output", ratio=3.0, sigma=1.0, n_draws=200):
+    pricing, benchmarks, matchups = data
+    t = efficiency.efficiency_table(pricing, benchmarks, benchmark, basis, ratio)
+    return (t, efficiency.frontiers(pricing, benchmarks, basis, ratio), efficiency.robustness_table(t, sigma, n_draws),
+            efficiency.article_claims(pricing, benchmarks, matchups, sigma), efficiency.unscored_models(pricing, benchmarks))
+
+
+def test_results_hold_the_hand_computed_figures(data):
+    r = efficiency.results(*_notebook_inputs(data, "ceval"), benchmark="ceval", basis="output",
+                           input_output_ratio=3.0, score_sigma=1.0)
+    assert list(r)[:4] == ["benchmark", "basis", "input_output_ratio", "score_sigma"]
+    assert r["frontier_models"] == FRONTIER_OUTPUT
+    assert r["best_value"]["ceval"] == {"model": "DeepSeek V4 Flash", "usd_per_mtok_per_point": 0.25 / 88}
+    assert r["dominated"].set_index("model").overpay.to_dict() == pytest.approx({"GPT-4o": 10 / 0.28,
+                                                                                 "Kimi K2.5": 3.00 / 1.92})
+    assert r["excluded"] == {"Gemini 1.5 Pro": "no C-Eval score in the data", "GPT-4o-mini": "no C-Eval score in "
+                             "the data", "Qwen3-Coder-30B": "no C-Eval score in the data",
+                             "DeepSeek Coder": "no C-Eval score in the data", "Claude 3.5 Sonnet": "no C-Eval "
+                             "score in the data", "Qwen3.5-397B": "no C-Eval score in the data"}
+    assert set(r["article_claims"]) == set(efficiency.ARTICLE) and r["unscored_models"] == ["Gemini 1.5 Pro",
+                                                                                            "GPT-4o-mini"]
+
+
+def test_findings_say_the_frontier_overpay_best_value_and_noise(data):
+    f = efficiency.findings(*_notebook_inputs(data, "ceval"), benchmark="ceval", basis="output", score_sigma=1.0,
+                            n_draws=200)
+    texts = [t for t, _ in f]
+    assert texts[0] == ("C-Eval frontier on the output price: DeepSeek V4 Flash ($0.25, 88), Qwen3-32B ($0.28, 89), "
+                        "GLM-5 ($1.92, 91).")
+    assert texts[1] == ("2 C-Eval models are dominated; the largest overpay is GPT-4o, at 35.7× the price of "
+                        "Qwen3-32B, which scores 0.5 points higher.")
+    assert texts[2] == "Best C-Eval value: DeepSeek V4 Flash at $0.0028 per million tokens per point (output price)."
+    assert f[3] == ("Score uncertainty: 1 point (one standard deviation, for every published score; the source "
+                    "states none).", "assumption")
+    assert texts[4].startswith("Under that noise (200 seeded draws): robustly on the C-Eval frontier: ")
+    assert [k for _, k in f[5:10]] == ["computed", "computed", "computed", "not supported", "not supported"]
+    assert f[-1][1] == "as published" and "Gemini 1.5 Pro, GPT-4o-mini" in f[-1][0]
+
+
+def test_findings_without_dominated_models_or_unscored_ones(data):
+    pricing, benchmarks, matchups = data
+    scored = pricing[pricing.model.isin(benchmarks.model)]
+    t = efficiency.efficiency_table(scored, benchmarks, "mmlu", "blended", 1.0)
+    tables = efficiency.frontiers(scored, benchmarks, "blended", 1.0)
+    f = efficiency.findings(t, tables, efficiency.robustness_table(t, 0.0, 10), [], [], benchmark="mmlu",
+                            basis="blended", score_sigma=0.0, score_sigma_column="sd", n_draws=10)
+    assert not any("dominated;" in text for text, _ in f)  # Kimi K2.5 is on the 1:1 blended frontier
+    assert ("Score uncertainty: per-score column sd (one standard deviation, for every published score; the source "
+            "states none).", "assumption") in f
+    assert f[-1][0].startswith("Under that noise (10 seeded draws)")
+
+
+def test_styled_dominated_reads_for_people(data):
+    pricing, benchmarks, _ = data
+    d = efficiency.dominated_table(efficiency.efficiency_table(pricing, benchmarks, "ceval", "blended", 3.0))
+    html = efficiency.styled_dominated(d, "ceval", "blended", 3.0).to_html()
+    assert "blended price (3:1 in:out), $/M tokens" in html and "C-Eval score" in html
+    # GPT-4o: (3 x 2.50 + 10.00) / 4 = $4.375, 88.5 points, 21.3x the price of Qwen3-32B, 0.5 behind
+    assert all(f">{v}<" in html for v in ("GPT-4o", "$4.375", "88.5", "Qwen3-32B", "21.3×", "0.5", "89.0"))
+    assert "usd_per_mtok" not in html and "points_behind" not in html and "88.500000" not in html
