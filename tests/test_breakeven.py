@@ -219,3 +219,73 @@ def test_break_even_refuses_bad_values():
     with pytest.raises(ValueError):
         be.BreakEven(0.0, "x")
     assert be.BreakEven(None, "never").as_dict() == {"value": None, "unit": "", "never": True, "reason": "never"}
+
+
+def _notebook_04(model_a="GPT-4o", model_b="DeepSeek V4 Flash", benchmark="mmlu", self_host="Qwen3-32B",
+                 basis="output", fixed=(0.0, 2000.0), tokens=(1500.0, 500.0), gpu=(2.5, 1000.0, 0.5, 0.0)):
+    from analysis.pricing import price_on_basis
+
+    pricing, benchmarks = load_pricing(), load_benchmarks()
+    prices = price_on_basis(pricing, basis, 3.0)
+    price = prices.set_index("model")["usd_per_mtok"]
+    g = be.GpuAssumptions(*gpu)
+    kw = dict(model_a=model_a, model_b=model_b, benchmark=benchmark, self_host_model=self_host, basis=basis)
+    parts = dict(volume=be.volume_break_even(price[model_a], price[model_b], *fixed, model_a, model_b),
+                 quality=be.quality_break_even_models(pricing, benchmarks, benchmark, model_a, model_b, *tokens),
+                 matrix=be.quality_break_even_matrix(pricing, benchmarks, benchmark, *tokens), gpu=g,
+                 self_host=be.self_hosting_break_even(price[self_host], g, self_host))
+    findings = be.findings(**parts, **kw, fixed_a_usd_per_month=fixed[0], fixed_b_usd_per_month=fixed[1],
+                           input_tokens_per_task=tokens[0], output_tokens_per_task=tokens[1])
+    assumptions = dict(fixed_a_usd_per_month=fixed[0], fixed_b_usd_per_month=fixed[1])
+    results = be.results(prices, assumptions, parts["volume"],
+                         be.model_task_figures(pricing, benchmarks, benchmark, model_a, *tokens),
+                         be.model_task_figures(pricing, benchmarks, benchmark, model_b, *tokens), parts["quality"],
+                         parts["matrix"], g, parts["self_host"], be.self_hosting_table(prices, g), **kw,
+                         input_output_ratio=3.0)
+    return findings, results
+
+
+def test_notebook_04_findings_and_results_on_the_defaults():
+    findings, r = _notebook_04()
+    texts = [t for t, _ in findings]
+    # 2,000 / (10.00 - 0.25) million tokens; (0.00875 - 0.000395) / (0.887 - 0.855) per wrong answer
+    assert texts[0].startswith("Volume break-even, GPT-4o against DeepSeek V4 Flash (output price): "
+                               "205,128,205 tokens a month; above 205.1 million")
+    assert texts[2].startswith("Quality break-even on MMLU-style, 1,500 input + 500 output tokens a task: "
+                               "$0.2611 per wrong answer; ")
+    assert texts[3].startswith("Across the 15 pairs of MMLU-style models") and "5 lack a price or score" in texts[3]
+    assert texts[5] == ("GPU: $2.50 an hour, 1,000 tokens per second at 50% utilisation, $0.00 a month fixed: "
+                        "example assumptions, not data ($1.389 per million tokens at full use).")
+    assert texts[6].startswith("Self-hosting against the Qwen3-32B API (output price): never: ")
+    assert r["volume_break_even"]["tokens_per_month"] == pytest.approx(2000 / 9.75 * 1e6)
+    assert r["volume_break_even"]["fixed_b_usd_per_month"] == 2000.0
+    assert r["quality_break_even"]["failure_cost_usd"] == pytest.approx((0.00875 - 0.000395) / 0.032)
+    assert r["self_hosting_break_even"]["api_usd_per_mtok"] == 0.28 and r["self_hosting_break_even"]["never"]
+    assert r["self_hosting_break_even"]["gpu_usd_per_month"] == 2.5 * 730
+
+
+def test_notebook_04_findings_when_nothing_crosses():
+    # C-Eval: GPT-4o-mini has no score, so no pair with it crosses; with Qwen3-32B cheaper on both counts
+    findings, _ = _notebook_04(model_a="GPT-4o", model_b="Qwen3-32B", benchmark="ceval", fixed=(500.0, 0.0),
+                               self_host="Claude 3.5 Sonnet")
+    texts = [t for t, _ in findings]
+    assert texts[0].startswith("Volume break-even, GPT-4o against Qwen3-32B (output price): never: Qwen3-32B is "
+                               "cheaper at every volume")
+    assert "never: " in texts[2] and "at least as accurate" in texts[2]
+    assert texts[-1].startswith("Self-hosting against the Claude 3.5 Sonnet API (output price): cheaper above "
+                                "121,666,667 tokens a month; ")
+
+
+def test_check_models_names_every_missing_model():
+    with pytest.raises(ValueError, match=r"no model 'GPT-5', 'Grok' in the pricing table; it has: GPT-4o, "):
+        be.check_models(load_pricing(), "GPT-5", "GPT-4o", "Grok")
+
+
+def test_styled_self_hosting_reads_for_people():
+    from analysis.pricing import price_on_basis
+
+    table = be.self_hosting_table(price_on_basis(load_pricing(), "blended", 3.0), be.GpuAssumptions(2.5, 1000, 0.5))
+    html = be.styled_self_hosting(table, "blended", 3.0).to_html()
+    assert "blended (3:1 in:out) API price, $/M tokens" in html and "break_even" not in html
+    # GPT-4o blended (3 x 2.50 + 10.00) / 4 = $4.375; Qwen3.5-397B has no input price: n/a, and never
+    assert ">$4.375<" in html and ">n/a<" in html and ">never<" in html and "True" not in html
