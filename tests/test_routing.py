@@ -356,3 +356,77 @@ def test_brute_force_helper_enumerates_every_assignment():
     assert routing.brute_force_optimum(table, w, 10) == (90.0, 2.0)
     assert routing.brute_force_optimum(table, w, 1.6) == (80.0, 1.5)
     assert routing.brute_force_optimum(table, w, 1.2) is None
+
+
+@pytest.fixture(scope="module")
+def demo_log(tmp_path_factory):
+    from analysis.usage import generate_usage_log, reprice_log
+
+    path = generate_usage_log(tmp_path_factory.mktemp("log") / "demo.csv", rows=400, seed=5,
+                              bad_rows={"unknown model": 2})
+    return path, reprice_log(path, capabilities(), routing.EXAMPLE_THRESHOLDS, 2000.0, "GPT-4o")
+
+
+def test_notebook_06_findings_on_the_example(caps, demo_log):
+    _, log = demo_log
+    ev = evaluate(example_workload(), caps, budget_usd=2000)
+    f = routing.findings(ev.workload, ev.summary, log, baseline="GPT-4o", budget_usd=2000.0,
+                         thresholds=routing.EXAMPLE_THRESHOLDS, generated=True)
+    texts = dict(zip([k for _, k in f], [t for t, _ in f]))
+    assert f[0] == ("Workload: example workload (assumption), 1,000,000 requests a month (code 30%, reasoning 15%, "
+                    "chinese 15%, vision 5%, general 35%); quality thresholds code:91, reasoning:87, chinese:89, "
+                    "general:85; budget $2,000 a month.", "assumption")
+    # GPT-4o alone $7,587.50; the router $580.90, (7,587.50 - 580.90) / 7,587.50 = 92% less
+    assert f[1][0].startswith("The article's router (DeepSeek V4 Flash for text, GPT-4o for vision) costs $580.90 "
+                              "a month against $7,587.50 for GPT-4o: 92% less")
+    assert f[2] == ("Cheapest policy that serves every request: article router at $580.90 a month.", "computed")
+    assert f[3][0].startswith("Best expected quality within $2,000 a month: 89.2 points for $1,465.65")
+    assert f[4][0] == ("10 of 11 models cannot serve the whole workload alone (no vision in the data, or an unknown "
+                       "price).")
+    assert texts["not supported"].startswith("Vision has no benchmark in the data")
+    assert texts["simulated"].startswith("Generated demo log (simulated): 400 rows, 398 priced, 2 set aside; ")
+
+
+def test_notebook_06_findings_when_the_budget_is_too_small_and_the_log_is_yours(caps, demo_log):
+    _, log = demo_log
+    ev = evaluate(example_workload(), caps, budget_usd=10, baseline=ARTICLE_ROUTER)
+    f = routing.findings(ev.workload, ev.summary, log, baseline=ARTICLE_ROUTER, budget_usd=10.0,
+                         thresholds={}, generated=False)
+    texts = [t for t, _ in f]
+    assert not any(t.startswith("The article's router") for t in texts)  # the baseline is the router itself
+    assert ("No assignment fits the $10.00 budget: infeasible: the cheapest assignment costs $580.90 a month, above "
+            "the budget $10.00.") in texts
+    assert f[-1][1] == "computed" and f[-1][0].startswith("Usage log: 400 rows")
+
+
+def test_notebook_06_results(caps, demo_log):
+    path, log = demo_log
+    ev = evaluate(example_workload(), caps, budget_usd=2000)
+    r = routing.results(ev.workload, ev.summary, routing.policy_frontier(ev.summary), ev.policy("router"),
+                        routing.routing_table(ev, ARTICLE_ROUTER), ev.summary, log, baseline="GPT-4o",
+                        budget_usd=2000.0, thresholds=routing.EXAMPLE_THRESHOLDS, log_file=str(path), demo=None)
+    assert r["monthly_cost_usd"][ARTICLE_ROUTER] == pytest.approx(580.9)
+    assert r["policies"]["GPT-4o"]["savings_usd"] == 0 and r["chosen_policy"] == ARTICLE_ROUTER
+    assert r["unscored_task_types"] == {"vision": "no benchmark in the data: quality unknown, not guessed"}
+    u = r["usage_log"]
+    assert (u["file"], u["generated"], u["generator"]) == (str(path), False, None)
+    assert (u["rows_total"], u["rows_priced"], u["set_aside_by_kind"]) == (400, 398, {"unknown model": 2})
+
+
+def test_sweep_volumes_and_daily_scenarios():
+    v = routing.sweep_volumes(3e5)
+    assert len(v) == 10 and 3e5 in v and v[0] == pytest.approx(3e3) and v[-1] == pytest.approx(3e7)
+    assert routing.sweep_volumes(0).tolist() == np.logspace(3, 7, 9).tolist()
+    daily = pd.DataFrame({"scenario": ["GLM-5", OPTIMISED_POLICY, "as logged", ARTICLE_ROUTER]})
+    assert routing.daily_scenarios(daily, ARTICLE_ROUTER) == ["as logged", ARTICLE_ROUTER, OPTIMISED_POLICY]
+
+
+def test_tables_for_people(caps, demo_log):
+    ev = evaluate(example_workload(), caps, budget_usd=2000)
+    summary = routing.styled_summary(ev.summary).to_html()
+    assert "saving vs GPT-4o, a month" in summary and ">$7,006.60<" in summary and ">92.3%<" in summary
+    table = routing.styled_routing_table(routing.routing_table(ev, ARTICLE_ROUTER)).to_html()
+    assert ">$0.00051<" in table and ">C-Eval<" in table and "usd_per_request" not in table
+    totals = routing.styled_usage_totals(demo_log[1].table(), "GPT-4o").to_html()
+    assert "saving vs GPT-4o" in totals and "savings_vs" not in totals and ">nan<" not in totals
+    assert ">2,000<" in routing.styled_workload(example_workload()).to_html()
