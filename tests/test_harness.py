@@ -14,6 +14,7 @@ import threading
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -486,3 +487,77 @@ def test_pricepoint_calls_times_and_routes_against_the_emulator(tmp_path, capsys
     assert len(read_log(log)) == 4  # three timed requests and one routed one, each a line
     assert main(argv) == 0  # again: the timed requests come from the log
     assert "3 request(s) resumed" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- notebook 05's tables, results, findings
+
+
+def _session(mode="emulated", label="SIMULATED (local emulator)", routed=(), skipped=None, error=None):
+    from analysis import harness
+    from analysis.gateway import ModelCheck
+
+    recs = [{"request": f"GPT-4o|code-1|{i}", "model": "GPT-4o", "prompt_id": "code-1", "attempt": 0, "final": True,
+             "status": "ok", "ttft_s": 1.0 + i / 10, "tok_per_s": 50.0, "cost_usd": 0.001 * (i + 1),
+             "reply": "<i>hi</i>"} for i in range(3)]
+    recs += [{"request": "GPT-4o|code-1|3", "model": "GPT-4o", "prompt_id": "code-1", "attempt": 0, "final": False,
+              "status": "error", "error_class": "rate_limit", "message": "429, attempt 1"},
+             {"request": "GPT-4o|code-1|3", "model": "GPT-4o", "prompt_id": "code-1", "attempt": 1, "final": True,
+              "status": "error", "error_class": "server_error", "message": "500, attempt 2"}]
+    check = ModelCheck("http://127.0.0.1:9/v1", ["gpt-4o"], {"GPT-4o": "gpt-4o"}, dict(skipped or {}), error=error)
+    return harness.Session(mode, label, "http://127.0.0.1:9/v1", 0.05, records_frame(recs), check,
+                           routed=list(routed), skipped_models=dict(skipped or {}))
+
+
+def test_notebook_05_findings_figures_and_kinds():
+    from analysis import harness
+
+    routed = [{"task_type": "code", "prompt_id": "code-1", "route": ["DeepSeek V4 Flash", "GPT-4o"],
+               "answered_by": "GPT-4o", "fallback_used": True,
+               "tried": [{"model": "DeepSeek V4 Flash", "outcome": "failed", "error_class": "dropped_connection"}]}]
+    s = _session(routed=routed, skipped={"Qwen3-32B": "qwen3-32b"})
+    pct = percentile_table(s.timed_requests, n_boot=50)
+    best = {"model": "DeepSeek V4 Flash", "usd_per_mtok_per_point": 0.25 / 88}
+    f = harness.findings(s, pct, error_counts(s.attempts), best)
+    # TTFTs 1.0, 1.1, 1.2 s: median 1.1 s; the fourth request failed after 2 attempts ending in errors
+    assert f[0] == ("SIMULATED (local emulator): GPT-4o p50 time to first token 1.1 s, p99 1.2 s (n = 3); median "
+                    "output speed 50 tok/s.", "simulated")
+    assert f[1] == ("SIMULATED (local emulator): 1 of 4 requests failed or came back incomplete; 2 attempts ended "
+                    "in an error.", "simulated")
+    assert f[2][1] == "computed" and "($0.0028 per million tokens per point)" in f[2][0]
+    assert f[3][0] == ("SIMULATED (local emulator): 1 routed prompt(s) fell back past their first choice (code-1 to "
+                       "GPT-4o).")
+    assert f[4][0].startswith("SIMULATED (local emulator): the gateway did not list Qwen3-32B: left out")
+    live = harness.findings(_session("live", "LIVE (x)", error="401 Unauthorized"), pct, error_counts(s.attempts),
+                            best)
+    assert {k for _, k in live} == {"measured", "computed"}
+    assert live[-1][0] == "LIVE (x): could not list the gateway models, so no model was called: 401 Unauthorized"
+
+
+def test_notebook_05_results():
+    from analysis import harness
+    from analysis.gateway import load_router
+
+    s = _session()
+    timed = s.timed_requests
+    r = harness.results(s, ["GPT-4o"], load_router(), {"model": "DeepSeek V4 Flash", "usd_per_mtok_per_point": 0.1},
+                        percentile_table(timed, n_boot=50), error_counts(s.attempts), timed)
+    assert r["requests"]["GPT-4o"] == {"model": "GPT-4o", "requests": 4, "ok": 3, "failed": 1, "incomplete": 0,
+                                       "attempts": 5}
+    assert r["error_counts"] == {"rate_limit": {"attempts": 1, "requests_failed": 0},
+                                 "server_error": {"attempts": 1, "requests_failed": 1}}
+    assert r["cost_per_request_usd"]["GPT-4o"] == pytest.approx(0.002)  # median of 0.001, 0.002, 0.003 (and n/a)
+    assert "emulator_profiles" not in r and r["log_file"] is None and r["router_table"]["vision"] == ["GPT-4o"]
+
+
+def test_notebook_05_tables_read_for_people():
+    from analysis import harness
+
+    s = _session()
+    failures = harness.failures_html(s.attempts, s.label)
+    # attempts counted from 1 in the table, as in the messages
+    assert "<td>1</td>" in failures and "<td>2</td>" in failures and "<td>0</td>" not in failures
+    assert "error class" in harness.errors_html(error_counts(s.attempts), s.label)
+    assert "&lt;i&gt;hi&lt;/i&gt;" in harness.replies_html(s.timed_requests, s.label)
+    assert "succeeded" in harness.requests_html(s.timed_requests, s.label)
+    table = html_table(pd.DataFrame({"model": ["M"], "x": [float("nan")]}), "c")
+    assert '<td style="text-align: left">M</td><td>n/a</td>' in table and "nan" not in table
