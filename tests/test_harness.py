@@ -248,7 +248,7 @@ def test_every_error_class_used_is_documented():
 
 
 def test_401_message_and_log_never_show_the_key(tmp_path):
-    key = "sk-sentinel-ABCDEF0123456789"
+    key = "SENTINEL-pricepoint-ABCDEF0123456789"
     log = tmp_path / "attempts.jsonl"
     with Emulator(time_scale=SCALE, api_key="the-right-one", echo_key_in_errors=True) as emu:
         h = Harness(emu.base_url, key, mode="live", time_scale=SCALE, log_path=log)
@@ -450,13 +450,13 @@ def test_session_with_a_refused_key_calls_nothing_and_says_what_to_do(monkeypatc
     from analysis.gateway import load_gateway_models, load_prompts, load_router
     from analysis.harness import run_session
 
-    monkeypatch.setenv("GLOBAL_API_KEY", "sk-wrong-0123456789abcdef")
+    monkeypatch.setenv("GLOBAL_API_KEY", "wrong-key-0123456789abcdef")
     with Emulator(time_scale=SCALE, api_key="the-right-one") as emu:
         s = run_session(models=["GPT-4o"], prompts=load_prompts().head(1), gateway_models=load_gateway_models(),
                         router=load_router(), pricing=pricing, mode="live", base_url=emu.base_url)
         assert emu.requests == []  # no chat completion was attempted
     assert s.mode == "live" and s.label.startswith("LIVE (127.0.0.1:")
-    assert "Check GLOBAL_API_KEY" in s.check.message() and "sk-wrong" not in s.check.message()
+    assert "Check GLOBAL_API_KEY" in s.check.message() and "wrong-key" not in s.check.message()
     assert len(s.attempts) == 0 and s.routed[0]["answered_by"] is None
 
 

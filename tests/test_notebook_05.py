@@ -81,7 +81,7 @@ def test_live_mode_never_writes_the_key_and_escapes_model_output(tmp_path, monke
     searched for the key, and the page shows the reply as text."""
     from analysis.report import run_one
 
-    sentinel = "sk-pricepoint-SENTINEL-7f3a9c2e41"
+    sentinel = "SENTINEL-pricepoint-7f3a9c2e41"
     reply = "<script>alert('pricepoint-xss')</script> done"
     monkeypatch.setenv("GLOBAL_API_KEY", sentinel)
     with Emulator(seed=1, time_scale=0.01, api_key=sentinel, reply=reply) as emu:
