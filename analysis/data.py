@@ -70,12 +70,15 @@ class Problem:
     value: str | None
     expected: str
 
+    #: what ``column`` names in a message: a CSV column, or a YAML key (:class:`analysis.routing.KeyProblem`)
+    field_label = "column"
+
     def __str__(self) -> str:
         where = [self.file]
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.column is not None:
-            where.append(f"column '{self.column}'")
+            where.append(f"{self.field_label} '{self.column}'")
         got = "" if self.value is None else f"got {self.value!r}; "
         return f"{', '.join(where)}: {got}expected {self.expected}"
 
@@ -90,15 +93,14 @@ class DataError(ValueError):
     Fix the cells listed above (the line numbers are those of the CSV file, header = line 1) and run again.
     """
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], subject: str = "the data",
+                 advice: str = "Fix the cells listed above (the line numbers are those of the CSV file, "
+                               "header = line 1) and run again."):
         self.problems = list(problems)
         n = len(self.problems)
-        lines = [f"{n} problem{'s' if n != 1 else ''} in the data:"]
+        lines = [f"{n} problem{'s' if n != 1 else ''} in {subject}:"]
         lines += [f"  - {p}" for p in self.problems]
-        lines.append(
-            "Fix the cells listed above (the line numbers are those of the CSV file, "
-            "header = line 1) and run again."
-        )
+        lines.append(advice)
         super().__init__("\n".join(lines))
 
 

@@ -70,27 +70,15 @@ class KeyProblem(Problem):
     "w.yml, line 4, key 'tasks.code.share': got '-1'; expected a share from 0 to 1"
     """
 
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.column is not None:
-            where.append(f"key '{self.column}'")
-        got = "" if self.value is None else f"got {self.value!r}; "
-        return f"{', '.join(where)}: {got}expected {self.expected}"
+    field_label = "key"
 
 
 class WorkloadError(DataError):
     """A workload file (or mix) is invalid; ``problems`` lists every problem at once."""
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = list(problems)
-        n = len(self.problems)
-        lines = [f"{n} problem{'s' if n != 1 else ''} in the workload:"]
-        lines += [f"  - {p}" for p in self.problems]
-        lines.append("Fix the keys listed above and run again "
-                     f"(data/{EXAMPLE_WORKLOAD} is a valid example).")
-        ValueError.__init__(self, "\n".join(lines))
+        super().__init__(problems, subject="the workload",
+                         advice=f"Fix the keys listed above and run again (data/{EXAMPLE_WORKLOAD} is a valid example).")
 
 
 # --------------------------------------------------------------------------- workload
