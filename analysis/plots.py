@@ -565,22 +565,31 @@ def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, nam
         ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, price, fixed), 1e-2), color=color, lw=2,
                 label=_no_math(f"{name}: ${price:g}/M tokens + {usd_formatter(fixed)} a month"))
     be = volume_break_even(usd_per_mtok_a, usd_per_mtok_b, fixed_a_usd, fixed_b_usd, name_a, name_b)
+    cost = None if be.never else monthly_cost_usd(be.value, usd_per_mtok_a, fixed_a_usd)
+    _cost_by_volume_axes(fig, ax, be, cost, volume_min, volume_max,
+                         lambda v, c: f"break-even: {_tokens(v)} tokens a month\n({usd_formatter(round(c, 2))} each)",
+                         f"Monthly cost: {name_a} against {name_b}",
+                         "Prices as published; fixed monthly costs are assumptions you set.")
+    return fig
+
+
+def _cost_by_volume_axes(fig, ax, be, cost, volume_min: float, volume_max: float, label, title: str,
+                         note: str) -> None:
+    """The common finish of a monthly-cost-against-volume figure: the crossover marked (when it falls
+    in the range, else the reason it does not, under the figure), log axes, legend, title, note."""
     if not be.never and volume_min <= be.value <= volume_max:
-        cost = monthly_cost_usd(be.value, usd_per_mtok_a, fixed_a_usd)
         ax.axvline(be.value, color="#444444", ls="--", lw=1)
         ax.scatter([be.value], [cost], color="black", zorder=4)
-        ax.annotate(f"break-even: {_tokens(be.value)} tokens a month\n({usd_formatter(round(cost, 2))} each)",
-                    (be.value, cost), xytext=(10, -30), textcoords="offset points", fontsize=8.5)
+        ax.annotate(label(be.value, cost), (be.value, cost), xytext=(10, -31), textcoords="offset points",
+                    fontsize=8.5)
+    else:
+        note += "\nNo crossover on this range: " + _no_math(be.reason) + "."
     ax.set_xscale("log")
     ax.set_xlabel("tokens per month (log scale)")
     log_price_axis(ax, "y", "total cost, USD per month (log scale)")
     ax.legend(frameon=False, fontsize=8.5, loc="upper left")
-    ax.set_title(f"Monthly cost: {name_a} against {name_b}")
-    note = "Prices as published; fixed monthly costs are assumptions you set."
-    if be.never or not volume_min <= be.value <= volume_max:
-        note += "\nNo crossover on this range: " + _no_math(be.reason) + "."
+    ax.set_title(title)
     add_source_note(fig, note)
-    return fig
 
 
 def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: str, cost_b_usd: float,
@@ -718,21 +727,12 @@ def self_hosting_plot(name: str, api_usd_per_mtok: float, gpu_usd_per_hour: floa
             label=_no_math(f"self-hosted: ${gpu_usd_per_hour:g}/GPU-hour, {gpu_tok_per_s:,.0f} tok/s at "
                            f"{utilisation:.0%} use"))
     be = self_hosting_break_even(api_usd_per_mtok, gpu, name)
-    if not be.never and volume_min <= be.value <= volume_max:
-        cost = monthly_cost_usd(be.value, api_usd_per_mtok)
-        ax.axvline(be.value, color="#444444", ls="--", lw=1)
-        ax.scatter([be.value], [cost], color="black", zorder=4)
-        ax.annotate(f"self-hosting cheaper above\n{_tokens(be.value)} tokens a month", (be.value, cost),
-                    xytext=(10, -32), textcoords="offset points", fontsize=8.5)
-    ax.set_xscale("log")
-    ax.set_xlabel("tokens per month (log scale)")
-    log_price_axis(ax, "y", "total cost, USD per month (log scale)")
-    ax.legend(frameon=False, fontsize=8.5, loc="upper left")
-    ax.set_title(f"Self-hosting against the {name} API")
-    note = "GPU price, speed and utilisation are example assumptions, not data; GPUs rented by the whole month."
-    if be.never or not volume_min <= be.value <= volume_max:
-        note += "\nNo crossover on this range: " + _no_math(be.reason) + "."
-    add_source_note(fig, note)
+    cost = None if be.never else monthly_cost_usd(be.value, api_usd_per_mtok)
+    _cost_by_volume_axes(fig, ax, be, cost, volume_min, volume_max,
+                         lambda v, c: f"self-hosting cheaper above\n{_tokens(v)} tokens a month",
+                         f"Self-hosting against the {name} API",
+                         "GPU price, speed and utilisation are example assumptions, not data; "
+                         "GPUs rented by the whole month.")
     return fig
 
 
