@@ -690,7 +690,7 @@ def findings(table: pd.DataFrame, tables: dict[str, pd.DataFrame], robust: pd.Da
         b = best[benchmark]
         out.append((f"Best {name} value: {b['model']} at {format_usd(b['usd_per_mtok_per_point'], 4)} per million "
                     f"tokens per point ({basis} price).", "computed"))
-    noise = f"per-score column {score_sigma_column}" if score_sigma_column else f"{score_sigma:g} point"
+    noise = f"per-score column {score_sigma_column}" if score_sigma_column else f"{score_sigma:g} point{'' if score_sigma == 1 else 's'}"
     out.append((f"Score uncertainty: {noise} (one standard deviation, for every published score; the source "
                 f"states none).", "assumption"))
     out.append((f"Under that noise ({n_draws:,} seeded draws): robustly on the {name} frontier: "

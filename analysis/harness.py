@@ -1315,7 +1315,7 @@ def findings(session: Session, percentiles: pd.DataFrame, errors: pd.DataFrame, 
                 "computed"))
     fallbacks = [r for r in session.routed if r["fallback_used"]]
     if fallbacks:
-        out.append((f"{label}: {len(fallbacks)} routed prompt(s) fell back past their first choice "
+        out.append((f"{label}: {len(fallbacks)} routed prompt{'s' if len(fallbacks) != 1 else ''} fell back past their first choice "
                     f"({', '.join(r['prompt_id'] + ' to ' + r['answered_by'] for r in fallbacks)}).", kind))
     if session.check.error:
         out.append((f"{label}: could not list the gateway models, so no model was called: {session.check.error}",

@@ -524,7 +524,7 @@ def test_notebook_05_findings_figures_and_kinds():
     assert f[1] == ("SIMULATED (local emulator): 1 of 4 requests failed or came back incomplete; 2 attempts ended "
                     "in an error.", "simulated")
     assert f[2][1] == "computed" and "($0.0028 per million tokens per point)" in f[2][0]
-    assert f[3][0] == ("SIMULATED (local emulator): 1 routed prompt(s) fell back past their first choice (code-1 to "
+    assert f[3][0] == ("SIMULATED (local emulator): 1 routed prompt fell back past their first choice (code-1 to "
                        "GPT-4o).")
     assert f[4][0].startswith("SIMULATED (local emulator): the gateway did not list Qwen3-32B: left out")
     live = harness.findings(_session("live", "LIVE (x)", error="401 Unauthorized"), pct, error_counts(s.attempts),
