@@ -252,3 +252,238 @@ def test_reprice_command_errors(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "missing columns" in err and "rename the columns or pass another file" in err
     assert json.loads(json.dumps({"ok": True}))
+
+
+# --------------------------------------------------------------------------- every model alone: the fast path
+
+UNKNOWN_MODEL = "GPT-5 (not in the pricing table)"
+UNPARSABLE = "yesterday afternoon"
+#: A second price table with three context windows (nested cells in the fast path).
+CAPS3 = CAPS.copy()
+CAPS3.loc["GPT-4o-mini", "context_window_tokens"] = 16_000.0
+CAPS3.loc["Claude 3.5 Sonnet", "context_window_tokens"] = 200_000.0
+FORMATS_ALL = ["csv", "jsonl", "parquet", "parquet-text"]
+
+
+def write_any(rows: list[dict], path_stem: Path, fmt: str) -> Path:
+    """Write rows as CSV, JSONL, typed Parquet (TIMESTAMP, BIGINT, nulls) or all-text Parquet.
+
+    A None timestamp is an unparsable one (null in typed Parquet, a sentence in text files);
+    ``"twelve"`` tokens are null in typed Parquet (both are "missing or non-numeric tokens").
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if fmt == "parquet":
+        start = pd.Timestamp("2026-10-01", tz="UTC")
+        ints = {c: [v if isinstance(v, int) else None for v in (r[c] for r in rows)]
+                for c in ("input_tokens", "output_tokens")}
+        table = pa.table({
+            "timestamp": pa.array([None if r["timestamp"] is None else start + pd.Timedelta(seconds=r["timestamp"])
+                                   for r in rows], pa.timestamp("us", tz="UTC")),
+            "model": pa.array([r["model"] for r in rows], pa.string()),
+            "input_tokens": pa.array(ints["input_tokens"], pa.int64()),
+            "output_tokens": pa.array(ints["output_tokens"], pa.int64()),
+            "task_type": pa.array([r["task_type"] for r in rows], pa.string()),
+        })
+        path = path_stem.with_suffix(".parquet")
+        pq.write_table(table, path)
+        return path
+    text = [{**r, "timestamp": UNPARSABLE if r["timestamp"] is None else
+             (pd.Timestamp("2026-10-01", tz="UTC") + pd.Timedelta(seconds=r["timestamp"])).strftime("%Y-%m-%dT%H:%M:%SZ"),
+             **{c: None if r[c] is None else str(r[c]) for c in ("input_tokens", "output_tokens")}} for r in rows]
+    frame = pd.DataFrame(text, dtype=object)
+    return write_log(frame, path_stem.with_suffix(".parquet" if fmt == "parquet-text" else f".{fmt}"))
+
+
+def reference_models(rows: list[dict], caps: pd.DataFrame) -> tuple[dict, dict, int]:
+    """In plain pandas: (model -> (cost, rows not served), bad-row kind -> count, rows priced)."""
+    f = pd.DataFrame(rows, dtype=object)
+    whole = {c: f[c].map(lambda v: isinstance(v, int)).astype(bool) for c in ("input_tokens", "output_tokens")}
+    inp = pd.to_numeric(f.input_tokens.where(whole["input_tokens"]), errors="coerce")
+    outp = pd.to_numeric(f.output_tokens.where(whole["output_tokens"]), errors="coerce")
+    tok_bad = ~(whole["input_tokens"] & whole["output_tokens"])
+    flags = pd.DataFrame({
+        "unparsable timestamp": f.timestamp.isna(),
+        "missing or non-numeric tokens": tok_bad,
+        "negative tokens": ~tok_bad & ((inp < 0) | (outp < 0)),
+        "unknown model": ~f.model.isin(MODELS),
+        "unknown task_type": ~(f.task_type.isna() | f.task_type.isin(["", *routing.TASK_TYPES])),
+    })
+    valid = ~flags.any(axis=1)
+    task, inp, outp = f.task_type[valid], inp[valid], outp[valid]
+    out = {}
+    for model, cap in caps.iterrows():
+        ok = pd.Series(pd.notna(cap.input_usd_per_mtok) and pd.notna(cap.output_usd_per_mtok), index=task.index)
+        ok &= ~((task == "vision") & (not cap.vision))
+        if pd.notna(cap.context_window_tokens):
+            ok &= ~(inp + outp > cap.context_window_tokens)
+        cost = ((inp[ok] * cap.input_usd_per_mtok + outp[ok] * cap.output_usd_per_mtok) / 1e6).sum()
+        out[model] = (float(cost) if ok.any() else (0.0 if not valid.any() else math.nan), int((~ok).sum()))
+    kinds = {k: int(n) for k, n in flags.sum().items() if n}
+    return out, kinds, int(valid.sum())
+
+
+def note_parts(note) -> list[str]:
+    """The reasons a scenario gives for rows not served, in any order (ties in count have no set order)."""
+    return sorted(str(note).removeprefix("not served: ").split("; "))
+
+
+def assert_same_cost(got: float, expected: float, label: str) -> None:
+    if math.isnan(expected):
+        assert math.isnan(got), label
+    else:
+        assert abs(got - expected) < 0.005, (label, got, expected)  # to the cent
+
+
+tokens_any = st.one_of(st.integers(0, 5000), st.integers(0, 5000), st.integers(120_000, 210_000), st.just(-40),
+                       st.none(), st.just("twelve"))
+any_rows = st.fixed_dictionaries({
+    "timestamp": st.one_of(st.integers(0, 30 * 86400 - 1), st.integers(0, 30 * 86400 - 1), st.none()),
+    "model": st.sampled_from([*MODELS, *MODELS[:3], UNKNOWN_MODEL, None]),
+    "input_tokens": tokens_any,
+    "output_tokens": st.one_of(st.integers(0, 3000), st.integers(0, 3000), st.integers(60_000, 90_000),
+                               st.just(-7), st.none(), st.just("twelve")),
+    "task_type": st.sampled_from([None, "", *routing.TASK_TYPES, *routing.TASK_TYPES, "poetry"]),
+})
+# the kinds the statistics of a typed Parquet file answer without the grouped scan
+clean_numbers = st.fixed_dictionaries({
+    "timestamp": st.integers(0, 30 * 86400 - 1),
+    "model": st.sampled_from([*MODELS, UNKNOWN_MODEL, None]),
+    "input_tokens": st.one_of(st.integers(0, 5000), st.integers(120_000, 210_000)),
+    "output_tokens": st.one_of(st.integers(0, 3000), st.integers(60_000, 90_000)),
+    "task_type": st.sampled_from([None, "", *routing.TASK_TYPES, "poetry"]),
+})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(any_rows, min_size=1, max_size=50), st.sampled_from(FORMATS_ALL), st.sampled_from(["shipped", "3 windows"]))
+def test_fast_path_equals_grouped_path_and_a_reference_with_every_bad_row_kind(rows, fmt, which):
+    caps = CAPS if which == "shipped" else CAPS3
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_any(rows, Path(tmp) / "log", fmt)
+        fast = usage.reprice_models(path, caps, examples=0)
+        scan = scan_usage_log(path, list(caps.index), caps.context_window_tokens.dropna().unique(), daily=False)
+        grouped = reprice(scan, caps, (), examples=0)
+    expected, kinds, priced = reference_models(rows, caps)
+    # every bad-row kind counted, nothing dropped silently
+    assert dict(zip(fast.problems.kind, fast.problems.rows)) == kinds == dict(zip(grouped.problems.kind,
+                                                                                    grouped.problems.rows))
+    assert (fast.rows_total, fast.rows_priced, fast.rows_set_aside) == (len(rows), priced, len(rows) - priced)
+    assert (grouped.rows_total, grouped.rows_priced) == (len(rows), priced)
+    assert fast.input_tokens == sum(r["input_tokens"] for r in rows if _priced(r))
+    g = grouped.totals[grouped.totals.kind == "single"].set_index("scenario")
+    f = fast.totals.set_index("scenario")
+    assert list(f.index) == list(caps.index) == list(g.index)
+    for model, (cost, unserved) in expected.items():
+        assert_same_cost(f.loc[model, "cost_usd"], cost, model)
+        assert_same_cost(g.loc[model, "cost_usd"], cost, model)
+        assert f.loc[model, "rows_unserved"] == g.loc[model, "rows_unserved"] == unserved, model
+        assert note_parts(f.loc[model, "note"]) == note_parts(g.loc[model, "note"]), model
+    # typed Parquet is answered from its statistics unless a timestamp or token is null or negative
+    needs_scan = fmt != "parquet" or any(r["timestamp"] is None or not all(isinstance(r[c], int) and r[c] >= 0
+                                                                           for c in ("input_tokens", "output_tokens"))
+                                         for r in rows)
+    assert fast.method == (usage.GROUPED_SCAN if needs_scan else usage.STATISTICS_PASS)
+
+
+def _priced(r: dict) -> bool:
+    return (r["timestamp"] is not None and all(isinstance(r[c], int) and r[c] >= 0
+                                               for c in ("input_tokens", "output_tokens"))
+            and r["model"] in MODELS and r["task_type"] in (None, "", *routing.TASK_TYPES))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(clean_numbers, min_size=1, max_size=60), st.sampled_from(["shipped", "3 windows"]))
+def test_parquet_statistics_pass_prices_unknown_models_tasks_and_long_requests(rows, which):
+    caps = CAPS if which == "shipped" else CAPS3
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_any(rows, Path(tmp) / "log", "parquet")
+        fast = usage.reprice_models(path, caps, examples=0)
+        scan = scan_usage_log(path, list(caps.index), caps.context_window_tokens.dropna().unique(), daily=False)
+        grouped = reprice(scan, caps, (), examples=0)
+    assert fast.method == usage.STATISTICS_PASS
+    expected, kinds, priced = reference_models(rows, caps)
+    assert dict(zip(fast.problems.kind, fast.problems.rows)) == kinds == dict(zip(grouped.problems.kind,
+                                                                                    grouped.problems.rows))
+    assert fast.rows_priced == grouped.rows_priced == priced
+    assert fast.output_tokens == sum(r["output_tokens"] for r in rows if _priced(r))
+    assert (fast.first_ts, fast.last_ts) == (grouped.first_ts, grouped.last_ts)
+    f = fast.totals.set_index("scenario")
+    g = grouped.totals[grouped.totals.kind == "single"].set_index("scenario")
+    for model, (cost, unserved) in expected.items():
+        assert_same_cost(f.loc[model, "cost_usd"], cost, model)
+        assert_same_cost(g.loc[model, "cost_usd"], cost, model)
+        assert f.loc[model, "rows_unserved"] == g.loc[model, "rows_unserved"] == unserved, model
+        assert note_parts(f.loc[model, "note"]) == note_parts(g.loc[model, "note"]), model
+
+
+def test_fast_path_on_a_generated_log_equals_the_grouped_path(tmp_path):
+    path = generate_usage_log(tmp_path / "log.parquet", rows=200_000, seed=8, chunk_rows=50_000, long_requests=40,
+                              bad_rows={"unknown model": 7, "unknown task_type": 5})
+    fast = usage.reprice_models(path)
+    report = reprice_log(path, daily=False)
+    assert fast.method == usage.STATISTICS_PASS
+    assert (fast.rows_total, fast.rows_priced, fast.rows_set_aside) == (200_000, 200_000 - 12, 12)
+    assert (report.rows_priced, report.rows_set_aside) == (fast.rows_priced, fast.rows_set_aside)
+    f, g = fast.totals.set_index("scenario"), report.totals.set_index("scenario")
+    for model in MODELS:
+        assert_same_cost(f.loc[model, "cost_usd"], g.loc[model, "cost_usd"], model)
+        assert_same_cost(f.loc[model, "monthly_cost_usd"], g.loc[model, "monthly_cost_usd"], model)
+        assert f.loc[model, "rows_unserved"] == g.loc[model, "rows_unserved"]
+    assert f.loc["GPT-4o", "rows_unserved"] == 40 and "exceeds the 128K context window" in f.loc["GPT-4o", "note"]
+    frame = pd.read_parquet(path)
+    priced = frame[frame.model.isin(MODELS) & frame.task_type.isin(routing.TASK_TYPES)]
+    assert (fast.input_tokens, fast.output_tokens) == (priced.input_tokens.sum(), priced.output_tokens.sum())
+    # the same summary, line for line, as far as the rows go
+    assert fast.summary().splitlines()[:5] == report.summary().splitlines()[:5]
+
+
+def test_fast_path_looks_up_examples_only_for_kinds_that_occur(tmp_path, monkeypatch):
+    asked = []
+    real = usage._examples
+
+    def spy(src, kind, known, n):
+        asked.append(kind)
+        return real(src, kind, known, n)
+
+    monkeypatch.setattr(usage, "_examples", spy)
+    clean = usage.reprice_models(generate_usage_log(tmp_path / "clean.parquet", rows=3000, seed=4))
+    assert clean.problems.empty and clean.rows_set_aside == 0 and asked == []
+    path = generate_usage_log(tmp_path / "log.parquet", rows=3000, seed=4, bad_rows={"unknown model": 2,
+                                                                                     "unknown task_type": 1})
+    fast = usage.reprice_models(path, examples=3)
+    assert asked == ["unknown model", "unknown task_type"]
+    frame = pd.read_parquet(path)
+    problems = fast.problems.set_index("kind")
+    assert problems.rows.to_dict() == {"unknown model": 2, "unknown task_type": 1}
+    examples = problems.loc["unknown model", "examples"]
+    assert [e["model"] for e in examples] == [UNKNOWN_MODEL] * 2
+    assert all(str(frame.iloc[e["row"] - 1].model) == UNKNOWN_MODEL for e in examples)
+    assert problems.loc["unknown task_type", "examples"][0]["task_type"] == "poetry"
+    assert "set aside: 2 rows with unknown model (expected a model listed in the pricing table)" in fast.summary()
+
+
+def test_typed_parquet_with_null_or_negative_values_takes_the_grouped_scan(tmp_path):
+    ok = {"timestamp": 10, "model": "GPT-4o", "input_tokens": 1000, "output_tokens": 500, "task_type": "code"}
+    rows = [ok, {**ok, "timestamp": None}, {**ok, "output_tokens": None, "model": UNKNOWN_MODEL},
+            {**ok, "input_tokens": -3}, {**ok, "timestamp": 86_400}]
+    path = write_any(rows, tmp_path / "log", "parquet")
+    fast = usage.reprice_models(path)
+    assert fast.method == usage.GROUPED_SCAN
+    assert dict(zip(fast.problems.kind, fast.problems.rows)) == {
+        "unparsable timestamp": 1, "unknown model": 1, "missing or non-numeric tokens": 1, "negative tokens": 1}
+    assert (fast.rows_priced, fast.rows_set_aside) == (2, 3)
+    assert fast.totals.set_index("scenario").loc["GPT-4o", "cost_usd"] == pytest.approx(2 * (1000 * 2.5 + 500 * 10) / 1e6)
+    examples = fast.problems.set_index("kind").loc["negative tokens", "examples"]
+    assert examples == [{"timestamp": examples[0]["timestamp"], "model": "GPT-4o", "input_tokens": "-3",
+                         "output_tokens": "500", "task_type": "code", "row": 4}]
+
+
+def test_fast_path_errors_name_the_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        usage.reprice_models(tmp_path / "none.parquet")
+    bad = tmp_path / "log.parquet"
+    pd.DataFrame({"time": [1], "model": ["GPT-4o"]}).to_parquet(bad)
+    with pytest.raises(UsageLogError, match="missing columns timestamp, input_tokens, output_tokens"):
+        usage.reprice_models(bad)
