@@ -457,8 +457,7 @@ def build_report(
                            "lists a notebook's parameters).")
 
     runs: dict[str, NotebookRun] = {}
-    previous = _previous_seconds(reports_dir)
-    pending = sorted(plan, key=lambda item: -previous.get(item[0].stem, float("inf")))  # longest first
+    pending = sorted(plan, key=lambda item: -_expected_seconds(item[0], reports_dir))  # longest first
     bar = tqdm(total=len(plan), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr)
     try:
         while len(runs) < len(plan):
@@ -484,6 +483,7 @@ def build_report(
 
     ordered = [runs[nb.stem] for nb, _ in plan]
     ok = all(r.status == "ok" for r in ordered)
+    _save_timings(ordered, [nb for nb, _ in plan])
     write_index(staging, ordered, started_at, time.perf_counter() - started, params_file, merged)
     published = _publish(staging, reports_dir, ok)
     for worker in workers:
@@ -492,13 +492,43 @@ def build_report(
     return ReportResult(ordered, published, ok, time.perf_counter() - started)
 
 
-def _previous_seconds(reports_dir: Path) -> dict[str, float]:
-    """Each notebook's time in the last published run (to start the longest first), if any."""
+def _timings_file() -> Path:
+    """Where the last run's time of each notebook is kept, to start the longest first next time
+    (``PRICEPOINT_CACHE``, else ``~/.cache/pricepoint``)."""
+    base = os.environ.get("PRICEPOINT_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pricepoint"
+    return Path(base) / "notebook-seconds.json"
+
+
+def _read_timings() -> dict[str, float]:
+    try:
+        return {k: float(v) for k, v in json.loads(_timings_file().read_text()).items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+def _save_timings(runs: list[NotebookRun], notebooks: list[Path]) -> None:
+    timings = _read_timings()
+    for run, nb in zip(runs, notebooks):
+        if run.status == "ok":
+            timings[str(nb)] = round(run.seconds, 2)
+    try:
+        _timings_file().parent.mkdir(parents=True, exist_ok=True)
+        _timings_file().write_text(json.dumps(timings, indent=1))
+    except OSError:
+        pass  # a read-only home only costs the ordering
+
+
+def _expected_seconds(notebook: Path, reports_dir: Path) -> float:
+    """How long a notebook is expected to take: its last time (this machine's cache, else the
+    previous report's run.json), else a guess from its size, so that the longest start first."""
+    known = _read_timings()
+    if str(notebook) in known:
+        return known[str(notebook)]
     try:
         record = json.loads((reports_dir / "run.json").read_text())
-        return {n["notebook"]: float(n["seconds"]) for n in record["notebooks"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        return next(float(n["seconds"]) for n in record["notebooks"] if n["notebook"] == notebook.stem)
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return notebook.stat().st_size / 4000  # seconds per ~4 kB of notebook: only the order matters
 
 
 def _publish(staging: Path, reports_dir: Path, ok: bool) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import tempfile
 
 import matplotlib
 import pytest
@@ -18,6 +19,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 matplotlib.use("Agg")
+# The report's record of notebook timings goes to a scratch folder, not the user's cache.
+os.environ["PRICEPOINT_CACHE"] = tempfile.mkdtemp(prefix="pricepoint-test-cache-")
 # Never let a test talk to the real gateway with a real key.
 os.environ.pop("GLOBAL_API_KEY", None)
 

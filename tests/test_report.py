@@ -195,3 +195,16 @@ def test_landscape_still_rejects_other_problems_in_a_users_files(write_csv):
     facts = write_csv("facts.csv", (paths.DATA / "model_facts.csv").read_text().replace("GPT-4o,50,", "GPT-4o,-50,"))
     with pytest.raises(DataError, match="output_tok_per_s"):
         load_landscape(pricing_csv=str(mine), model_facts_csv=str(facts))
+
+
+def test_longest_notebooks_start_first(tmp_path, monkeypatch):
+    from analysis import report
+
+    monkeypatch.setenv("PRICEPOINT_CACHE", str(tmp_path / "cache"))
+    nbs = report.discover_notebooks()
+    by_size = sorted(nbs, key=lambda p: -report._expected_seconds(p, tmp_path))
+    assert by_size[0].stat().st_size == max(p.stat().st_size for p in nbs), "no timings yet: biggest first"
+    runs = [report.NotebookRun(p.stem, "ok", seconds=float(i)) for i, p in enumerate(nbs)]
+    report._save_timings(runs, nbs)
+    order = sorted(nbs, key=lambda p: -report._expected_seconds(p, tmp_path))
+    assert order == list(reversed(nbs)), "with last run's timings: the slowest first"
