@@ -1254,3 +1254,29 @@ def reprice_cli(args) -> int:
     print(f"\nScanned in {report.scan_seconds:.2f} s. Prices as published (data/pricing.csv unless --pricing); "
           f"the threshold and optimised policies are built for this log's own mix.")
     return 0
+
+
+def given_or_demo_log(usage_log: str | os.PathLike | None, workload: routing.Workload | None = None,
+                      rows: int = 20_000, seed: int = 7) -> tuple[Path, bool]:
+    """The user's usage log, or (when ``usage_log`` is empty) a seeded demo log: ``(path, generated)``.
+
+    The demo log follows ``workload``'s mix and carries two rows of every bad-row kind, so the
+    report shows how they are set aside. It is written to a temporary folder that is removed
+    when the process exits.
+
+    >>> path, generated = given_or_demo_log("", rows=50, seed=1)
+    >>> generated, path.suffix, sum(1 for _ in open(path)) > 50
+    (True, '.csv', True)
+    >>> given_or_demo_log("/data/my-log.parquet")
+    (PosixPath('/data/my-log.parquet'), False)
+    """
+    import atexit
+    import shutil
+
+    if usage_log and str(usage_log).strip():
+        return Path(usage_log).expanduser(), False
+    folder = Path(tempfile.mkdtemp(prefix="pricepoint-demo-log-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = generate_usage_log(folder / "demo-usage-log.csv", rows=int(rows), seed=int(seed), workload=workload,
+                              bad_rows={k: 2 for k in DEMO_BAD_ROW_KINDS})
+    return Path(path), True
