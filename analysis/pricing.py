@@ -206,8 +206,7 @@ def styled_price_table(table: pd.DataFrame):
         "monthly_bill_usd": "monthly bill (output)",
         "monthly_bill_blended_usd": "monthly bill (blended)",
     }
-    fmt = {c: (lambda v: format_usd(v, 3) if pd.notna(v) and v < 1 and round(v, 2) != v else format_usd(v))
-           for c in usd_cols}
+    fmt = {c: format_price for c in usd_cols}
     fmt.update({c: format_usd for c in bill_cols})
     fmt["output_multiple"] = format_multiple
     shown = table.rename(columns=rename)
