@@ -196,7 +196,9 @@ def test_stream_faults_are_caught_named_and_not_retried(emulator, kind, settings
     if kind == "stall":
         assert r["e2e_s"] >= 5.0 - 0.5  # the idle timeout, in model seconds
     if kind == "slow":
-        assert 8.0 - 0.5 <= r["e2e_s"]  # the total timeout
+        # stopped by the 8 s total timeout, long before the 20 s the stream would take (40 tokens at 2 tok/s);
+        # the clock of e2e starts after the request is sent, so under load it can read a little under 8 s
+        assert r["e2e_s"] < 16.0
 
 
 def test_missing_usage_gives_na_speed_and_cost_but_a_success(emulator, pricing):
