@@ -314,7 +314,8 @@ def quality_break_even_matrix(pricing: pd.DataFrame, benchmarks: pd.DataFrame, b
     >>> round(row.failure_cost_usd, 4)
     np.float64(0.2611)
     """
-    models = benchmarks.loc[benchmarks["benchmark"] == benchmark, "model"].tolist()
+    priced = set(pricing["model"])  # a scored model absent from the user's pricing file takes no part
+    models = [m for m in benchmarks.loc[benchmarks["benchmark"] == benchmark, "model"] if m in priced]
     figs = {m: model_task_figures(pricing, benchmarks, benchmark, m, input_tokens, output_tokens) for m in models}
     order = sorted(models, key=lambda m: (math.isnan(figs[m]["cost_usd"]), figs[m]["cost_usd"], m))
     rows = []

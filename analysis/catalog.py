@@ -33,8 +33,9 @@ The rules, decided once:
 ...     "text-embedding-3-small": {"litellm_provider": "openai", "mode": "embedding",
 ...                                "input_cost_per_token": 2e-08}}))
 >>> result = read_litellm(src)
->>> [(r["model"], r["origin"], r["input_usd_per_mtok"], r["output_usd_per_mtok"]) for r in result.rows]
-[('gpt-4o', 'US', '2.5', '10')]
+>>> [(r["model"], r["catalog_key"], r["origin"], r["input_usd_per_mtok"], r["output_usd_per_mtok"])
+...  for r in result.rows]
+[('GPT-4o', 'gpt-4o', 'US', '2.5', '10')]
 >>> result.not_chat
 ['text-embedding-3-small']
 """
@@ -59,7 +60,7 @@ MILLION = Decimal(1_000_000)
 ORIGINS = ("US", "CN")
 #: Columns written, the five of data/pricing.csv first.
 COLUMNS = ("model", "provider", "origin", "input_usd_per_mtok", "output_usd_per_mtok", "price_source",
-           "origin_basis", "context_window_ktok", "vision", "note")
+           "origin_basis", "context_window_ktok", "vision", "catalog_key", "note")
 PRICE_FIELDS = {"input_cost_per_token": "input_usd_per_mtok", "output_cost_per_token": "output_usd_per_mtok"}
 NOT_MODELS = {"sample_spec"}
 
@@ -187,10 +188,14 @@ class ImportResult:
     unknown_origin: list[str] = field(default_factory=list)
     zero_priced: list[str] = field(default_factory=list)  # "model (input|output)"
     no_price: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)  # "key -> name"
 
     def summary(self) -> list[str]:
         """One line per kind of outcome, for the command's output."""
         lines = [f"{len(self.rows)} chat models imported from {self.source}"]
+        if self.renamed:
+            lines.append(f"{len(self.renamed)} named as in pricepoint's tables (their gateway id, "
+                         f"data/gateway_models.csv), so scores and facts apply: {_some(self.renamed)}")
         if self.not_chat:
             lines.append(f"{len(self.not_chat)} entries left out: not chat models (embedding, image, audio, "
                          f"or no mode)")
@@ -206,6 +211,28 @@ class ImportResult:
             lines.append(f"{len(self.no_price)} models with no price at all (written with empty prices): "
                          f"{_some(self.no_price)}")
         return lines
+
+
+def known_name(key: str, ids: dict[str, str]) -> str | None:
+    """The name pricepoint's tables use for a catalog key, when the key is a known gateway id
+    once its provider prefix and date suffix are dropped; else ``None``.
+
+    >>> ids = {"gpt-4o": "GPT-4o", "claude-3-5-sonnet": "Claude 3.5 Sonnet"}
+    >>> [known_name(k, ids) for k in ("gpt-4o", "openai/gpt-4o-2024-08-06", "claude-3-5-sonnet-20241022",
+    ...                               "gpt-4o-mini")]
+    ['GPT-4o', 'GPT-4o', 'Claude 3.5 Sonnet', None]
+    """
+    base = key.rsplit("/", 1)[-1].lower()
+    base = re.sub(r"-(\d{8}|\d{4}-\d{2}-\d{2})$", "", base)
+    return ids.get(base)
+
+
+def _gateway_names() -> dict[str, str]:
+    """Gateway id -> model name, from the shipped data/gateway_models.csv."""
+    from analysis.gateway import load_gateway_models
+
+    table = load_gateway_models()
+    return {i.lower(): m for m, i in zip(table.model, table.gateway_model_id)}
 
 
 def _some(names: list[str], n: int = 8) -> str:
@@ -233,12 +260,15 @@ def _number(value) -> Decimal | None:
 
 
 def read_litellm(path: str | os.PathLike, origins: dict[str, str] | None = None,
-                 providers: list[str] | None = None, match: list[str] | None = None) -> ImportResult:
+                 providers: list[str] | None = None, match: list[str] | None = None,
+                 known_names: bool = True) -> ImportResult:
     """Read a LiteLLM catalog into pricing rows (text cells), listing every problem at once.
 
     ``origins`` maps a model key or a provider to US or CN (it wins over the built-in maps);
     ``providers`` keeps only those ``litellm_provider`` values; ``match`` keeps only model keys
-    matching one of the shell patterns (``"*deepseek*"``).
+    matching one of the shell patterns (``"*deepseek*"``). With ``known_names``, a key that is a
+    known gateway id (``gpt-4o``, ``claude-3-5-sonnet-20241022``) takes the name pricepoint's tables
+    use (``GPT-4o``), so that its scores and facts apply; the key stays in ``catalog_key``.
     """
     path = Path(path).expanduser()
     label = str(path)
@@ -274,6 +304,7 @@ def read_litellm(path: str | os.PathLike, origins: dict[str, str] | None = None,
                            "Pass a LiteLLM model_prices_and_context_window.json file.")
 
     origins = origins or {}
+    gateway_names, taken = (_gateway_names() if known_names else {}), set()
     lines = _line_numbers(text, data)
     result = ImportResult(path)
     problems: list[str] = []
@@ -351,6 +382,11 @@ def read_litellm(path: str | os.PathLike, origins: dict[str, str] | None = None,
             continue
         if not row["input_usd_per_mtok"] and not row["output_usd_per_mtok"]:
             result.no_price.append(model)
+        name = known_name(model, gateway_names)
+        if name is not None and name not in taken:  # the first key for a known model takes its name
+            taken.add(name)
+            row["model"], row["catalog_key"] = name, model
+            result.renamed.append(f"{model} -> {name}")
         row["note"] = "; ".join(notes)
         result.rows.append(row)
     if problems:
@@ -457,9 +493,9 @@ def write_pricing(result: ImportResult, out: str | os.PathLike, as_of: str | Non
 def import_litellm(source: str | os.PathLike, out: str | os.PathLike | None = None, *,
                    origins: dict[str, str] | None = None, providers: list[str] | None = None,
                    match: list[str] | None = None, as_of: str | None = None,
-                   force: bool = False) -> tuple[Path, ImportResult]:
+                   force: bool = False, known_names: bool = True) -> tuple[Path, ImportResult]:
     """Read a LiteLLM catalog and write it as a pricing CSV (see the module's rules)."""
     source = Path(source).expanduser()
-    result = read_litellm(source, origins=origins, providers=providers, match=match)
+    result = read_litellm(source, origins=origins, providers=providers, match=match, known_names=known_names)
     target = write_pricing(result, out or default_output(source), as_of=as_of, force=force)
     return target, result

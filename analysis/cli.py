@@ -220,6 +220,9 @@ def _add_import_prices(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", metavar="YYYY-MM-DD", default=None,
                    help="the day the catalog's prices were current (default: the file's modification date)")
     p.add_argument("--force", action="store_true", help="replace OUT.csv and OUT.meta.yml if they exist")
+    p.add_argument("--keep-keys", action="store_true",
+                   help="keep every catalog key as the model name (by default a key that is a known gateway "
+                        "id, such as gpt-4o, takes pricepoint's name, GPT-4o, so its scores and facts apply)")
 
 
 def cmd_import_prices(args: argparse.Namespace) -> int:
@@ -227,7 +230,7 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
 
     target, result = import_litellm(args.catalog, args.out, origins=parse_origin_options(args.origin),
                                     providers=args.provider or None, match=args.match or None,
-                                    as_of=args.as_of, force=args.force)
+                                    as_of=args.as_of, force=args.force, known_names=not args.keep_keys)
     for line in result.summary():
         print("  " + line)
     print(f"Wrote {target} and {target.with_name(target.stem + '.meta.yml')} (validated).")

@@ -702,3 +702,34 @@ def scores_wide(benchmarks: pd.DataFrame) -> pd.DataFrame:
     """
     wide = benchmarks.pivot(index="model", columns="benchmark", values="score")
     return wide.reindex(columns=[b for b in BENCHMARKS if b in wide.columns])
+
+
+def load_beside_pricing(loader, path: str | Path | None, pricing: pd.DataFrame, pricing_csv: str | Path | None,
+                        **kwargs) -> tuple[pd.DataFrame, list[str]]:
+    """Load a table whose models must be priced, beside the pricing table the user chose.
+
+    With the shipped pricing, this is ``loader(path, pricing=pricing, **kwargs)``. With the user's
+    own pricing file (an imported catalog, say), a table that names models it does not list is
+    checked against the shipped prices instead, and the note returned says so: those models keep
+    their published figures but take no part wherever a price is needed. Any other problem is an
+    error as usual.
+
+    >>> import tempfile, pathlib
+    >>> mine = pathlib.Path(tempfile.mkdtemp()) / "mine.csv"
+    >>> _ = mine.write_text("model,provider,origin,input_usd_per_mtok,output_usd_per_mtok\\nGPT-4o,OpenAI,US,2.5,10\\n")
+    >>> scores, notes = load_beside_pricing(load_benchmarks, "", load_pricing(mine), mine)
+    >>> len(scores), notes[0][:60]
+    (16, 'mine.csv does not list Claude 3.5 Sonnet, DeepSeek Coder, De')
+    """
+    try:
+        return loader(path, pricing=pricing, **kwargs), []
+    except DataError as err:
+        missing = [p for p in err.problems if p.expected.startswith("a model listed in")]
+        if not pricing_csv or len(missing) != len(err.problems):
+            raise
+    frame = loader(path, pricing=load_pricing(), **kwargs)
+    names = sorted({p.value for p in missing})
+    table = Path(frame.attrs.get("source_file", "the table")).name
+    return frame, [f"{Path(pricing_csv).name} does not list {', '.join(names)}, which {table} names: "
+                   f"{table} was checked against the shipped prices (data/pricing.csv) instead, and those "
+                   f"models take no part wherever a price is needed."]

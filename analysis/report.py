@@ -145,6 +145,32 @@ def parameters_for(notebook: Path, params: dict[str, Any], output_dir: Path | No
     return chosen, problems
 
 
+def unused_parameters(params: dict[str, Any], notebooks: list[Path]) -> list[str]:
+    """Names in a parameter set that would reach no notebook: a misspelt parameter or notebook section.
+
+    >>> nbs = discover_notebooks()
+    >>> unused_parameters({"monthly_tokens": 1, "monthly_token": 2, "01-pricng": {"x": 1}}, nbs)[0]
+    "no notebook declares a parameter 'monthly_token'; did you mean monthly_tokens?"
+    """
+    import difflib
+
+    every = {nb.stem: nb for nb in [*discover_notebooks(), *notebooks]}  # a set may serve notebooks not run now
+    stems = set(every)
+    declared = set().union(*(parameter_names(nb) for nb in every.values()))
+    out = []
+    for key, value in params.items():
+        if isinstance(value, dict) and (key in stems or key[:2].isdigit()):
+            if key not in stems:
+                near = difflib.get_close_matches(key, sorted(stems), n=1)
+                out.append(f"no notebook is called {key!r}" + (f"; did you mean {near[0]}?" if near else
+                                                                  f"; notebooks: {', '.join(sorted(stems))}"))
+            continue
+        if key not in declared:
+            near = difflib.get_close_matches(key, sorted(declared), n=1)
+            out.append(f"no notebook declares a parameter {key!r}" + (f"; did you mean {near[0]}?" if near else ""))
+    return out
+
+
 # --------------------------------------------------------------------------- one notebook
 
 
@@ -446,6 +472,7 @@ def build_report(
         chosen, issues = parameters_for(nb, merged, staging)
         problems += issues
         plan.append((nb, chosen))
+    problems += unused_parameters(merged, notebooks)
     if problems:
         for worker in workers:
             worker.kill()

@@ -11,6 +11,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from analysis import catalog as catalog_module
 from analysis.catalog import (
     CatalogError,
     decimal_text,
@@ -22,6 +23,13 @@ from analysis.catalog import (
 )
 from analysis.cli import main
 from analysis.data import load_pricing
+
+
+@pytest.fixture(autouse=True)
+def _catalog_keys_as_names(request, monkeypatch):
+    """These tests are about conversion and filters: keys stay names unless a test asks for the mapping."""
+    if "known_names" not in request.keywords:
+        monkeypatch.setattr(catalog_module, "_gateway_names", dict)
 
 #: A small catalog in LiteLLM's format, written for the tests (nothing is fetched).
 CATALOG = {
@@ -275,3 +283,40 @@ def test_pricing_notebook_runs_on_an_imported_catalog(catalog, tmp_path):
     assert results["data_freshness"]["as_of"] == "2026-06-01" and results["data_freshness"]["stale"] is True
     page = export_html(executed, tmp_path / "01.html").read_text()
     assert "Stale data warning" in page and "Data as of 2026-06-01" in page
+
+
+@pytest.mark.known_names
+def test_known_gateway_ids_take_pricepoints_names(catalog):
+    result = read_litellm(catalog)
+    rows = {r["model"]: r for r in result.rows}
+    assert rows["GPT-4o"]["catalog_key"] == "gpt-4o"
+    assert rows["Claude 3.5 Sonnet"]["catalog_key"] == "claude-3-5-sonnet-20241022"  # date suffix dropped
+    assert "deepseek/deepseek-chat" in rows and rows["deepseek/deepseek-chat"]["catalog_key"] == ""
+    assert any("named as in pricepoint's tables" in line for line in result.summary())
+    kept = {r["model"] for r in read_litellm(catalog, known_names=False).rows}
+    assert "gpt-4o" in kept and "GPT-4o" not in kept
+
+
+@pytest.mark.known_names
+@pytest.mark.notebook
+def test_every_notebook_runs_on_an_imported_catalog(tmp_path):
+    """The issue: every notebook runs on an imported catalog through its pricing-file parameter."""
+    from analysis.report import build_report
+
+    entries = {
+        "gpt-4o": (2.5e-06, 1e-05, True), "claude-3-5-sonnet-20241022": (3e-06, 1.5e-05, True),
+        "deepseek/deepseek-v4-flash": (1.8e-07, 2.5e-07, None), "qwen3-32b": (1.8e-07, 2.8e-07, None),
+        "deepseek/deepseek-chat": (2.7e-07, 1.1e-06, None),
+    }
+    cat = {k: {"litellm_provider": "openrouter", "mode": "chat", "input_cost_per_token": i,
+               "output_cost_per_token": o, **({"supports_vision": v} if v is not None else {})}
+           for k, (i, o, v) in entries.items()}
+    source = tmp_path / "catalog.json"
+    source.write_text(json.dumps(cat))
+    prices, _ = import_litellm(source, tmp_path / "prices.csv", as_of="2026-11-01")
+    assert set(load_pricing(prices).model) >= {"GPT-4o", "DeepSeek V4 Flash", "Qwen3-32B"}
+    result = build_report(params={"pricing_csv": str(prices)}, reports_dir=tmp_path / "reports", progress=False)
+    assert result.ok, "; ".join(r.summary() for r in result.failed)
+    r03 = json.loads((tmp_path / "reports" / "03-efficiency-frontier" / "results.json").read_text())
+    assert r03["data"]["pricing"]["file"] == str(prices)
+    assert "Qwen3-Coder-30B" not in {row["model"] for row in r03["results"]["frontier"]["humaneval"]}

@@ -208,3 +208,15 @@ def test_longest_notebooks_start_first(tmp_path, monkeypatch):
     report._save_timings(runs, nbs)
     order = sorted(nbs, key=lambda p: -report._expected_seconds(p, tmp_path))
     assert order == list(reversed(nbs)), "with last run's timings: the slowest first"
+
+
+def test_report_refuses_parameters_no_notebook_declares(tmp_path, capsys):
+    params = tmp_path / "typo.yaml"
+    params.write_text("stale_after_day: 5\n01-pricng:\n  monthly_tokens: 5\n")
+    code = cli.main(["report", "--params", str(params), "-p", "monthly_token", "2e9", "--out", str(tmp_path / "r"),
+                     "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and not (tmp_path / "r").exists()
+    assert "no notebook declares a parameter 'monthly_token'; did you mean monthly_tokens?" in err
+    assert "no notebook declares a parameter 'stale_after_day'; did you mean stale_after_days?" in err
+    assert "no notebook is called '01-pricng'; did you mean 01-pricing?" in err
