@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.data import DataError, load_access, load_matchups, load_model_facts, load_pricing
+from analysis.data import load_access, load_beside_pricing, load_matchups, load_model_facts, load_pricing
 from analysis.pricing import format_multiple
 
 UNIT_LABELS = {"usd_per_mtok": "USD per million output tokens", "stars": "stars (1-5)",
@@ -152,21 +152,10 @@ def load_landscape(pricing_csv: str = "", access_csv: str = "", matchups_csv: st
     ([], 13)
     """
     pricing = load_pricing(pricing_csv)
-    reference, notes = pricing, []
-    try:
-        facts = load_model_facts(model_facts_csv, pricing=pricing)
-        matchups = load_matchups(matchups_csv, pricing=pricing, model_facts=facts)
-    except DataError as err:
-        only_missing_models = all(p.expected.startswith("a model listed in") for p in err.problems)
-        if not pricing_csv or not only_missing_models:
-            raise
-        reference = load_pricing()
-        facts = load_model_facts(model_facts_csv, pricing=reference)
-        matchups = load_matchups(matchups_csv, pricing=reference, model_facts=facts)
-        missing = sorted({p.value for p in err.problems})
-        notes.append(f"Your pricing file does not list {', '.join(missing)}: the head-to-heads and model "
-                     f"facts below are the article's, checked against its prices (data/pricing.csv), "
-                     f"as published.")
+    facts, notes = load_beside_pricing(load_model_facts, model_facts_csv, pricing, pricing_csv)
+    matchups, more = load_beside_pricing(load_matchups, matchups_csv, pricing, pricing_csv, model_facts=facts)
+    notes += more
+    reference = load_pricing() if notes else pricing
     return Landscape(pricing, reference, facts, load_access(access_csv), matchups, notes)
 
 

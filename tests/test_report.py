@@ -183,7 +183,7 @@ def test_02_landscape_on_a_pricing_file_without_the_articles_models(tmp_path, wr
     mine = write_csv("mine.csv", "model,provider,origin,input_usd_per_mtok,output_usd_per_mtok\n"
                                  "Cheap,Acme,CN,0.1,0.5\n")
     results, html = _run(NB02, tmp_path / "out", pricing_csv=str(mine))
-    assert "Your pricing file does not list" in html and "checked against its prices" in html
+    assert "mine.csv does not list" in html and "checked against the shipped prices" in html
     assert results["results"]["matchup_output_price_multiple_formatted"]["DeepSeek V4 Flash vs GPT-4o"] == "40×"
 
 
