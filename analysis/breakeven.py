@@ -402,13 +402,13 @@ def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: 
     Below it self-hosting can still win in windows just under a GPU's capacity; above it,
     always.
 
-    >>> g = GpuAssumptions(2.5, 1000, 0.5)          # $1.39 per million tokens at full use
+    >>> g = GpuAssumptions(2.5, 1000, 0.5)          # $1.39 per million tokens with every GPU busy at 50%
     >>> be = self_hosting_break_even(10.00, g, "GPT-4o")
     >>> round(be.value / 1e6, 1), be.reason[:57]
     (182.5, 'above 182.5 million tokens a month, self-hosting on 1 GPU')
 
     "Never" cases: the API price unknown or zero; a GPU serving no tokens; self-hosting
-    per token at full use no cheaper than the API (then the API is cheaper at every volume).
+    per token, with every GPU busy at the assumed utilisation, no cheaper than the API (then the API is cheaper at every volume).
 
     >>> self_hosting_break_even(0.28, g, "Qwen3-32B").never
     True
@@ -440,7 +440,7 @@ def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: 
     gpus = k0 + 1
     return BreakEven(volume, f"above {_tokens(volume)} tokens a month, self-hosting on {gpus} "
                              f"GPU{'s' if gpus != 1 else ''} ({format_usd(gpu.usd_per_mtok, 3)} per million tokens "
-                             f"at full use) costs less than {name} at {format_usd(p, 3)} per million, and stays "
+                             f"when every GPU is busy at the assumed utilisation) costs less than {name} at {format_usd(p, 3)} per million, and stays "
                              f"cheaper at any higher volume", unit)
 
 
@@ -614,7 +614,8 @@ def findings(volume: BreakEven, quality: BreakEven, matrix: pd.DataFrame, gpu: G
                 "assumption"))
     out.append((f"GPU: {format_usd(gpu.usd_per_hour)} an hour, {gpu.tok_per_s:,.0f} tokens per second at "
                 f"{gpu.utilisation:.0%} utilisation, {format_usd(gpu.fixed_usd_per_month)} a month fixed: "
-                f"example assumptions, not data ({format_usd(gpu.usd_per_mtok, 3)} per million tokens at full use).",
+                f"example assumptions, not data ({format_usd(gpu.usd_per_mtok, 3)} per million tokens when every GPU is "
+                f"busy at that utilisation).",
                 "assumption"))
     out.append((f"Self-hosting against the {self_host_model} API ({basis} price): "
                 + (f"never: {self_host.reason}." if self_host.never else

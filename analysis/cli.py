@@ -99,7 +99,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
     )
     for run in result.runs:
-        print(("  ok      " if run.status == "ok" else "  FAILED  ") + run.summary())
+        print("  " + run.summary())
     if result.ok:
         print(f"Report published in {result.seconds:.1f} s: {result.published / 'index.html'}")
         return 0

@@ -46,6 +46,15 @@ def _as_date(value: str | dt.date | dt.datetime | None) -> dt.date | None:
     return dt.date.fromisoformat(str(value).strip()[:10])
 
 
+def _days(n: int) -> str:
+    """``1 day``, ``3 days``.
+
+    >>> _days(1), _days(0)
+    ('1 day', '0 days')
+    """
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
 def data_freshness(as_of: str | dt.date | None, stale_after_days: int = DEFAULT_STALE_AFTER_DAYS,
                    today: str | dt.date | None = None) -> dict[str, Any]:
     """The as-of date, its age in days on ``today`` (default: today, UTC), and whether it is stale.
@@ -83,15 +92,15 @@ def data_freshness(as_of: str | dt.date | None, stale_after_days: int = DEFAULT_
     age = (day - date).days
     info["age_days"] = age
     if age < 0:
-        info["text"] = (f"Data as of {date}: {-age} days in the future on {day}. Check the as_of date in the "
+        info["text"] = (f"Data as of {date}: {_days(-age)} in the future on {day}. Check the as_of date in the "
                         f"data's NAME.meta.yml sidecar.")
     elif age > limit:
-        info["text"] = (f"Data as of {date}: {age} days old on {day}, older than {limit} days "
+        info["text"] = (f"Data as of {date}: {_days(age)} old on {day}, older than {limit} days "
                         f"(stale_after_days). Prices and models may have changed since: check the providers' "
                         f"price pages, or import a current catalog with pricepoint import-prices.")
     else:
         info["stale"] = False
-        info["text"] = f"Data as of {date}: {age} days old on {day} (this page warns after {limit} days)."
+        info["text"] = f"Data as of {date}: {_days(age)} old on {day} (this page warns after {limit} days)."
     return info
 
 

@@ -1098,7 +1098,9 @@ def unscored_task_types(workload: Workload) -> list[str]:
     >>> unscored_task_types(example_workload())
     ['vision']
     """
-    return [t for t in workload.tasks.task_type if TASK_BENCHMARK[t] is None]
+    tasks = workload.tasks
+    shares = tasks["share"] if "share" in tasks else pd.Series(1.0, index=tasks.index)
+    return [t for t, s in zip(tasks.task_type, shares) if TASK_BENCHMARK[t] is None and s > 0]
 
 
 def results(workload: Workload, summary: pd.DataFrame, frontier: pd.DataFrame, chosen: Policy,
@@ -1168,7 +1170,7 @@ def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, b
     >>> print(f[1][0])
     The article's router (DeepSeek V4 Flash for text, GPT-4o for vision) costs $580.90 a month against $7,587.50 for GPT-4o: 92% less, at expected quality 87.9 against 89.9 points.
     >>> [kind for _, kind in f]
-    ['assumption', 'computed', 'computed', 'computed', 'computed', 'not supported', 'simulated']
+    ['assumption', 'computed', 'computed', 'computed', 'computed', 'as published', 'simulated']
     """
     from analysis.pricing import format_usd
     from analysis.usage import AS_LOGGED
@@ -1202,7 +1204,7 @@ def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, b
     unscored = unscored_task_types(workload)
     if unscored:
         out.append((f"{', '.join(unscored).capitalize()} has no benchmark in the data: its quality is unknown and "
-                    f"left out of expected quality (not guessed).", "not supported"))
+                    f"left out of expected quality (not guessed).", "as published"))
     logged, routed = totals.loc[AS_LOGGED], totals.loc[ARTICLE_ROUTER]
     out.append((f"{'Generated demo log (simulated)' if generated else 'Usage log'}: {log.rows_total:,} rows, "
                 f"{log.rows_priced:,} priced, {log.rows_set_aside:,} set aside; as logged it cost "

@@ -255,7 +255,7 @@ def test_notebook_04_findings_and_results_on_the_defaults():
                                "$0.2611 per wrong answer; ")
     assert texts[3].startswith("Across the 15 pairs of MMLU-style models") and "5 lack a price or score" in texts[3]
     assert texts[5] == ("GPU: $2.50 an hour, 1,000 tokens per second at 50% utilisation, $0.00 a month fixed: "
-                        "example assumptions, not data ($1.389 per million tokens at full use).")
+                        "example assumptions, not data ($1.389 per million tokens when every GPU is busy at that utilisation).")
     assert texts[6].startswith("Self-hosting against the Qwen3-32B API (output price): never: ")
     assert r["volume_break_even"]["tokens_per_month"] == pytest.approx(2000 / 9.75 * 1e6)
     assert r["volume_break_even"]["fixed_b_usd_per_month"] == 2000.0

@@ -43,7 +43,7 @@ def test_defaults(tmp_path):
                                                       "unknown task_type")}
     assert log["rows_priced"] == 20_000 - 10
     kinds = {h["kind"] for h in doc["headlines"]}
-    assert {"assumption", "computed", "not supported", "simulated"} <= kinds
+    assert {"assumption", "computed", "as published", "simulated"} <= kinds
     names = {f["name"] for f in doc["figures"]}
     assert names == {"policy-cost", "policy-frontier", "routing-grid", "savings-by-volume", "usage-cost",
                      "usage-daily", "usage-rows"}

@@ -383,7 +383,7 @@ def test_notebook_06_findings_on_the_example(caps, demo_log):
     assert f[3][0].startswith("Best expected quality within $2,000 a month: 89.2 points for $1,465.65")
     assert f[4][0] == ("10 of 11 models cannot serve the whole workload alone (no vision in the data, or an unknown "
                        "price).")
-    assert texts["not supported"].startswith("Vision has no benchmark in the data")
+    assert texts["as published"].startswith("Vision has no benchmark in the data")
     assert texts["simulated"].startswith("Generated demo log (simulated): 400 rows, 398 priced, 2 set aside; ")
 
 
