@@ -106,9 +106,29 @@ def cmd_report(args: argparse.Namespace) -> int:
     names = ", ".join(r.notebook for r in result.failed)
     print(f"{len(result.failed)} notebook(s) failed: {names}. The previous report was left as it was; "
           f"this run's pages are in {result.published}.", file=sys.stderr)
-    print(f"Open {result.published / (result.failed[0].notebook + '.html')} (or the .ipynb) to see the "
-          f"failing cell, fix it, and run `pricepoint report` again.", file=sys.stderr)
+    first = result.failed[0]
+    print(_what_to_do(first, result.published / (first.notebook + ".ipynb"), "pricepoint report"), file=sys.stderr)
     return 1
+
+
+#: Errors whose message already says what to fix (a data file, a parameter): not a bug in a cell.
+INPUT_ERRORS = ("DataError", "WorkloadError", "UsageLogError", "CatalogError", "ValueError", "KeyError",
+                "FileNotFoundError", "UnknownModelsError")
+
+
+def _what_to_do(run, executed: Path, command: str) -> str:
+    """The last line after a failed notebook: fix the input the message names, or look at the cell.
+
+    >>> from analysis.report import NotebookRun
+    >>> _what_to_do(NotebookRun("01-pricing", "failed", error="DataError: 1 problem in the data: ..."),
+    ...             Path("r/01-pricing.ipynb"), "pricepoint run 01")
+    'The message above names what to fix (a data file or a parameter); fix it and run `pricepoint run 01` again.'
+    """
+    if run.status == "failed" and (run.error or "").split(":", 1)[0] in INPUT_ERRORS:
+        return f"The message above names what to fix (a data file or a parameter); fix it and run `{command}` again."
+    if run.status == "timeout":
+        return f"Raise --timeout, or make the notebook lighter, and run `{command}` again."
+    return f"Open {executed} to see the failing cell, fix it, and run `{command}` again."
 
 
 # --------------------------------------------------------------------------- run one notebook
@@ -141,8 +161,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     run = run_one(nb, out.resolve(), params, args.timeout)
     print(run.summary())
     if run.status != "ok":
-        print(f"Open {out / (nb.stem + '.ipynb')} to see the failing cell, fix it, and run again.",
-              file=sys.stderr)
+        print(_what_to_do(run, out / (nb.stem + ".ipynb"), f"pricepoint run {args.notebook}"), file=sys.stderr)
         return 1
     print(f"Wrote {out / (nb.stem + '.html')} and {out / nb.stem / 'results.json'}")
     return 0
