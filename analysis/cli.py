@@ -145,7 +145,7 @@ def _add_run(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from analysis.report import declared_parameters, run_one
+    from analysis.report import declared_parameters, parameter_types, run_one, type_problem
 
     [nb] = _resolve_notebooks([args.notebook])
     params = _parse_params(args.param)
@@ -154,6 +154,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if unknown:
         raise UserError(f"{nb.stem} has no parameter {', '.join(unknown)}; it declares: "
                         f"{', '.join(sorted(declared))}. Check the spelling (papermill --help-notebook {nb}).")
+    types = parameter_types(nb)
+    wrong = [p for name, value in params.items() if (p := type_problem(name, value, types.get(name)))]
+    if wrong:
+        raise UserError("; ".join(wrong) + f". Pass values of the declared types (papermill --help-notebook {nb}).")
     out = Path(args.out) if args.out else paths.ROOT / "reports-adhoc" / nb.stem
     out.mkdir(parents=True, exist_ok=True)
     if "output_dir" in declared:

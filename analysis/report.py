@@ -69,6 +69,29 @@ def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     return papermill.inspect_notebook(str(notebook))
 
 
+def parameter_types(notebook: Path) -> dict[str, str | None]:
+    """Each parameter of a notebook's ``parameters`` cell and its annotated type (``None`` when it
+    has none), read without importing papermill.
+
+    >>> parameter_types(paths.NOTEBOOKS / "01-pricing.ipynb")["monthly_tokens"]
+    'float'
+    """
+    import ast
+
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    types: dict[str, str | None] = {}
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    types[node.target.id] = ast.unparse(node.annotation)
+                elif isinstance(node, ast.Assign):
+                    types.update({t.id: None for t in node.targets if isinstance(t, ast.Name)})
+            break
+    return types
+
+
 def parameter_names(notebook: Path) -> set[str]:
     """The names assigned in a notebook's ``parameters`` cell, read without importing papermill.
 
@@ -79,20 +102,25 @@ def parameter_names(notebook: Path) -> set[str]:
     ...     paths.NOTEBOOKS / "01-pricing.ipynb"))
     True
     """
-    import ast
+    return set(parameter_types(notebook))
 
-    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-            for node in ast.parse(source).body:
-                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                    names.add(node.target.id)
-                elif isinstance(node, ast.Assign):
-                    names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-            break
-    return names
+
+def type_problem(name: str, value: Any, annotation: str | None) -> str | None:
+    """Why ``value`` does not fit a parameter annotated ``annotation`` (``None`` when it fits).
+
+    >>> type_problem("monthly_tokens", "2e9x", "float")
+    "monthly_tokens must be a number (float), got '2e9x'"
+    >>> type_problem("monthly_tokens", 2, "float"), type_problem("seed", 2.5, "int")
+    (None, 'seed must be a whole number (int), got 2.5')
+    """
+    if annotation == "float" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return f"{name} must be a number (float), got {value!r}"
+    if annotation == "int" and (isinstance(value, bool) or not (isinstance(value, int) or
+                                                                 (isinstance(value, float) and value.is_integer()))):
+        return f"{name} must be a whole number (int), got {value!r}"
+    if annotation == "bool" and not isinstance(value, bool):
+        return f"{name} must be true or false (bool), got {value!r}"
+    return None
 
 
 def read_params_file(path: str | os.PathLike | None) -> dict[str, Any]:
@@ -127,7 +155,7 @@ def parameters_for(notebook: Path, params: dict[str, Any], output_dir: Path | No
     Shared keys go only to notebooks that declare them; a notebook's own section must only
     name parameters it declares (a typo there is an error, not a silent no-op).
     """
-    declared = parameter_names(notebook)
+    declared = parameter_types(notebook)
     stem = notebook.stem
     chosen: dict[str, Any] = {}
     problems: list[str] = []
@@ -140,6 +168,9 @@ def parameters_for(notebook: Path, params: dict[str, Any], output_dir: Path | No
         if key not in declared:
             problems.append(f"{stem} has no parameter {key!r}; it declares: {', '.join(sorted(declared))}")
         chosen[key] = value
+    for key, value in chosen.items():
+        if (problem := type_problem(key, value, declared.get(key))) is not None:
+            problems.append(f"{stem}: {problem}")
     if output_dir is not None and "output_dir" in declared:
         chosen["output_dir"] = str(output_dir)
     return chosen, problems
@@ -480,8 +511,8 @@ def build_report(
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(scratch, ignore_errors=True)
         raise ValueError("the parameter set does not fit the notebooks:\n  - " + "\n  - ".join(problems)
-                         + "\nFix the names in the parameter file (papermill --help-notebook NOTEBOOK "
-                           "lists a notebook's parameters).")
+                         + "\nFix the parameters named above (papermill --help-notebook NOTEBOOK "
+                           "lists a notebook's parameters, with their types).")
 
     runs: dict[str, NotebookRun] = {}
     pending = sorted(plan, key=lambda item: -_expected_seconds(item[0], reports_dir))  # longest first
