@@ -101,3 +101,22 @@ def emulator():
 
     with Emulator(seed=11, time_scale=0.01) as emu:
         yield emu
+
+
+@pytest.fixture
+def run_notebook():
+    """Run a notebook through papermill into a folder; check its figures; return (results.json, page HTML)."""
+    import json
+
+    from analysis.report import run_one
+
+    def run(nb, out, **params):
+        result = run_one(nb, out, {"output_dir": str(out), **params}, timeout_s=300)
+        assert result.status == "ok", result.summary()
+        results = json.loads((out / nb.stem / "results.json").read_text())
+        for fig in results["figures"]:
+            for ext in ("png", "svg"):
+                assert (out / fig[ext]).stat().st_size > 1000, fig
+        return results, (out / f"{nb.stem}.html").read_text()
+
+    return run

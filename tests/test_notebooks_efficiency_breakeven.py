@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from analysis import paths
-from analysis.report import run_one
 
 NB03 = paths.NOTEBOOKS / "03-efficiency-frontier.ipynb"
 NB04 = paths.NOTEBOOKS / "04-break-even.ipynb"
 
-
-def _run(nb, out, **params):
-    run = run_one(nb, out, {"output_dir": str(out), **params}, timeout_s=300)
-    assert run.status == "ok", run.summary()
-    results = json.loads((out / nb.stem / "results.json").read_text())
-    for fig in results["figures"]:
-        for ext in ("png", "svg"):
-            assert (out / fig[ext]).stat().st_size > 1000, fig
-    return results
-
-
 @pytest.mark.notebook
-def test_03_defaults(tmp_path):
-    results = _run(NB03, tmp_path)
+def test_03_defaults(tmp_path, run_notebook):
+    results, _ = run_notebook(NB03, tmp_path)
     r = results["results"]
     assert r["benchmark"] == "humaneval" and r["basis"] == "output" and r["score_sigma"] == 1.0
     assert r["data_freshness"]["as_of"] == results["data_as_of"] == "2026-11-27"
@@ -59,8 +45,8 @@ def test_03_defaults(tmp_path):
 
 
 @pytest.mark.notebook
-def test_03_other_benchmark_basis_and_noise(tmp_path):
-    results = _run(NB03, tmp_path, benchmark="mmlu", basis="blended", input_output_ratio=1.0, score_sigma=0.0,
+def test_03_other_benchmark_basis_and_noise(tmp_path, run_notebook):
+    results, _ = run_notebook(NB03, tmp_path, benchmark="mmlu", basis="blended", input_output_ratio=1.0, score_sigma=0.0,
                    n_draws=50)
     r = results["results"]
     assert results["parameters"]["basis"] == "blended" and r["input_output_ratio"] == 1.0
@@ -77,8 +63,8 @@ def test_03_other_benchmark_basis_and_noise(tmp_path):
 
 
 @pytest.mark.notebook
-def test_04_defaults(tmp_path):
-    results = _run(NB04, tmp_path)
+def test_04_defaults(tmp_path, run_notebook):
+    results, _ = run_notebook(NB04, tmp_path)
     r = results["results"]
     assert r["data_freshness"]["as_of"] == "2026-11-27"
     vol = r["volume_break_even"]
@@ -100,8 +86,8 @@ def test_04_defaults(tmp_path):
 
 
 @pytest.mark.notebook
-def test_04_other_pair_and_gpu(tmp_path):
-    results = _run(NB04, tmp_path, model_a="GPT-4o", model_b="Qwen3-32B", benchmark="ceval",
+def test_04_other_pair_and_gpu(tmp_path, run_notebook):
+    results, _ = run_notebook(NB04, tmp_path, model_a="GPT-4o", model_b="Qwen3-32B", benchmark="ceval",
                    fixed_a_usd_per_month=500.0, fixed_b_usd_per_month=0.0, self_host_model="Claude 3.5 Sonnet",
                    gpu_tok_per_s=2000.0, gpu_utilisation=0.25, basis="blended")
     r = results["results"]

@@ -8,26 +8,14 @@ import nbformat
 import pytest
 
 from analysis import cli, paths
-from analysis.report import build_report, parameters_for, read_params_file, run_one
+from analysis.report import build_report, parameters_for, read_params_file
 
 NB01 = paths.NOTEBOOKS / "01-pricing.ipynb"
 NB02 = paths.NOTEBOOKS / "02-landscape.ipynb"
 
-
-def _run(nb, out, **params):
-    run = run_one(nb, out, {"output_dir": str(out), **params}, timeout_s=300)
-    assert run.status == "ok", run.summary()
-    results = json.loads((out / nb.stem / "results.json").read_text())
-    html = (out / f"{nb.stem}.html").read_text()
-    for fig in results["figures"]:
-        for ext in ("png", "svg"):
-            assert (out / fig[ext]).stat().st_size > 1000, fig
-    return results, html
-
-
 @pytest.mark.notebook
-def test_01_pricing_defaults(tmp_path):
-    results, html = _run(NB01, tmp_path)
+def test_01_pricing_defaults(tmp_path, run_notebook):
+    results, html = run_notebook(NB01, tmp_path)
     r = results["results"]
     assert r["article_example_10b_output_tokens_usd"] == {"DeepSeek V4 Flash": 2500.0, "Claude 3.5 Sonnet": 150000.0}
     assert r["monthly_bill_usd"]["GPT-4o"] == 100000.0
@@ -41,8 +29,8 @@ def test_01_pricing_defaults(tmp_path):
 
 
 @pytest.mark.notebook
-def test_01_pricing_non_default_parameters(tmp_path):
-    results, _ = _run(NB01, tmp_path, monthly_tokens=1e9, input_output_ratio=1.0)
+def test_01_pricing_non_default_parameters(tmp_path, run_notebook):
+    results, _ = run_notebook(NB01, tmp_path, monthly_tokens=1e9, input_output_ratio=1.0)
     r = results["results"]
     assert results["parameters"]["monthly_tokens"] == 1e9
     assert r["monthly_bill_usd"]["DeepSeek V4 Flash"] == 250.0
@@ -51,17 +39,17 @@ def test_01_pricing_non_default_parameters(tmp_path):
 
 
 @pytest.mark.notebook
-def test_01_pricing_on_a_users_pricing_csv(tmp_path, write_csv):
+def test_01_pricing_on_a_users_pricing_csv(tmp_path, write_csv, run_notebook):
     mine = write_csv("mine.csv", "model,provider,origin,input_usd_per_mtok,output_usd_per_mtok\n"
                                  "Cheap,Acme,CN,0.1,0.5\nDear,Bco,US,1,5\n")
-    results, _ = _run(NB01, tmp_path / "out", pricing_csv=str(mine))
+    results, _ = run_notebook(NB01, tmp_path / "out", pricing_csv=str(mine))
     assert results["results"]["output_multiple"] == {"Cheap": 1.0, "Dear": 10.0}
     assert results["data"]["pricing"]["file"] == str(mine)
 
 
 @pytest.mark.notebook
-def test_02_landscape_defaults_and_a_users_access_matrix(tmp_path, write_csv):
-    results, html = _run(NB02, tmp_path / "default")
+def test_02_landscape_defaults_and_a_users_access_matrix(tmp_path, write_csv, run_notebook):
+    results, html = run_notebook(NB02, tmp_path / "default")
     r = results["results"]
     assert r["access_factors_passed"] == {"US Models": 7, "Chinese Models (direct)": 0, "Global API": 7}
     assert r["matchup_output_price_multiple_formatted"] == {
@@ -72,7 +60,7 @@ def test_02_landscape_defaults_and_a_users_access_matrix(tmp_path, write_csv):
     text = (paths.DATA / "access.csv").read_text().replace(
         "Payment,Chinese Models (direct),WeChat/Alipay only,false", "Payment,Chinese Models (direct),Visa,true")
     mine = write_csv("access.csv", text)
-    results, _ = _run(NB02, tmp_path / "mine", access_csv=str(mine))
+    results, _ = run_notebook(NB02, tmp_path / "mine", access_csv=str(mine))
     assert results["results"]["access_factors_passed"]["Chinese Models (direct)"] == 1
 
 
@@ -179,10 +167,10 @@ def test_a_notebook_past_its_timeout_is_stopped_and_reported(tmp_path):
 
 
 @pytest.mark.notebook
-def test_02_landscape_on_a_pricing_file_without_the_articles_models(tmp_path, write_csv):
+def test_02_landscape_on_a_pricing_file_without_the_articles_models(tmp_path, write_csv, run_notebook):
     mine = write_csv("mine.csv", "model,provider,origin,input_usd_per_mtok,output_usd_per_mtok\n"
                                  "Cheap,Acme,CN,0.1,0.5\n")
-    results, html = _run(NB02, tmp_path / "out", pricing_csv=str(mine))
+    results, html = run_notebook(NB02, tmp_path / "out", pricing_csv=str(mine))
     assert "mine.csv does not list" in html and "checked against the shipped prices" in html
     assert results["results"]["matchup_output_price_multiple_formatted"]["DeepSeek V4 Flash vs GPT-4o"] == "40×"
 
