@@ -19,7 +19,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.frontier import frontier_probability, pareto_frontier
+from analysis.value.frontier import frontier_probability, pareto_frontier
 
 
 def random_models(n: int, seed: int = 0) -> pd.DataFrame:

@@ -29,7 +29,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis.harness import Call, Harness  # noqa: E402
+from analysis.calls.harness import Harness  # noqa: E402
+from analysis.calls.policy import Call  # noqa: E402
 
 CONCURRENCY = 64
 REQUESTS = 384

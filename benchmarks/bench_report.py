@@ -32,7 +32,8 @@ import papermill
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from analysis.report import build_report, discover_notebooks  # noqa: E402
+from analysis.report.build import build_report  # noqa: E402
+from analysis.report.params import discover_notebooks  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

@@ -48,9 +48,12 @@ def timed(fn):
 def child(path: str, repeat: int) -> dict:
     import duckdb
 
-    from analysis import routing, usage
+    from analysis.traffic import capabilities as traffic_capabilities
+    from analysis.traffic import logs as traffic_logs
+    from analysis.traffic import model_totals as traffic_model_totals
+    from analysis.traffic import reprice as traffic_reprice
 
-    caps = routing.capabilities()
+    caps = traffic_capabilities.capabilities()
     priced = caps[caps.input_usd_per_mtok.notna() & caps.output_usd_per_mtok.notna()]
     windows = caps.context_window_tokens.dropna().unique()
     runs: dict[str, list[tuple[float, float]]] = {"reference": [], "fast": [], "grouped": [], "reprice_log": []}
@@ -62,14 +65,14 @@ def child(path: str, repeat: int) -> dict:
             f"SELECT sum(input_tokens), sum(output_tokens) FROM read_parquet('{path}')").fetchone())
         con.close()
         runs["reference"].append(tuple(t))
-        fast, *t = timed(lambda: usage.reprice_models(path, caps))
+        fast, *t = timed(lambda: traffic_model_totals.reprice_models(path, caps))
         runs["fast"].append(tuple(t))
     peak_fast_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for _ in range(repeat):
-        grouped, *t = timed(lambda: usage.reprice(usage.scan_usage_log(path, list(caps.index), windows, daily=False),
+        grouped, *t = timed(lambda: traffic_reprice.reprice(traffic_logs.scan_usage_log(path, list(caps.index), windows, daily=False),
                                                   priced, (), examples=0))
         runs["grouped"].append(tuple(t))
-        _, *t = timed(lambda: usage.reprice_log(path, caps, budget_usd=2000, daily=True))
+        _, *t = timed(lambda: traffic_reprice.reprice_log(path, caps, budget_usd=2000, daily=True))
         runs["reprice_log"].append(tuple(t))
     f = fast.totals.set_index("scenario").loc[priced.index]  # the other models: price unknown, cost NaN
     g = grouped.totals[grouped.totals.kind == "single"].set_index("scenario")
@@ -98,7 +101,7 @@ def main() -> int:
         print(json.dumps(child(args.child, args.repeat)))
         return 0
 
-    from analysis.usage import generate_usage_log
+    from analysis.traffic.demo_log import generate_usage_log
 
     folder = Path(tempfile.mkdtemp(prefix="pricepoint-bench-"))
     try:

@@ -84,7 +84,7 @@ def write_csv(tmp_path):
 @pytest.fixture(scope="session")
 def shipped():
     """The shipped data set, loaded once."""
-    from analysis.data import load_dataset
+    from analysis.data.load import load_dataset
 
     return load_dataset()
 
@@ -97,7 +97,7 @@ os.environ["PRICEPOINT_DOTENV"] = os.devnull
 @pytest.fixture
 def emulator():
     """A local gateway emulator on 127.0.0.1, a hundred times faster than the published speeds."""
-    from analysis.emulator import Emulator
+    from analysis.calls.emulator import Emulator
 
     with Emulator(seed=11, time_scale=0.01) as emu:
         yield emu
@@ -108,12 +108,17 @@ def run_notebook():
     """Run a notebook through papermill into a folder; check its figures; return (results.json, page HTML)."""
     import json
 
-    from analysis.report import run_one
+    from analysis.report.params import parameter_names
+    from analysis.report.runner import run_one
 
     def run(nb, out, **params):
         result = run_one(nb, out, {"output_dir": str(out), **params}, timeout_s=300)
         assert result.status == "ok", result.summary()
         results = json.loads((out / nb.stem / "results.json").read_text())
+        declared = parameter_names(nb) - {"output_dir"}
+        assert set(results["parameters"]) == declared, "results.json must record every declared parameter"
+        for name, value in params.items():
+            assert results["parameters"][name] == value, (name, value)
         for fig in results["figures"]:
             for ext in ("png", "svg"):
                 assert (out / fig[ext]).stat().st_size > 1000, fig

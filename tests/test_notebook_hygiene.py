@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from analysis import paths
-from analysis.report import discover_notebooks
+from analysis.report.params import discover_notebooks
 
 
 def output_problems(nb, name: str) -> list[str]:

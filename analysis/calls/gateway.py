@@ -1,0 +1,261 @@
+"""The gateway: its address, the API key from the environment, live or emulated mode, and the model list check."""
+
+from __future__ import annotations
+
+import contextvars
+import ipaddress
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from analysis import paths
+
+DEFAULT_BASE_URL = "https://global-apis.com/v1"
+
+KEY_ENV = "GLOBAL_API_KEY"
+
+BASE_URL_ENV = "GLOBAL_API_BASE_URL"
+
+#: Points at the ``.env`` file to read (default: ``.env`` at the project root); tests point it nowhere.
+DOTENV_ENV = "PRICEPOINT_DOTENV"
+
+MODES = ("auto", "live", "emulated")
+
+
+SIMULATED_LABEL = "SIMULATED (local emulator)"
+
+
+# --------------------------------------------------------------------------- key, URL, mode
+
+
+def dotenv_path() -> Path:
+    """The ``.env`` file that may hold ``GLOBAL_API_KEY`` (``PRICEPOINT_DOTENV`` overrides).
+
+    >>> default = paths.ROOT / ".env"
+    >>> dotenv_path() == (Path(os.environ[DOTENV_ENV]) if os.environ.get(DOTENV_ENV) else default)
+    True
+    """
+    return Path(os.environ.get(DOTENV_ENV) or paths.ROOT / ".env")
+
+
+def api_key() -> str | None:
+    """``GLOBAL_API_KEY`` from the environment, else from ``.env``; ``None`` when neither has it.
+
+    The ``.env`` file is read, not loaded: nothing is added to the environment.
+    """
+    key = os.environ.get(KEY_ENV, "").strip()
+    if key:
+        return key
+    path = dotenv_path()
+    if path.is_file():
+        from dotenv import dotenv_values
+
+        key = (dotenv_values(path).get(KEY_ENV) or "").strip()
+        return key or None
+    return None
+
+
+def resolve_base_url(base_url: str | None = "") -> str:
+    """The gateway URL: the parameter, else ``GLOBAL_API_BASE_URL``, else global-apis.com.
+
+    >>> resolve_base_url("http://127.0.0.1:8000/v1/")
+    'http://127.0.0.1:8000/v1'
+    >>> os.environ.pop(BASE_URL_ENV, None) and None
+    >>> resolve_base_url("")
+    'https://global-apis.com/v1'
+    """
+    url = (base_url or os.environ.get(BASE_URL_ENV, "") or DEFAULT_BASE_URL).strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"base URL {url!r} is not an http(s) URL such as {DEFAULT_BASE_URL}; "
+                         f"fix the base_url parameter or {BASE_URL_ENV}")
+    return url
+
+
+def is_loopback(url: str) -> bool:
+    """True when the URL points at this machine.
+
+    >>> is_loopback("http://127.0.0.1:9/v1"), is_loopback("https://global-apis.com/v1")
+    (True, False)
+    """
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_mode(mode: str, key: str | None) -> str:
+    """``live`` or ``emulated``: ``auto`` is live exactly when a key is available.
+
+    >>> resolve_mode("auto", None), resolve_mode("auto", "k"), resolve_mode("emulated", "k")
+    ('emulated', 'live', 'emulated')
+    """
+    mode = (mode or "auto").strip().lower()
+    if mode not in MODES:
+        raise ValueError(f"mode {mode!r} is not one of {' | '.join(MODES)}")
+    if mode == "auto":
+        return "live" if key else "emulated"
+    if mode == "live" and not key:
+        raise ValueError(f"mode live needs an API key: set {KEY_ENV} in your environment or in "
+                         f"{dotenv_path()} (never as a parameter), or use mode emulated")
+    return mode
+
+
+def mode_label(mode: str, base_url: str | None = None) -> str:
+    """The label every figure and table carries: SIMULATED or LIVE with the host.
+
+    >>> mode_label("emulated")
+    'SIMULATED (local emulator)'
+    >>> mode_label("live", "https://global-apis.com/v1")
+    'LIVE (global-apis.com)'
+    """
+    if mode == "emulated":
+        return SIMULATED_LABEL
+    host = urlsplit(base_url or DEFAULT_BASE_URL).netloc
+    return f"LIVE ({host})"
+
+
+#: Set by the harness around each call; the client's request hook writes the send time into it.
+SENT_AT: contextvars.ContextVar[list | None] = contextvars.ContextVar("pricepoint_sent_at", default=None)
+
+
+async def _mark_sent(request) -> None:
+    """HTTP request hook: note when the request is handed to the transport (after the SDK built it),
+    and ask the transport (httpcore's ``trace`` extension) to say when its body has been written."""
+    box = SENT_AT.get()
+    if box is None:
+        return
+    box[0] = time.perf_counter()
+
+    async def trace(name: str, info: dict) -> None:
+        if name.endswith("send_request_body.complete"):
+            box[0] = time.perf_counter()
+
+    try:
+        request.extensions["trace"] = trace
+    except (AttributeError, TypeError):  # an HTTP stack without extensions: the hook's time stands
+        pass
+
+
+def make_client(base_url: str, key: str, *, connect_timeout_s: float = 10.0, read_timeout_s: float = 60.0):
+    """The official async OpenAI client for the gateway, with retries off (the harness retries).
+
+    ``read_timeout_s`` is the SDK's own socket read timeout, a backstop behind the harness's
+    idle timeout (the SDK's default would wait 600 s of silence). The client's HTTP stack
+    calls a request hook just before sending, so the harness's clock starts when the request
+    has been written to the connection, not while the SDK is still building it (:data:`SENT_AT`).
+    """
+    import openai
+
+    timeout = openai.Timeout(connect=connect_timeout_s, read=read_timeout_s, write=connect_timeout_s,
+                             pool=read_timeout_s)
+    http_client = openai.DefaultAsyncHttpxClient(timeout=timeout, event_hooks={"request": [_mark_sent]})
+    return openai.AsyncOpenAI(api_key=key, base_url=base_url, max_retries=0, timeout=timeout,
+                              http_client=http_client)
+
+
+# --------------------------------------------------------------------------- the /v1/models check
+
+
+class UnknownModelsError(ValueError):
+    """The gateway does not know one or more mapped model ids; the message lists them all."""
+
+
+@dataclass
+class ModelCheck:
+    """Which mapped model ids the gateway lists, and one message naming every unknown one."""
+
+    base_url: str
+    available: list[str]
+    known: dict[str, str] = field(default_factory=dict)  # model -> gateway id
+    unknown: dict[str, str] = field(default_factory=dict)  # model -> gateway id
+    source: str = "data/gateway_models.csv"
+    error: str | None = None  # why the list could not be read, when it could not
+
+    @property
+    def ok(self) -> bool:
+        return not self.unknown and not self.error
+
+    def message(self) -> str:
+        """One message listing every unknown id, or a one-line confirmation.
+
+        >>> ModelCheck("http://x/v1", ["a"], {"A": "a"}, {"B": "b", "C": "c"}).message().splitlines()[0]
+        'The gateway at http://x/v1 does not know 2 of the 3 mapped model ids:'
+        """
+        n = len(self.known) + len(self.unknown)
+        if self.error:
+            return (f"Could not list the models of the gateway at {self.base_url}: {self.error}. "
+                    f"Every model is left out of this run.")
+        if self.ok:
+            return f"The gateway at {self.base_url} knows all {n} mapped model ids."
+        lines = [f"The gateway at {self.base_url} does not know {len(self.unknown)} of the {n} mapped model ids:"]
+        lines += [f"  - {model}: {gid!r}" for model, gid in self.unknown.items()]
+        lines.append(f"Fix their gateway_model_id in {self.source} (or pass your own file with the "
+                     f"gateway_models_csv parameter); GET {self.base_url}/models lists the ids it knows. "
+                     f"These models are left out of this run.")
+        return "\n".join(lines)
+
+
+def compare_models(mapping: dict[str, str], available: list[str], base_url: str,
+                   source: str = "data/gateway_models.csv") -> ModelCheck:
+    """Split a model -> id mapping into ids the gateway lists and ids it does not.
+
+    >>> c = compare_models({"GPT-4o": "gpt-4o", "GLM-5": "glm-5"}, ["gpt-4o"], "http://x/v1")
+    >>> c.known, c.unknown
+    ({'GPT-4o': 'gpt-4o'}, {'GLM-5': 'glm-5'})
+    """
+    have = set(available)
+    check = ModelCheck(base_url, sorted(have), source=source)
+    for model, gid in mapping.items():
+        (check.known if gid in have else check.unknown)[model] = gid
+    return check
+
+
+async def check_models(client, mapping: dict[str, str], source: str = "data/gateway_models.csv",
+                       strict: bool = False) -> ModelCheck:
+    """List the gateway's ``/v1/models`` and compare the mapped ids; ``strict`` raises on unknown ids."""
+    page = await client.models.list()
+    available = [m.id for m in page.data]
+    check = compare_models(mapping, available, str(client.base_url).rstrip("/"), source)
+    if strict and not check.ok:
+        raise UnknownModelsError(check.message())
+    return check
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def parse_names(text: str | list | tuple) -> list[str]:
+    """A list of names from a parameter: a comma-separated string or a list.
+
+    >>> parse_names("DeepSeek V4 Flash, GPT-4o"), parse_names(["GPT-4o"])
+    (['DeepSeek V4 Flash', 'GPT-4o'], ['GPT-4o'])
+    """
+    items = text.split(",") if isinstance(text, str) else list(text)
+    return [str(s).strip() for s in items if str(s).strip()]
+
+
+def select_prompts(prompts: pd.DataFrame, spec: str | list = "all") -> pd.DataFrame:
+    """The prompts named in ``spec`` (ids, comma-separated), or all of them; unknown ids are an error.
+
+    >>> from analysis.data.gateway import load_prompts
+    >>> select_prompts(load_prompts(), "code-1, chinese-1").prompt_id.tolist()
+    ['code-1', 'chinese-1']
+    """
+    names = parse_names(spec)
+    if not names or names == ["all"]:
+        return prompts
+    known = list(prompts.prompt_id)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"unknown prompt id(s) {', '.join(unknown)}; the prompt set has: {', '.join(known)}")
+    out = prompts.set_index("prompt_id").loc[names].reset_index()[prompts.columns]
+    out.attrs = dict(prompts.attrs)
+    return out

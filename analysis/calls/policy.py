@@ -1,0 +1,182 @@
+"""The streaming latency harness: timed calls through the gateway, retries, failover, a JSONL log.
+
+Each request streams with usage included and is timed on this side:
+
+- **TTFT**: from sending the request to the first chunk with non-empty content (the role-only
+  chunk and keep-alive comments do not count);
+- **E2E**: from sending to the end of the stream;
+- **TPOT** = (E2E - TTFT) / (output tokens - 1), and **tok/s** = 1 / TPOT, with the output tokens
+  taken from the server's ``usage`` (never by counting chunks; unknown, shown *n/a*, when the
+  server sends no usage);
+- **cost** = usage x the prices of ``data/pricing.csv`` (unknown when a price is unknown).
+
+Failures are rows, never crashes (:data:`ERROR_CLASSES`): 429 and 5xx are retried with backoff
+that honours ``Retry-After`` within a deadline per request; 400/401/403/404 are not retried; an
+idle timeout between chunks and a total timeout are ours (the SDK would wait 600 s); a stream
+without a finish reason or ``[DONE]`` is *incomplete*; a dropped connection, a malformed chunk
+and an error object inside a 200 stream are each named, with the model and the request.
+
+Every attempt is appended to a JSONL log as soon as it completes; a run given the same log
+resumes where it stopped. With ``time_scale`` (the emulator's speed factor) every timeout is
+multiplied by it and every duration recorded is divided by it, so an emulated run at 0.1 reads
+like one at real speed.
+
+>>> from analysis.calls.harness import Harness
+>>> from analysis.calls.emulator import Emulator
+>>> with Emulator(seed=3, time_scale=0.01) as emu:
+...     h = Harness(emu.base_url, "emulator-key", mode="emulated", time_scale=0.01)
+...     recs = h.run_blocking([Call("GPT-4o|code-1|0", "GPT-4o", "gpt-4o", "code-1", "code", "hi", 16)])
+>>> r = recs[-1]
+>>> r["status"], r["attempt"], r["final"], r["usage"], r["output_tokens"] <= 16
+('ok', 0, True, 'reported', True)
+>>> r["tpot_s"] == (r["e2e_s"] - r["ttft_s"]) / (r["output_tokens"] - 1)
+True
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass
+
+#: Every error class an attempt can end with, and what it means.
+ERROR_CLASSES: dict[str, str] = {
+    "rate_limit": "HTTP 429, retried with backoff (honouring Retry-After) until the deadline",
+    "server_error": "HTTP 5xx, retried with backoff (honouring Retry-After) until the deadline",
+    "bad_request": "HTTP 400: the gateway rejected the request; not retried",
+    "auth": "HTTP 401: the gateway refused the API key; not retried",
+    "forbidden": "HTTP 403: the key may not use this model; not retried",
+    "not_found": "HTTP 404: the gateway does not know the model id; not retried",
+    "http_error": "another HTTP status; not retried",
+    "connect_error": "could not connect to the gateway; retried like a 5xx",
+    "connect_timeout": "the connection was not established in time; retried like a 5xx",
+    "idle_timeout": "no data for longer than the idle timeout (before or between chunks)",
+    "total_timeout": "the stream did not finish within the total timeout",
+    "dropped_connection": "the connection closed in the middle of the stream",
+    "malformed_chunk": "a chunk of the stream was not valid JSON",
+    "stream_error": "the gateway sent an error object inside the 200 stream",
+    "incomplete_stream": "the stream ended without a finish reason or without [DONE]",
+    "client_error": "an unexpected error on our side (named in the message)",
+}
+
+RETRYABLE = {"rate_limit", "server_error", "connect_error", "connect_timeout"}
+
+STATUS_OK = "ok"
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Our own timeouts, in seconds: to connect, of silence before or between chunks, per attempt."""
+
+    connect_s: float = 10.0
+    idle_s: float = 30.0
+    total_s: float = 120.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries of 429/5xx: exponential backoff with jitter, or Retry-After when the server sends it.
+
+    ``deadline_s`` bounds a whole request (every attempt and every wait).
+    """
+
+    max_retries: int = 4
+    backoff_base_s: float = 0.5
+    backoff_cap_s: float = 8.0
+    deadline_s: float = 180.0
+
+    def backoff_s(self, attempt: int, key: str) -> float:
+        """The wait before retry ``attempt + 1`` when the server gave no Retry-After.
+
+        >>> p = RetryPolicy(backoff_base_s=1, backoff_cap_s=4)
+        >>> [0.5 <= p.backoff_s(0, "k") <= 1, 1 <= p.backoff_s(1, "k") <= 2, 2 <= p.backoff_s(9, "k") <= 4]
+        [True, True, True]
+        """
+        ceiling = min(self.backoff_cap_s, self.backoff_base_s * 2 ** attempt)
+        return ceiling * random.Random(f"{key}|{attempt}").uniform(0.5, 1.0)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request to make: which model, which prompt; ``key`` is unique in a run."""
+
+    key: str
+    model: str
+    gateway_id: str
+    prompt_id: str
+    task_type: str
+    text: str
+    max_tokens: int
+    rep: int = 0
+    route_task: str | None = None
+    route_rank: int | None = None
+
+
+class StreamFault(Exception):
+    """A stream that went wrong in a way we name (``error_class``)."""
+
+    def __init__(self, error_class: str, message: str):
+        super().__init__(message)
+        self.error_class = error_class
+
+
+def parse_retry_after(headers) -> float | None:
+    """Seconds to wait from ``retry-after-ms`` or ``Retry-After`` (seconds or an HTTP date).
+
+    >>> parse_retry_after({"retry-after": "2"}), parse_retry_after({"retry-after-ms": "250"})
+    (2.0, 0.25)
+    >>> parse_retry_after({"retry-after": "soon"}) is None
+    True
+    """
+    import email.utils
+
+    if headers is None:
+        return None
+    get = headers.get
+    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = get(name)
+        if value is None:
+            continue
+        try:
+            seconds = float(value) / divisor
+        except ValueError:
+            continue
+        if math.isfinite(seconds) and seconds >= 0:
+            return seconds
+    value = get("retry-after")
+    if value:
+        parsed = email.utils.parsedate_tz(value)
+        if parsed is not None:
+            return max(0.0, email.utils.mktime_tz(parsed) - time.time())
+    return None
+
+
+def _chain(exc: BaseException | None) -> list[BaseException]:
+    """The exception and its causes (``raise ... from``, the context it was raised in, or the first
+    error of an exception group)."""
+    out: list[BaseException] = []
+    while exc is not None and all(exc is not e for e in out):
+        out.append(exc)
+        nxt = exc.__cause__ or exc.__context__  # a hidden context still explains the failure
+        if nxt is None and isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+            nxt = exc.exceptions[0]  # anyio's "all connection attempts failed" holds each attempt's error
+        exc = nxt
+    return out
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message`` of an exception and of its root cause.
+
+    >>> try:
+    ...     try:
+    ...         raise OSError("refused")
+    ...     except OSError as e:
+    ...         raise ValueError("cannot connect") from e
+    ... except ValueError as err:
+    ...     print(_describe(err))
+    ValueError: cannot connect <- OSError: refused
+    """
+    chain = _chain(exc)
+    text = [f"{type(e).__name__}: {e}" if str(e) else type(e).__name__ for e in (chain[0], chain[-1])]
+    return text[0] if text[0] == text[1] else " <- ".join(text)

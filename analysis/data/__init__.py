@@ -1,0 +1,1 @@
+"""The shipped tables and the user's own: schemas, loaders, provenance, freshness and catalog imports (imports nothing above it)."""

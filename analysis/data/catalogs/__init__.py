@@ -1,0 +1,1 @@
+"""Price catalogs that can be imported into a pricing table."""

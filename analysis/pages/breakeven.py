@@ -1,0 +1,232 @@
+"""Notebook 04's page: break-even text, the self-hosting table, results.json entries and findings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.figures.breakeven import (
+    quality_break_even_heatmap,
+    quality_cost_plot,
+    self_hosting_plot,
+    volume_cost_plot,
+)
+from analysis.figures.theme import ORIGIN_COLORS
+from analysis.formatting import format_price, format_usd
+from analysis.pages.tables import styled_table
+from analysis.value.breakeven import BreakEven, GpuAssumptions
+from analysis.value.efficiency import BENCHMARK_SHORT
+
+
+def volume_markdown(volume: BreakEven) -> str:
+    """The volume break-even as one Markdown sentence for the page.
+
+    >>> from analysis.value.breakeven import volume_break_even
+    >>> print(volume_markdown(volume_break_even(10.00, 0.25, 0, 2000, "GPT-4o", "DeepSeek V4 Flash")))
+    ... # doctest: +ELLIPSIS
+    **Break-even volume:** 205,128,205 tokens a month: above 205.1 million tokens a month DeepSeek V4 Flash ...
+    """
+    return (f"**Break-even volume:** {'never' if volume.never else f'{volume.value:,.0f} tokens a month'}: "
+            f"{volume.reason}.")
+
+
+def quality_markdown(quality: BreakEven) -> str:
+    """The quality break-even as one Markdown sentence for the page.
+
+    >>> print(quality_markdown(BreakEven(None, "no mmlu score for GPT-4o-mini in the data")))
+    **Quality break-even:** never: no mmlu score for GPT-4o-mini in the data.
+    """
+    return (f"**Quality break-even:** "
+            f"{'never' if quality.never else format_usd(quality.value, 4) + ' per wrong answer'}: {quality.reason}.")
+
+
+def styled_self_hosting(by_model: pd.DataFrame, basis: str = "output", input_output_ratio: float = 3.0):
+    """:func:`self_hosting_table` for people: API price in dollars, break-even tokens or *never*, and why.
+
+    >>> from analysis.value.breakeven import self_hosting_table
+    >>> from analysis.data.load import load_pricing
+    >>> from analysis.prices.bases import price_on_basis
+    >>> t = self_hosting_table(price_on_basis(load_pricing(), "output"), GpuAssumptions(2.5, 1000, 0.5))
+    >>> html = styled_self_hosting(t).to_html()
+    >>> "output API price, $/M tokens" in html and ">182,500,000<" in html and ">never<" in html
+    True
+    """
+    price = f"blended ({input_output_ratio:g}:1 in:out)" if basis == "blended" else basis
+    columns = {"model": "model", "usd_per_mtok": f"{price} API price, $/M tokens",
+               "break_even_tokens_per_month": "self-hosting always cheaper above, tokens a month", "reason": "why"}
+    return styled_table(by_model, columns, {"usd_per_mtok": format_price, "break_even_tokens_per_month": "{:,.0f}"},
+                        na={"break_even_tokens_per_month": "never"})
+
+
+def results(prices: pd.DataFrame, assumptions: dict, volume: BreakEven, task_a: dict, task_b: dict,
+            quality: BreakEven, matrix: pd.DataFrame, gpu: GpuAssumptions, self_host: BreakEven,
+            by_model: pd.DataFrame, *, model_a: str, model_b: str, benchmark: str, self_host_model: str,
+            basis: str, input_output_ratio: float) -> dict:
+    """Notebook 04's results.json entries, by name (see the README for each).
+
+    ``prices``: :func:`analysis.pricing.price_on_basis`; ``assumptions``: the notebook's assumed
+    figures by parameter name (fixed costs, tokens per task, GPU); ``task_a``/``task_b``:
+    :func:`model_task_figures`; the rest as the notebook computes them.
+
+    >>> from analysis.value.breakeven import model_task_figures, quality_break_even_matrix, self_hosting_break_even, self_hosting_table, volume_break_even
+    >>> from analysis.data.load import load_benchmarks, load_pricing
+    >>> from analysis.prices.bases import price_on_basis
+    >>> p, b = load_pricing(), load_benchmarks()
+    >>> prices, gpu = price_on_basis(p, "output"), GpuAssumptions(2.5, 1000, 0.5)
+    >>> a = dict(fixed_a_usd_per_month=0.0, fixed_b_usd_per_month=2000.0)
+    >>> r = results(prices, a, volume_break_even(10.0, 0.25, 0, 2000), model_task_figures(p, b, "mmlu", "GPT-4o",
+    ...             1500, 500), model_task_figures(p, b, "mmlu", "DeepSeek V4 Flash", 1500, 500),
+    ...             BreakEven(None, "x"), quality_break_even_matrix(p, b, "mmlu", 1500, 500), gpu,
+    ...             self_hosting_break_even(10.0, gpu), self_hosting_table(prices, gpu), model_a="GPT-4o",
+    ...             model_b="DeepSeek V4 Flash", benchmark="mmlu", self_host_model="GPT-4o", basis="output",
+    ...             input_output_ratio=3.0)
+    >>> r["volume_break_even"]["usd_per_mtok_b"], round(r["self_hosting_break_even"]["tokens_per_month"] / 1e6, 1)
+    (np.float64(0.25), 182.5)
+    """
+    price = prices.set_index("model")["usd_per_mtok"]
+    return {
+        "basis": basis,
+        "input_output_ratio": input_output_ratio,
+        "assumptions": assumptions,
+        "volume_break_even": {
+            "model_a": model_a, "model_b": model_b, "usd_per_mtok_a": price[model_a], "usd_per_mtok_b": price[model_b],
+            "fixed_a_usd_per_month": assumptions["fixed_a_usd_per_month"],
+            "fixed_b_usd_per_month": assumptions["fixed_b_usd_per_month"],
+            "tokens_per_month": volume.value, "never": volume.never, "reason": volume.reason},
+        "quality_break_even": {
+            "benchmark": benchmark, "model_a": model_a, "model_b": model_b,
+            "task_cost_usd_a": task_a["cost_usd"], "task_cost_usd_b": task_b["cost_usd"],
+            "success_rate_a": task_a["success_rate"], "success_rate_b": task_b["success_rate"],
+            "failure_cost_usd": quality.value, "never": quality.never, "reason": quality.reason},
+        "quality_break_even_matrix": matrix,
+        "self_hosting_break_even": {
+            "model": self_host_model, "api_usd_per_mtok": price[self_host_model],
+            "self_hosted_usd_per_mtok_at_full_use": gpu.usd_per_mtok, "gpu_usd_per_month": gpu.usd_per_month,
+            "gpu_tokens_per_month": gpu.tokens_per_month, "tokens_per_month": self_host.value,
+            "never": self_host.never, "reason": self_host.reason},
+        "self_hosting_by_model": by_model,
+    }
+
+
+def findings(volume: BreakEven, quality: BreakEven, matrix: pd.DataFrame, gpu: GpuAssumptions,
+             self_host: BreakEven, *, model_a: str, model_b: str, benchmark: str, self_host_model: str, basis: str,
+             fixed_a_usd_per_month: float, fixed_b_usd_per_month: float, input_tokens_per_task: float,
+             output_tokens_per_task: float) -> list[tuple[str, str]]:
+    """Notebook 04's headline findings as ``(text, kind)``: each break-even, and the assumptions behind it.
+
+    >>> from analysis.value.breakeven import quality_break_even_matrix, quality_break_even_models, self_hosting_break_even, volume_break_even
+    >>> from analysis.data.load import load_benchmarks, load_pricing
+    >>> p, b, gpu = load_pricing(), load_benchmarks(), GpuAssumptions(2.5, 1000, 0.5)
+    >>> f = findings(volume_break_even(10.0, 0.25, 0, 2000, "GPT-4o", "DeepSeek V4 Flash"),
+    ...              quality_break_even_models(p, b, "mmlu", "GPT-4o", "DeepSeek V4 Flash", 1500, 500),
+    ...              quality_break_even_matrix(p, b, "mmlu", 1500, 500), gpu, self_hosting_break_even(0.28, gpu,
+    ...              "Qwen3-32B"), model_a="GPT-4o", model_b="DeepSeek V4 Flash", benchmark="mmlu",
+    ...              self_host_model="Qwen3-32B", basis="output", fixed_a_usd_per_month=0.0,
+    ...              fixed_b_usd_per_month=2000.0, input_tokens_per_task=1500, output_tokens_per_task=500)
+    >>> [kind for _, kind in f]
+    ['computed', 'assumption', 'computed', 'computed', 'assumption', 'assumption', 'computed']
+    >>> print(f[1][0])
+    Fixed monthly costs: $0.00 for GPT-4o, $2,000 for DeepSeek V4 Flash (assumptions).
+    """
+    name = BENCHMARK_SHORT[benchmark]
+    out = [(f"Volume break-even, {model_a} against {model_b} ({basis} price): "
+            + (f"never: {volume.reason}." if volume.never else
+               f"{volume.value:,.0f} tokens a month; {volume.reason}."), "computed"),
+           (f"Fixed monthly costs: {format_usd(fixed_a_usd_per_month)} for {model_a}, "
+            f"{format_usd(fixed_b_usd_per_month)} for {model_b} (assumptions).", "assumption"),
+           (f"Quality break-even on {name}, {input_tokens_per_task:,.0f} input + {output_tokens_per_task:,.0f} "
+            f"output tokens a task: " + (f"never: {quality.reason}." if quality.never else
+                                         f"{format_usd(quality.value, 4)} per wrong answer; {quality.reason}."),
+            "computed")]
+    found = matrix[~matrix.never]
+    if len(found):
+        lo, hi = found.loc[found.failure_cost_usd.idxmin()], found.loc[found.failure_cost_usd.idxmax()]
+        out.append((f"Across the {len(matrix)} pairs of {name} models, a dearer model pays for itself once a wrong "
+                    f"answer costs {format_usd(lo.failure_cost_usd, 4)} ({lo.dearer} over {lo.cheaper}) to "
+                    f"{format_usd(hi.failure_cost_usd, 4)} ({hi.dearer} over {hi.cheaper}); "
+                    f"{int((matrix.never & ~matrix.unknown).sum())} pairs never cross (the cheaper model is at "
+                    f"least as accurate) and {int(matrix.unknown.sum())} lack a price or score.", "computed"))
+    out.append((f"Tokens per task ({input_tokens_per_task:,.0f} in, {output_tokens_per_task:,.0f} out) and the cost "
+                f"of a wrong answer are assumptions; the benchmark score stands in for the success rate.",
+                "assumption"))
+    out.append((f"GPU: {format_usd(gpu.usd_per_hour)} an hour, {gpu.tok_per_s:,.0f} tokens per second at "
+                f"{gpu.utilisation:.0%} utilisation, {format_usd(gpu.fixed_usd_per_month)} a month fixed: "
+                f"example assumptions, not data ({format_usd(gpu.usd_per_mtok, 3)} per million tokens when every GPU is "
+                f"busy at that utilisation).",
+                "assumption"))
+    out.append((f"Self-hosting against the {self_host_model} API ({basis} price): "
+                + (f"never: {self_host.reason}." if self_host.never else
+                   f"cheaper above {self_host.value:,.0f} tokens a month; {self_host.reason}."), "computed"))
+    return out
+
+
+def _pair_colors(pricing: pd.DataFrame, model_a: str, model_b: str) -> tuple[str, str]:
+    origin = pricing.set_index("model")["origin"]
+    a = ORIGIN_COLORS.get(origin.get(model_a), "#555f6b")
+    b = ORIGIN_COLORS.get(origin.get(model_b), "#555f6b")
+    return (a, "#e08a3c") if a == b else (a, b)
+
+
+def volume_break_even_models(pricing: pd.DataFrame, model_a: str = "GPT-4o", model_b: str = "DeepSeek V4 Flash",
+                             basis: str = "output", input_output_ratio: float = 3.0,
+                             fixed_a_usd_per_month: float = 0.0, fixed_b_usd_per_month: float = 2000.0,
+                             volume_min: float = 1e6, volume_max: float = 1e11):
+    """:func:`volume_cost_plot` for two models of the pricing table, priced on ``basis``.
+
+    >>> import matplotlib.pyplot as plt
+    >>> from analysis.data.load import load_pricing
+    >>> fig = volume_break_even_models(load_pricing())
+    >>> len(fig.axes[0].lines)
+    3
+    >>> plt.close(fig)
+    """
+    from analysis.prices.bases import price_on_basis
+
+    price = price_on_basis(pricing, basis, input_output_ratio).set_index("model")["usd_per_mtok"]
+    color_a, color_b = _pair_colors(pricing, model_a, model_b)
+    return volume_cost_plot(model_a, price.get(model_a, np.nan), fixed_a_usd_per_month, model_b,
+                            price.get(model_b, np.nan), fixed_b_usd_per_month, volume_min, volume_max,
+                            color_a, color_b)
+
+
+def quality_break_even_models_plot(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str = "mmlu",
+                                   model_a: str = "GPT-4o", model_b: str = "DeepSeek V4 Flash",
+                                   input_tokens_per_task: float = 1500, output_tokens_per_task: float = 500,
+                                   failure_cost_max_usd: float = 1.0):
+    """:func:`quality_cost_plot` for two models of the data, their benchmark scores as success rates.
+
+    >>> import matplotlib.pyplot as plt
+    >>> from analysis.data.load import load_benchmarks, load_pricing
+    >>> fig = quality_break_even_models_plot(load_pricing(), load_benchmarks())
+    >>> len(fig.axes[0].lines)
+    3
+    >>> plt.close(fig)
+    """
+    from analysis.value.breakeven import model_task_figures
+
+    a = model_task_figures(pricing, benchmarks, benchmark, model_a, input_tokens_per_task, output_tokens_per_task)
+    b = model_task_figures(pricing, benchmarks, benchmark, model_b, input_tokens_per_task, output_tokens_per_task)
+    color_a, color_b = _pair_colors(pricing, model_a, model_b)
+    return quality_cost_plot(model_a, a["cost_usd"], a["success_rate"], model_b, b["cost_usd"], b["success_rate"],
+                             failure_cost_max_usd, color_a, color_b)
+
+
+def quality_break_even_pairs(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str = "mmlu",
+                             input_tokens_per_task: float = 1500, output_tokens_per_task: float = 500):
+    """:func:`quality_break_even_heatmap` for every pair of models scored on ``benchmark``."""
+    from analysis.value.breakeven import quality_break_even_matrix
+
+    return quality_break_even_heatmap(quality_break_even_matrix(pricing, benchmarks, benchmark,
+                                                                input_tokens_per_task, output_tokens_per_task))
+
+
+def self_hosting_model(pricing: pd.DataFrame, self_host_model: str = "Qwen3-32B", basis: str = "output",
+                       input_output_ratio: float = 3.0, gpu_usd_per_hour: float = 2.5, gpu_tok_per_s: float = 1000.0,
+                       gpu_utilisation: float = 0.5, self_host_fixed_usd_per_month: float = 0.0,
+                       volume_min: float = 1e7, volume_max: float = 1e11):
+    """:func:`self_hosting_plot` for one model of the pricing table, priced on ``basis``."""
+    from analysis.prices.bases import price_on_basis
+
+    price = price_on_basis(pricing, basis, input_output_ratio).set_index("model")["usd_per_mtok"]
+    return self_hosting_plot(self_host_model, price.get(self_host_model, np.nan), gpu_usd_per_hour, gpu_tok_per_s,
+                             gpu_utilisation, self_host_fixed_usd_per_month, volume_min, volume_max)

@@ -1,0 +1,313 @@
+"""Notebook 05's page: its tables, results.json entries and findings."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.calls.session import Session
+from analysis.calls.stats import percentiles_dict, requests_by_model
+
+# --------------------------------------------------------------------------- showing results safely
+
+
+def fmt(value, unit: str = "", digits: int = 3) -> str:
+    """A figure for a table: ``n/a`` when unknown.
+
+    >>> fmt(None), fmt(float("nan")), fmt(0.12345, " s")
+    ('n/a', 'n/a', '0.123 s')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:.{digits}g}{unit}"
+
+
+def html_table(frame: pd.DataFrame, caption: str, columns: dict[str, str] | None = None,
+               formats: dict | None = None, left: Iterable[str] | None = None) -> str:
+    """An HTML table whose every cell (and the caption) is escaped: model output cannot inject markup.
+
+    >>> html_table(pd.DataFrame({"reply": ["<script>alert(1)</script>"]}), "SIMULATED")
+    ... # doctest: +ELLIPSIS
+    '<table class="pricepoint"><caption>SIMULATED</caption>...&lt;script&gt;alert(1)&lt;/script&gt;...'
+
+    ``columns`` maps the columns shown to their headings (others are left out); ``formats``
+    maps a column to a function giving its text. Text columns (or those named in ``left``) are
+    aligned left, numbers right; an unknown number reads ``n/a``, never ``nan``.
+
+    >>> html_table(pd.DataFrame({"model": ["M"], "tok_per_s": [float("nan")]}), "x",
+    ...            {"model": "model", "tok_per_s": "speed, tok/s"})  # doctest: +ELLIPSIS
+    '...<th style="text-align: left">model</th><th>speed, tok/s</th>...<td>n/a</td>...'
+    """
+    columns = columns or {c: str(c) for c in frame.columns}
+    formats = formats or {}
+    shown = frame[list(columns)]
+    if left is None:
+        left = {c for c in columns
+                if not pd.api.types.is_numeric_dtype(shown[c]) or pd.api.types.is_bool_dtype(shown[c])}
+    left = set(left)
+
+    def text(c, v) -> str:
+        if c in formats:
+            return formats[c](v)
+        if v is None:
+            return ""
+        return "n/a" if isinstance(v, float) and math.isnan(v) else str(v)
+
+    def cell(tag, c, v):
+        style = ' style="text-align: left"' if c in left else ""
+        return f"<{tag}{style}>{html.escape(v)}</{tag}>"
+
+    head = "".join(cell("th", c, h) for c, h in columns.items())
+    body = "".join("<tr>" + "".join(cell("td", c, text(c, v)) for c, v in zip(columns, row)) + "</tr>"
+                   for row in shown.itertuples(index=False))
+    return (f'<table class="pricepoint"><caption>{html.escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def percentile_display(table: pd.DataFrame, metric: str, unit: str = " s", digits: int = 3) -> pd.DataFrame:
+    """One metric's percentiles as text, each with its 95 % CI; unknown figures read *n/a*.
+
+    >>> t = pd.DataFrame([{"model": "M", "metric": "tok_per_s", "n": 0, "p50": float("nan"),
+    ...                    "p50_ci_low": float("nan"), "p50_ci_high": float("nan")}])
+    >>> percentile_display(t, "tok_per_s", "").to_dict(orient="records")
+    [{'model': 'M', 'n': 0, 'p50': 'n/a'}]
+    """
+    sub = table[table.metric == metric]
+    qs = [c for c in sub.columns if c.startswith("p") and c[1:].replace(".", "").isdigit()]
+    rows = []
+    for r in sub.to_dict(orient="records"):
+        row = {"model": r["model"], "n": int(r["n"])}
+        for q in qs:
+            v = r[q]
+            ci = (f" [{fmt(r[q + '_ci_low'], '', digits)}-{fmt(r[q + '_ci_high'], '', digits)}]"
+                  if not pd.isna(v) else "")
+            row[q] = fmt(v, unit, digits) + ci
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["model", "n", *qs])
+
+
+# --------------------------------------------------------------------------- what notebook 05 shows and says
+
+
+def session_markdown(session: Session) -> str:
+    """The run in one Markdown line: LIVE or SIMULATED, how many requests and attempts, the model check.
+
+    >>> from analysis.calls.stats import records_frame
+    >>> from analysis.calls.gateway import ModelCheck
+    >>> s = Session("emulated", "SIMULATED (local emulator)", "http://127.0.0.1:1/v1", 0.05,
+    ...             records_frame([]), ModelCheck("http://127.0.0.1:1/v1", [], {}, {}))
+    >>> session_markdown(s)
+    '**SIMULATED (local emulator)** · 0 timed requests, 0 attempts in all · The gateway at http://127.0.0.1:1/v1 knows all 0 mapped model ids.'
+    """
+    return (f"**{session.label}** · {len(session.timed_requests)} timed requests, {len(session.attempts)} attempts "
+            f"in all · {session.check.message()}")
+
+
+def _count(v) -> str:
+    return f"{int(v):,}"
+
+
+def requests_html(requests: pd.DataFrame, label: str) -> str:
+    """:func:`requests_by_model` of ``requests`` as a table for people.
+
+    >>> from analysis.calls.stats import final_requests, records_frame
+    >>> r = final_requests(records_frame([{"request": "a", "model": "M", "attempt": 0, "final": True,
+    ...                                    "status": "ok"}]))
+    >>> "came back incomplete" in requests_html(r, "SIMULATED")
+    True
+    """
+    return html_table(requests_by_model(requests), f"{label}: requests per model", {
+        "model": "model", "requests": "requests", "ok": "succeeded", "failed": "failed",
+        "incomplete": "came back incomplete", "attempts": "attempts (with retries)"})
+
+
+def percentiles_html(table: pd.DataFrame, metric: str, label: str) -> str:
+    """One metric's percentiles with their 95 % intervals (:func:`percentile_display`) as a table.
+
+    >>> t = pd.DataFrame([{"model": "M", "metric": "ttft_s", "n": 2, "p50": 1.0, "p50_ci_low": 0.9,
+    ...                    "p50_ci_high": 1.1}])
+    >>> percentiles_html(t, "ttft_s", "SIMULATED")  # doctest: +ELLIPSIS
+    '<table class="pricepoint"><caption>SIMULATED: time to first token, s (95 % CI)</caption>...<td>1 s [0.9-1.1]</td>...'
+    """
+    unit, what = {"ttft_s": (" s", "time to first token, s"),
+                  "tok_per_s": (" tok/s", "output tokens per second")}[metric]
+    shown = percentile_display(table, metric, unit)
+    columns = {"model": "model", "n": "requests (n)",
+               **{q: f"{q} (median)" if q == "p50" else q for q in shown.columns[2:]}}
+    return html_table(shown, f"{label}: {what} (95 % CI)", columns, left=["model"])
+
+
+def comparison_html(comparison: pd.DataFrame, label: str) -> str:
+    """:func:`published_comparison` as a table: the article's figures beside this run's, unknown as ``n/a``.
+
+    >>> c = pd.DataFrame([{"model": "M", "published_tok_per_s": 50.0, "median_tok_per_s": 48.04,
+    ...                    "published_ttft_p99_low_s": 1.5, "published_ttft_p99_high_s": 2.0, "p99_ttft_s": 2.3,
+    ...                    "n": 15}])
+    >>> comparison_html(c, "SIMULATED")  # doctest: +ELLIPSIS
+    '...<td>50</td><td>48</td><td>1.5-2</td><td>2.3</td><td>15</td>...'
+    """
+    shown = comparison.assign(published_ttft=[
+        "n/a" if pd.isna(lo) and pd.isna(hi) else f"{fmt(lo)}-{fmt(hi)}"
+        for lo, hi in zip(comparison.published_ttft_p99_low_s, comparison.published_ttft_p99_high_s)])
+    return html_table(shown, f"{label}: this run beside the published figures", {
+        "model": "model", "published_tok_per_s": "published speed, tok/s",
+        "median_tok_per_s": "this run: median speed, tok/s", "published_ttft": "published p99 time to first token, s",
+        "p99_ttft_s": "this run: p99 time to first token, s", "n": "requests (n)"},
+        {"published_tok_per_s": fmt, "median_tok_per_s": fmt, "p99_ttft_s": fmt, "n": _count}, left=["model"])
+
+
+def errors_html(errors: pd.DataFrame, label: str) -> str:
+    """:func:`error_counts` as a table for people.
+
+    >>> from analysis.calls.stats import error_counts, records_frame
+    >>> "requests failed" in errors_html(error_counts(records_frame([])), "SIMULATED")
+    True
+    """
+    return html_table(errors, f"{label}: attempts and requests by error class", {
+        "error_class": "error class", "attempts": "attempts", "requests_failed": "requests failed",
+        "meaning": "meaning"})
+
+
+def failures_html(attempts: pd.DataFrame, label: str, n: int = 12) -> str:
+    """The first ``n`` failed attempts with their messages; attempts counted from 1, as in the messages.
+
+    >>> from analysis.calls.stats import records_frame
+    >>> a = records_frame([{"request": "M|p|0", "model": "M", "attempt": 0, "final": True,
+    ...                     "error_class": "rate_limit", "message": "M, request M|p|0, attempt 1: 429"}])
+    >>> failures_html(a, "SIMULATED")  # doctest: +ELLIPSIS
+    '...<td style="text-align: left">M|p|0</td><td>1</td><td style="text-align: left">rate_limit</td>...'
+    """
+    failures = attempts[attempts.error_class.notna()].head(n)
+    return html_table(failures, f"{label}: the first failures, with their messages", {
+        "model": "model", "request": "request", "attempt": "attempt", "error_class": "error class",
+        "message": "message"}, {"attempt": lambda v: f"{int(v) + 1}"})
+
+
+def router_html(router: pd.DataFrame) -> str:
+    """The router table (rules resolved from the data) for people.
+
+    >>> from analysis.traffic.router import load_router
+    >>> "choice" in router_html(load_router())
+    True
+    """
+    return html_table(router, "Router table (rules resolved from the data)", {
+        "task_type": "task type", "rank": "choice", "model": "model", "rule": "rule", "note": "note"})
+
+
+def routed_html(session: Session) -> str:
+    """Who answered each routed prompt (:meth:`Session.router_table`), and why earlier models did not.
+
+    >>> from analysis.calls.stats import records_frame
+    >>> from analysis.calls.gateway import ModelCheck
+    >>> s = Session("emulated", "SIMULATED", "", 1.0, records_frame([]), ModelCheck("", [], {}, {}),
+    ...             routed=[{"task_type": "code", "prompt_id": "code-1", "route": ["A", "B"], "answered_by": "B",
+    ...                      "fallback_used": True, "tried": [{"model": "A", "outcome": "failed",
+    ...                                                        "error_class": "dropped_connection"}]}])
+    >>> routed_html(s)  # doctest: +ELLIPSIS
+    '...<td style="text-align: left">A &gt; B</td>...<td style="text-align: left">yes</td>...'
+    """
+    return html_table(session.router_table(),
+                      f"{session.label}: which model answered each routed prompt, and why others did not", {
+                          "task_type": "task type", "prompt_id": "prompt", "route": "route, in order",
+                          "answered_by": "answered by", "fallback_used": "fell back",
+                          "why_not_earlier": "why not an earlier model"},
+                      {"fallback_used": lambda v: "yes" if v else "no"})
+
+
+def replies_html(requests: pd.DataFrame, label: str) -> str:
+    """The first reply of each model, escaped: model output is shown as text, never run as HTML.
+
+    >>> r = pd.DataFrame({"model": ["M", "M"], "prompt_id": ["a", "b"], "reply": ["<b>hi</b>", "x"]})
+    >>> replies_html(r, "SIMULATED")  # doctest: +ELLIPSIS
+    '...<td style="text-align: left">a</td><td style="text-align: left">&lt;b&gt;hi&lt;/b&gt;</td></tr></tbody></table>'
+    """
+    samples = requests[requests.reply.notna()].drop_duplicates("model")
+    return html_table(samples, f"{label}: sample replies (escaped)",
+                      {"model": "model", "prompt_id": "prompt", "reply": "reply"})
+
+
+def results(session: Session, models: list[str], router: pd.DataFrame, best: dict, percentiles: pd.DataFrame,
+            errors: pd.DataFrame, comparison: pd.DataFrame) -> dict:
+    """Notebook 05's results.json entries, by name (see the README for each).
+
+    ``models``: the models asked for; ``router``: the router table; ``best``:
+    :func:`analysis.gateway.best_value` on C-Eval; ``percentiles``: :func:`percentile_table`;
+    ``errors``: :func:`error_counts`; ``comparison``: :func:`published_comparison`.
+
+    >>> from analysis.calls.stats import error_counts, percentile_table, records_frame
+    >>> from analysis.calls.gateway import ModelCheck
+    >>> from analysis.traffic.router import load_router
+    >>> s = Session("emulated", "SIMULATED", "", 0.05, records_frame([]), ModelCheck("", [], {}, {}))
+    >>> r = results(s, ["GPT-4o"], load_router(), {"model": "DeepSeek V4 Flash", "usd_per_mtok_per_point": 0.0028},
+    ...             percentile_table(s.timed_requests), error_counts(s.attempts), s.timed_requests)
+    >>> r["mode"], r["requests"], r["router_table"]["vision"], r["log_file"]
+    ('emulated', {}, ['GPT-4o'], None)
+    """
+    from analysis.traffic.router import routes
+
+    timed = session.timed_requests
+    by_model = requests_by_model(timed)
+    out = {
+        "mode": session.mode,
+        "label": session.label,
+        "time_scale": session.time_scale,
+        "models": models,
+        "requests": {r["model"]: r for r in by_model.to_dict(orient="records")},
+        "percentiles": percentiles_dict(percentiles),
+        "error_counts": {r["error_class"]: {"attempts": r["attempts"], "requests_failed": r["requests_failed"]}
+                         for r in errors.to_dict(orient="records")},
+        "router_table": routes(router),
+        "chinese_best_value": {"model": best["model"], "usd_per_mtok_per_point": best["usd_per_mtok_per_point"]},
+        "router_choices": session.routed,
+        "published_vs_run": comparison,
+        "cost_per_request_usd": {m: timed.loc[timed.model == m, "cost_usd"].median() for m in by_model.model},
+        "unknown_gateway_models": session.skipped_models,
+        "log_file": Path(session.log_path).name if session.log_path else None,
+        "resumed_requests": session.resumed_requests,
+    }
+    if session.profiles is not None:
+        out["emulator_profiles"] = session.profiles
+    return out
+
+
+def findings(session: Session, percentiles: pd.DataFrame, errors: pd.DataFrame, best: dict) -> list[tuple[str, str]]:
+    """Notebook 05's headline findings as ``(text, kind)``: *simulated* from the emulator, *measured* when live.
+
+    >>> from analysis.calls.stats import error_counts, percentile_table, records_frame
+    >>> from analysis.calls.gateway import ModelCheck
+    >>> s = Session("emulated", "SIMULATED (local emulator)", "", 0.05, records_frame([]),
+    ...             ModelCheck("", [], {}, {}))
+    >>> for text, kind in findings(s, percentile_table(s.timed_requests), error_counts(s.attempts),
+    ...                            {"model": "DeepSeek V4 Flash", "usd_per_mtok_per_point": 0.25 / 88}):
+    ...     print(kind, "|", text)
+    simulated | SIMULATED (local emulator): 0 of 0 requests failed or came back incomplete; 0 attempts ended in an error.
+    computed | Chinese prompts route to DeepSeek V4 Flash, the lowest output price per C-Eval point ($0.0028 per million tokens per point), computed from the data.
+    """
+    label, timed = session.label, session.timed_requests
+    kind = "simulated" if session.mode == "emulated" else "measured"
+    out = []
+    for model, figures in percentiles_dict(percentiles).items():
+        t, s = figures["ttft_s"], figures["tok_per_s"]
+        out.append((f"{label}: {model} p50 time to first token {fmt(t['p50'], ' s')}, p99 {fmt(t['p99'], ' s')} "
+                    f"(n = {t['n']}); median output speed {fmt(s['p50'], ' tok/s')}.", kind))
+    n_failed = int((timed.status != "ok").sum()) if len(timed) else 0
+    out.append((f"{label}: {n_failed} of {len(timed)} requests failed or came back incomplete; "
+                f"{int(errors.attempts.sum()) if len(errors) else 0} attempts ended in an error.", kind))
+    out.append((f"Chinese prompts route to {best['model']}, the lowest output price per C-Eval point "
+                f"(${best['usd_per_mtok_per_point']:.4f} per million tokens per point), computed from the data.",
+                "computed"))
+    fallbacks = [r for r in session.routed if r["fallback_used"]]
+    if fallbacks:
+        out.append((f"{label}: {len(fallbacks)} routed prompt{'s' if len(fallbacks) != 1 else ''} fell back past their first choice "
+                    f"({', '.join(r['prompt_id'] + ' to ' + r['answered_by'] for r in fallbacks)}).", kind))
+    if session.check.error:
+        out.append((f"{label}: could not list the gateway models, so no model was called: {session.check.error}",
+                    kind))
+    elif session.skipped_models:
+        out.append((f"{label}: the gateway did not list {', '.join(session.skipped_models)}: left out of the run "
+                    f"(fix their ids in the gateway model table).", kind))
+    return out

@@ -1,0 +1,99 @@
+"""Notebook 01's page: the price table, results.json entries and findings."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.formatting import format_multiple, format_price, format_usd
+from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO
+from analysis.prices.bills import monthly_bill_usd
+
+
+def styled_price_table(table: pd.DataFrame):
+    """The price table formatted for people: dollars, multiples, ``n/a`` for unknown, no index.
+
+    >>> from analysis.prices.bills import price_table
+    >>> from analysis.data.load import load_pricing
+    >>> html = styled_price_table(price_table(load_pricing(), monthly_tokens=1e9)).to_html()
+    >>> "$0.25" in html and "60×" in html and "n/a" in html
+    True
+    """
+    usd_cols = [c for c in table.columns if c.endswith("usd_per_mtok")]
+    bill_cols = [c for c in table.columns if c.startswith("monthly_bill")]
+    ratio = table.attrs.get("input_output_ratio", DEFAULT_INPUT_OUTPUT_RATIO)
+    rename = {
+        "input_usd_per_mtok": "input $/M tokens",
+        "output_usd_per_mtok": "output $/M tokens",
+        "blended_usd_per_mtok": f"blended $/M ({ratio:g}:1 in:out)",
+        "output_multiple": "× cheapest output",
+        "monthly_bill_usd": "monthly bill (output)",
+        "monthly_bill_blended_usd": "monthly bill (blended)",
+    }
+    fmt = {c: format_price for c in usd_cols}
+    fmt.update({c: format_usd for c in bill_cols})
+    fmt["output_multiple"] = format_multiple
+    shown = table.rename(columns=rename)
+    return shown.style.format({rename.get(k, k): v for k, v in fmt.items() if rename.get(k, k) in shown},
+                              na_rep="n/a").hide(axis="index")
+
+
+#: The article's example: 10 billion output tokens a month on these two models.
+ARTICLE_EXAMPLE_TOKENS = 10e9
+
+ARTICLE_EXAMPLE_MODELS = ("DeepSeek V4 Flash", "Claude 3.5 Sonnet")
+
+
+def results(table: pd.DataFrame) -> dict:
+    """Notebook 01's results.json entries, by name (see the README), from :func:`price_table`.
+
+    >>> from analysis.prices.bills import price_table
+    >>> from analysis.data.load import load_pricing
+    >>> r = results(price_table(load_pricing(), monthly_tokens=10e9))
+    >>> r["cheapest_output"], r["article_example_10b_output_tokens_usd"]
+    ({'models': ['DeepSeek Coder', 'DeepSeek V4 Flash'], 'usd_per_mtok': 0.25}, {'DeepSeek V4 Flash': 2500.0, 'Claude 3.5 Sonnet': 150000.0})
+    """
+    known = table.dropna(subset=["output_usd_per_mtok"])
+    cheapest = known.output_usd_per_mtok.min()
+    price = table.set_index("model").output_usd_per_mtok
+    return {
+        "input_output_ratio": table.attrs.get("input_output_ratio"),
+        "monthly_tokens": table.attrs.get("monthly_tokens"),
+        "cheapest_output": {"models": known.loc[known.output_usd_per_mtok == cheapest, "model"].tolist(),
+                            "usd_per_mtok": float(cheapest)},
+        "output_multiple": dict(zip(table.model, table.output_multiple)),
+        "output_multiple_formatted": {m: format_multiple(x) for m, x in zip(table.model, table.output_multiple)},
+        "blended_usd_per_mtok": dict(zip(table.model, table.blended_usd_per_mtok)),
+        "monthly_bill_usd": dict(zip(table.model, table.monthly_bill_usd)),
+        "article_example_10b_output_tokens_usd": {m: float(monthly_bill_usd(price[m], ARTICLE_EXAMPLE_TOKENS))
+                                                  for m in ARTICLE_EXAMPLE_MODELS if m in price.index},
+        "price_table": table,
+    }
+
+
+def findings(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """Notebook 01's headline findings as ``(text, kind)``, from :func:`price_table`.
+
+    >>> from analysis.prices.bills import price_table
+    >>> from analysis.data.load import load_pricing
+    >>> print(findings(price_table(load_pricing(), monthly_tokens=10e9))[1][0])
+    The article's example, reproduced: 10 billion output tokens a month cost $2,500 on DeepSeek V4 Flash and $150,000 on Claude 3.5 Sonnet.
+    """
+    r = results(table)
+    known = table.dropna(subset=["output_usd_per_mtok"])
+    cheapest, dearest = known.iloc[0], known.iloc[-1]
+    ties, example = r["cheapest_output"]["models"], r["article_example_10b_output_tokens_usd"]
+    out = [(f"Cheapest output price: {', '.join(ties)} at {format_usd(cheapest.output_usd_per_mtok)} per million "
+            f"tokens; the dearest, {dearest.model}, costs {format_multiple(dearest.output_multiple)} as much "
+            f"(computed from the published prices).", "computed")]
+    if len(example) == len(ARTICLE_EXAMPLE_MODELS):
+        a, b = ARTICLE_EXAMPLE_MODELS
+        out.append((f"The article's example, reproduced: 10 billion output tokens a month cost "
+                    f"{format_usd(example[a])} on {a} and {format_usd(example[b])} on {b}.", "computed"))
+    out.append((f"At {r['monthly_tokens']:,.0f} output tokens a month (a parameter), the bill runs from "
+                f"{format_usd(cheapest.monthly_bill_usd)} ({cheapest.model}) to "
+                f"{format_usd(dearest.monthly_bill_usd)} ({dearest.model}).", "computed"))
+    unknown_input = table.loc[table.input_usd_per_mtok.isna(), "model"].tolist()
+    if unknown_input:
+        out.append((f"Input price unknown in the source for {', '.join(unknown_input)}: no blended price for them.",
+                    "as published"))
+    return out

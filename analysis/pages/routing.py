@@ -1,0 +1,304 @@
+"""Notebook 06's page: workload and policy tables, results.json entries and findings."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+from analysis.figures.traffic import policy_cost_bars
+from analysis.traffic.policies import ARTICLE_ROUTER, OPTIMISED_POLICY, THRESHOLD_POLICY, Policy
+from analysis.traffic.workload import TASK_BENCHMARK, Workload, format_mapping
+
+
+def daily_scenarios(daily: pd.DataFrame, baseline: str) -> list[str]:
+    """The few scenarios the daily-cost chart draws: as logged, the baseline, the router and the policies.
+
+    >>> daily_scenarios(pd.DataFrame({"scenario": ["as logged", "GPT-4o", ARTICLE_ROUTER, "GLM-5"]}), "GPT-4o")
+    ['as logged', 'GPT-4o', 'article router']
+    """
+    from analysis.traffic.reprice import AS_LOGGED
+
+    shown = [AS_LOGGED, baseline, ARTICLE_ROUTER, THRESHOLD_POLICY, OPTIMISED_POLICY]
+    present = set(daily.scenario)
+    return [s for s in dict.fromkeys(shown) if s in present]
+
+
+def workload_markdown(workload: Workload) -> str:
+    """The workload's name, monthly volume and notes, as Markdown.
+
+    >>> from analysis.traffic.workload import example_workload
+    >>> print(workload_markdown(example_workload().with_volume(2e6)))
+    **example workload (assumption)**: 2,000,000 requests a month.
+    """
+    return (f"**{workload.name}**: {workload.requests_per_month:,.0f} requests a month."
+            + "".join(f"\n\n*{n}*" for n in workload.notes))
+
+
+def policy_markdown(policy: Policy) -> str:
+    """A policy's name and notes, as Markdown.
+
+    >>> from analysis.traffic.policies import article_router
+    >>> policy_markdown(article_router())
+    '**article router**  \\n*as the article describes it: DeepSeek V4 Flash for text, GPT-4o for vision and as the fallback*'
+    """
+    return f"**{policy.name}**" + "".join(f"  \n*{n}*" for n in policy.notes)
+
+
+def _usd2(v: float) -> str:
+    from analysis.formatting import format_usd
+
+    return format_usd(v, 2)
+
+
+def _pct(v: float) -> str:
+    return f"{v:.1f}%"
+
+
+def _text(v) -> str:
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+
+def styled_workload(workload: Workload):
+    """The workload's task mix for people: share, tokens per request, requests a month.
+
+    >>> from analysis.traffic.workload import example_workload
+    >>> html = styled_workload(example_workload()).to_html()
+    >>> "input tokens per request" in html and ">35%<" in html and ">350,000<" in html
+    True
+    """
+    from analysis.pages.tables import styled_table
+
+    columns = {"task_type": "task type", "share": "share of requests", "input_tokens": "input tokens per request",
+               "output_tokens": "output tokens per request", "requests_per_month": "requests a month"}
+    return styled_table(workload.frame(), columns, {"share": "{:.0%}", "input_tokens": "{:,.0f}",
+                                                    "output_tokens": "{:,.0f}", "requests_per_month": "{:,.0f}"})
+
+
+def styled_summary(summary: pd.DataFrame):
+    """The policies' summary for people: dollars, percent, ``n/a`` for unknown, no index.
+
+    >>> from analysis.traffic.evaluate import evaluate
+    >>> from analysis.traffic.workload import example_workload
+    >>> from analysis.traffic.capabilities import capabilities
+    >>> html = styled_summary(evaluate(example_workload(), capabilities(), budget_usd=2000).summary).to_html()
+    >>> "$7,587.50" in html and "n/a" in html and ">89.9<" in html
+    True
+    """
+    from analysis.pages.tables import styled_table
+
+    columns = {"policy": "policy", "monthly_cost_usd": "monthly bill",
+               "expected_quality": "expected quality, benchmark points",
+               "savings_usd": f"saving vs {summary.attrs.get('baseline', 'baseline')}, a month",
+               "savings_pct": "saving, %", "models": "models used", "unserved": "cannot serve"}
+    return styled_table(summary, columns, {"monthly_cost_usd": _usd2, "savings_usd": _usd2,
+                                           "expected_quality": "{:.1f}", "savings_pct": _pct},
+                        na={"unserved": "", "models": ""})
+
+
+def styled_routing_table(table: pd.DataFrame):
+    """A per-task routing table for people (see :func:`routing_table`).
+
+    >>> from analysis.traffic.evaluate import evaluate, routing_table
+    >>> from analysis.traffic.workload import example_workload
+    >>> from analysis.traffic.capabilities import capabilities
+    >>> ev = evaluate(example_workload(), capabilities(), budget_usd=2000)
+    >>> html = styled_routing_table(routing_table(ev, ARTICLE_ROUTER)).to_html()
+    >>> "$250.00" in html and ">HumanEval<" in html and ">none in the data<" in html
+    True
+    """
+    from analysis.pages.tables import styled_table
+    from analysis.value.efficiency import BENCHMARK_SHORT
+
+    columns = {"task_type": "task type", "share": "share of requests", "requests_per_month": "requests a month",
+               "input_tokens": "input tokens per request", "output_tokens": "output tokens per request",
+               "model": "model", "usd_per_request": "cost per request", "monthly_cost_usd": "monthly cost",
+               "benchmark": "quality benchmark", "score": "score", "reason": "why not served"}
+    return styled_table(table, columns, {
+        "share": "{:.0%}", "requests_per_month": "{:,.0f}", "input_tokens": "{:,.0f}", "output_tokens": "{:,.0f}",
+        "usd_per_request": "${:.5f}".format, "monthly_cost_usd": _usd2, "score": "{:g}",
+        "benchmark": lambda v: BENCHMARK_SHORT.get(v, v)},
+        na={"benchmark": "none in the data", "model": "not served", "reason": ""})
+
+
+def styled_usage_totals(totals: pd.DataFrame, baseline: str):
+    """A re-priced usage log's totals for people (``UsageReport.table()``): dollars, percent, notes.
+
+    >>> t = pd.DataFrame({"scenario": ["as logged", "GPT-4o"], "kind": ["as logged", "single"],
+    ...                   "cost_usd": [144.13, float("nan")], "monthly_cost_usd": [146.24, float("nan")],
+    ...                   "rows_unserved": [0, 996], "savings_vs_logged_pct": [0.0, float("nan")],
+    ...                   "savings_vs_baseline_pct": [5.2, float("nan")], "note": [None, "not served: 996 rows"]})
+    >>> html = styled_usage_totals(t, "GPT-4o").to_html()
+    >>> "saving vs GPT-4o" in html and ">$146.24<" in html and ">996<" in html and ">5.2%<" in html
+    True
+    """
+    from analysis.pages.tables import styled_table
+
+    columns = {"scenario": "scenario", "kind": "kind", "cost_usd": "cost of the log",
+               "monthly_cost_usd": "cost a month, at the log's rate", "rows_unserved": "rows not served",
+               "savings_vs_logged_pct": "saving vs as logged", "savings_vs_baseline_pct": f"saving vs {baseline}",
+               "note": "note"}
+    return styled_table(totals, columns, {"cost_usd": _usd2, "monthly_cost_usd": _usd2, "rows_unserved": "{:,}",
+                                          "savings_vs_logged_pct": _pct, "savings_vs_baseline_pct": _pct,
+                                          "note": _text}, na={"note": ""})
+
+
+# --------------------------------------------------------------------------- what notebook 06 publishes
+
+
+def unscored_task_types(workload: Workload) -> list[str]:
+    """The workload's task types with no benchmark in the data: their quality is unknown.
+
+    >>> from analysis.traffic.workload import example_workload
+    >>> unscored_task_types(example_workload())
+    ['vision']
+    """
+    tasks = workload.tasks
+    shares = tasks["share"] if "share" in tasks else pd.Series(1.0, index=tasks.index)
+    return [t for t, s in zip(tasks.task_type, shares) if TASK_BENCHMARK[t] is None and s > 0]
+
+
+def results(workload: Workload, summary: pd.DataFrame, frontier: pd.DataFrame, chosen: Policy,
+            table: pd.DataFrame, sweep: pd.DataFrame, log, *, baseline: str, budget_usd: float,
+            thresholds: Mapping[str, float], log_file: str | None, demo: dict | None) -> dict:
+    """Notebook 06's results.json entries, by name (see the README for each).
+
+    ``log`` is the re-priced usage log (:func:`analysis.usage.reprice_log`); ``log_file`` the
+    user's log (``None`` for the generated one), ``demo`` the generator's ``rows`` and ``seed``
+    (``None`` for a user's log).
+
+    >>> from analysis.traffic.evaluate import evaluate, policy_frontier, routing_table
+    >>> from analysis.traffic.workload import example_workload
+    >>> from analysis.traffic.capabilities import capabilities
+    >>> from analysis.traffic.policies import EXAMPLE_THRESHOLDS
+    >>> import tempfile, pathlib
+    >>> from analysis.traffic.demo_log import generate_usage_log
+    >>> from analysis.traffic.reprice import reprice_log
+    >>> ev = evaluate(example_workload(), capabilities(), budget_usd=2000)
+    >>> log = reprice_log(generate_usage_log(pathlib.Path(tempfile.mkdtemp()) / "l.csv", rows=200, seed=1))
+    >>> r = results(ev.workload, ev.summary, policy_frontier(ev.summary), ev.policy("optimised"),
+    ...             routing_table(ev, "optimised"), ev.summary, log, baseline="GPT-4o", budget_usd=2000,
+    ...             thresholds=EXAMPLE_THRESHOLDS, log_file=None, demo={"rows": 200, "seed": 1})
+    >>> float(r["monthly_cost_usd"]["GPT-4o"]), r["chosen_policy"], r["usage_log"]["rows_total"]
+    (7587.5, 'optimised within budget', 200)
+    """
+    return {
+        "workload": {"name": workload.name, "source": workload.source, "assumption": True,
+                     "requests_per_month": workload.requests_per_month, "tasks": workload.tasks},
+        "baseline": baseline,
+        "budget_usd": budget_usd,
+        "quality_thresholds": thresholds,
+        "policies": {r.policy: {"kind": r.kind, "monthly_cost_usd": r.monthly_cost_usd,
+                                "served_cost_usd": r.served_cost_usd, "serves_all": r.serves_all,
+                                "unserved": r.unserved, "expected_quality": r.expected_quality,
+                                "quality_note": r.quality_note, "savings_usd": r.savings_usd,
+                                "savings_pct": r.savings_pct, "models": r.models}
+                     for r in summary.itertuples()},
+        "monthly_cost_usd": dict(zip(summary.policy, summary.monthly_cost_usd)),
+        "expected_quality": dict(zip(summary.policy, summary.expected_quality)),
+        "savings_usd": dict(zip(summary.policy, summary.savings_usd)),
+        "savings_pct": dict(zip(summary.policy, summary.savings_pct)),
+        "frontier": frontier.loc[frontier.on_frontier.astype(bool), "policy"].tolist(),
+        "chosen_policy": chosen.name,
+        "routing_table": table,
+        "unscored_task_types": {t: "no benchmark in the data: quality unknown, not guessed"
+                                for t in unscored_task_types(workload)},
+        "volume_sweep": sweep,
+        "usage_log": {
+            "file": log_file, "generated": demo is not None, "generator": demo,
+            "format": log.format, "rows_total": log.rows_total, "rows_priced": log.rows_priced,
+            "rows_set_aside": log.rows_set_aside, "set_aside_by_kind": dict(zip(log.problems.kind, log.problems.rows)),
+            "first_timestamp": log.first_ts, "last_timestamp": log.last_ts,
+            "totals": {r.scenario: {"cost_usd": r.cost_usd, "monthly_cost_usd": r.monthly_cost_usd,
+                                    "rows_unserved": r.rows_unserved, "savings_vs_logged_pct": r.savings_vs_logged_pct,
+                                    "savings_vs_baseline_pct": r.savings_vs_baseline_pct}
+                       for r in log.totals.itertuples()},
+            "notes": log.notes},
+    }
+
+
+def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, budget_usd: float,
+             thresholds: Mapping[str, float], generated: bool) -> list[tuple[str, str]]:
+    """Notebook 06's headline findings as ``(text, kind)``; ``generated``: the usage log is the demo one.
+
+    >>> from analysis.traffic.evaluate import evaluate
+    >>> from analysis.traffic.workload import example_workload
+    >>> from analysis.traffic.capabilities import capabilities
+    >>> from analysis.traffic.policies import EXAMPLE_THRESHOLDS
+    >>> import tempfile, pathlib
+    >>> from analysis.traffic.demo_log import generate_usage_log
+    >>> from analysis.traffic.reprice import reprice_log
+    >>> ev = evaluate(example_workload(), capabilities(), budget_usd=2000)
+    >>> log = reprice_log(generate_usage_log(pathlib.Path(tempfile.mkdtemp()) / "l.csv", rows=200, seed=1))
+    >>> f = findings(ev.workload, ev.summary, log, baseline="GPT-4o", budget_usd=2000,
+    ...              thresholds=EXAMPLE_THRESHOLDS, generated=True)
+    >>> print(f[1][0])
+    The article's router (DeepSeek V4 Flash for text, GPT-4o for vision) costs $580.90 a month against $7,587.50 for GPT-4o: 92% less, at expected quality 87.9 against 89.9 points.
+    >>> [kind for _, kind in f]
+    ['assumption', 'computed', 'computed', 'computed', 'computed', 'as published', 'simulated']
+    """
+    from analysis.formatting import format_usd
+    from analysis.traffic.reprice import AS_LOGGED
+
+    s = summary.set_index("policy")
+    complete = summary[summary.serves_all & summary.monthly_cost_usd.notna()].sort_values("monthly_cost_usd")
+    router, opt, base_row = s.loc[ARTICLE_ROUTER], s.loc[OPTIMISED_POLICY], s.loc[baseline]
+    totals = log.totals.set_index("scenario")
+    mix = ", ".join(f"{t} {sh:.0%}" for t, sh in zip(workload.tasks.task_type, workload.tasks.share))
+    out = [(f"Workload: {workload.name}, {workload.requests_per_month:,.0f} requests a month ({mix}); "
+            f"quality thresholds {format_mapping(thresholds)}; budget {format_usd(budget_usd)} a month.",
+            "assumption")]
+    if router.serves_all and base_row.serves_all and baseline != ARTICLE_ROUTER:
+        out.append((f"The article's router (DeepSeek V4 Flash for text, GPT-4o for vision) costs "
+                    f"{format_usd(router.monthly_cost_usd)} a month against {format_usd(base_row.monthly_cost_usd)} "
+                    f"for {baseline}: {router.savings_pct:.0f}% less, at expected quality "
+                    f"{router.expected_quality:.1f} against {base_row.expected_quality:.1f} points.", "computed"))
+    if len(complete):
+        cheapest = complete.iloc[0]
+        out.append((f"Cheapest policy that serves every request: {cheapest.policy} at "
+                    f"{format_usd(cheapest.monthly_cost_usd)} a month.", "computed"))
+    if opt.serves_all:
+        out.append((f"Best expected quality within {format_usd(budget_usd)} a month: {opt.expected_quality:.1f} "
+                    f"points for {format_usd(opt.monthly_cost_usd)} ({opt.models}).", "computed"))
+    else:
+        out.append((f"No assignment fits the {format_usd(budget_usd)} budget: {opt.notes}.", "computed"))
+    single_fail = summary[(summary.kind == "single") & ~summary.serves_all]
+    if len(single_fail):
+        out.append((f"{len(single_fail)} of {int((summary.kind == 'single').sum())} models cannot serve the whole "
+                    f"workload alone (no vision in the data, or an unknown price).", "computed"))
+    unscored = unscored_task_types(workload)
+    if unscored:
+        out.append((f"{', '.join(unscored).capitalize()} has no benchmark in the data: its quality is unknown and "
+                    f"left out of expected quality (not guessed).", "as published"))
+    logged, routed = totals.loc[AS_LOGGED], totals.loc[ARTICLE_ROUTER]
+    out.append((f"{'Generated demo log (simulated)' if generated else 'Usage log'}: {log.rows_total:,} rows, "
+                f"{log.rows_priced:,} priced, {log.rows_set_aside:,} set aside; as logged it cost "
+                f"{format_usd(logged.cost_usd)}, under the article's router {format_usd(routed.cost_usd)}"
+                + ("" if routed.rows_unserved == 0 else f" for the {routed.rows_served:,} rows it can serve")
+                + ".", "simulated" if generated else "computed"))
+    return out
+
+
+def routing_policy_cost(workload, caps: pd.DataFrame, requests_per_month: float = 0.0, mix: str = "",
+                        thresholds=None, budget_usd: float | None = None, baseline: str = "GPT-4o"):
+    """:func:`policy_cost_bars` of :func:`analysis.routing.scenario` for a volume, a task mix, a budget
+    and a baseline: the routing notebook's bill as a pure function of its parameters (for controls).
+
+    ``mix`` is text such as ``"code:0.5, general:0.5"``; empty keeps the workload's mix.
+
+    >>> import matplotlib.pyplot as plt
+    >>> from analysis.traffic.capabilities import capabilities
+    >>> from analysis.traffic.workload import example_workload
+    >>> fig = routing_policy_cost(example_workload(), capabilities(), 1e5, "code:1", budget_usd=2000)
+    >>> bars = {t.get_text(): float(p.get_width()) for t, p in zip(fig.axes[0].get_yticklabels(), fig.axes[0].patches)}
+    >>> round(bars["GPT-4o"], 2)   # 100,000 code requests a month on GPT-4o
+    1100.0
+    >>> plt.close(fig)
+    """
+    from analysis.traffic import evaluate as traffic_evaluate
+    from analysis.traffic import workload as traffic_workload
+
+    ev = traffic_evaluate.scenario(workload, caps, requests_per_month, traffic_workload.parse_mapping(mix), thresholds, budget_usd,
+                          baseline)
+    return policy_cost_bars(ev.summary)

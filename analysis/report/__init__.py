@@ -1,0 +1,1 @@
+"""Running the notebooks headlessly with papermill and publishing the report."""

@@ -1,0 +1,213 @@
+"""Running one notebook through papermill in a worker kernel, with a timeout."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis import paths
+from analysis.report.html import export_html
+
+DEFAULT_TIMEOUT_S = 600.0
+
+
+# --------------------------------------------------------------------------- one notebook
+
+
+@dataclass
+class NotebookRun:
+    """The outcome of running one notebook."""
+
+    notebook: str
+    status: str = "pending"  # ok | failed | timeout
+    seconds: float = 0.0
+    parameters: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    failed_cell: int | None = None  # the execution count shown as In [N] in the executed notebook
+    html: str | None = None
+    ipynb: str | None = None
+    results: str | None = None
+
+    def summary(self) -> str:
+        if self.status == "ok":
+            return f"{self.notebook}: ok ({self.seconds:.1f} s)"
+        where = f" at cell In [{self.failed_cell}]" if self.failed_cell is not None else ""
+        return f"{self.notebook}: {self.status.upper()}{where}: {self.error}"
+
+
+def start_kernel():
+    """Start a fresh ``python3`` kernel ahead of its notebook (the report's workers keep one ready).
+
+    Each notebook still gets its own new kernel; starting it early only overlaps its start-up
+    with other work. Returns the kernel manager, to pass to :func:`run_one`.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = AsyncKernelManager(kernel_name="python3")
+    run_sync(km.start_kernel)(cwd=str(paths.ROOT))
+    return km
+
+
+def _shutdown_kernel(km) -> None:
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # already dead
+        pass
+
+
+def run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], timeout_s: float, km=None) -> NotebookRun:
+    """Execute one notebook in this process and export its HTML page.
+
+    ``km`` is an already started kernel manager (see :func:`start_kernel`); it is shut down
+    afterwards. Without one, papermill starts the kernel itself.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    stem = notebook.stem
+    run = NotebookRun(stem, parameters=parameters)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    executed = out_dir / f"{stem}.ipynb"
+    start = time.perf_counter()
+    try:
+        extra = {"km": km} if km is not None else {}
+        papermill.execute_notebook(
+            str(notebook), str(executed), parameters=parameters, kernel_name="python3",
+            progress_bar=False, cwd=str(paths.ROOT), execution_timeout=timeout_s, **extra,
+        )
+        run.status = "ok"
+    except PapermillExecutionError as exc:
+        run.status = "failed"
+        run.failed_cell = exc.exec_count
+        run.error = f"{exc.ename}: {exc.evalue}".strip()
+    except Exception as exc:  # a kernel that died, a timeout inside a cell, a bad notebook file
+        run.status = "timeout" if "timed out" in str(exc).lower() or "Timeout" in type(exc).__name__ else "failed"
+        run.error = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+    finally:
+        if km is not None:
+            _shutdown_kernel(km)
+    run.seconds = time.perf_counter() - start
+    if executed.exists():
+        run.ipynb = executed.name
+        try:
+            run.html = export_html(executed, out_dir / f"{stem}.html").name
+        except Exception as exc:  # keep going: the notebook ran, only its page failed
+            run.error = (run.error or "") + f" (HTML export failed: {type(exc).__name__}: {exc})"
+            run.status = "failed"
+    results = out_dir / stem / "results.json"
+    if results.exists():
+        run.results = f"{stem}/results.json"
+    elif run.status == "ok" and "output_dir" in parameters:
+        run.status = "failed"
+        run.error = "the notebook finished without writing results.json (call Publisher.write())"
+    return run
+
+
+def _serve() -> int:
+    """``python -m analysis.report.runner --serve``: a worker that runs notebooks until stdin closes.
+
+    It imports papermill and nbconvert once (about 1.5 s each), then reads one JSON spec per
+    line, runs that notebook, writes the :class:`NotebookRun` to the spec's ``result`` file and
+    prints ``done``. The parent kills it (and so its kernel) when a notebook overruns.
+    """
+    km = start_kernel()  # the kernel boots in its own process while we import
+    import nbconvert  # noqa: F401  (warm the imports while the parent prepares)
+    import papermill  # noqa: F401
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        spec = json.loads(line)
+        run = run_one(Path(spec["notebook"]), Path(spec["out_dir"]), spec["parameters"], spec["timeout_s"],
+                      km=km)
+        tmp = Path(spec["result"] + ".tmp")
+        tmp.write_text(json.dumps(asdict(run)))
+        os.replace(tmp, spec["result"])
+        print("done", flush=True)
+        # start the next kernel now only when more notebooks are waiting
+        km = start_kernel() if spec.get("more_waiting") else None
+    if km is not None:
+        _shutdown_kernel(km)
+    return 0
+
+
+class _Worker:
+    """One long-lived worker process of the report's pool."""
+
+    def __init__(self, scratch: Path, index: int):
+        self.scratch = scratch
+        self.log = open(scratch / f"worker-{index}.log", "a")
+        env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
+        self.proc = subprocess.Popen([sys.executable, "-m", "analysis.report.runner", "--serve"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.log,
+                                     text=True, start_new_session=True, env=env, cwd=str(paths.ROOT))
+        self.job: tuple[str, Path, float, dict] | None = None  # stem, result file, start, parameters
+
+    def submit(self, notebook: Path, out_dir: Path, parameters: dict, timeout_s: float,
+               more_waiting: bool = False) -> None:
+        result = self.scratch / f"{notebook.stem}.result.json"
+        spec = {"notebook": str(notebook), "out_dir": str(out_dir), "parameters": parameters,
+                "timeout_s": timeout_s, "result": str(result), "more_waiting": more_waiting}
+        self.proc.stdin.write(json.dumps(spec) + "\n")
+        self.proc.stdin.flush()
+        self.job = (notebook.stem, result, time.perf_counter(), parameters)
+
+    def poll(self, timeout_s: float) -> NotebookRun | None:
+        """The finished run, a timeout or crash turned into a run, or ``None`` while it works."""
+        if self.job is None:
+            return None
+        stem, result, t0, params = self.job
+        elapsed = time.perf_counter() - t0
+        if result.exists():
+            self.job = None
+            return NotebookRun(**json.loads(result.read_text()))
+        if self.proc.poll() is not None:
+            self.job = None
+            self.log.flush()
+            tail = (self.scratch / Path(self.log.name).name).read_text(errors="replace").strip().splitlines()[-3:]
+            return NotebookRun(stem, "failed", elapsed, params, error="the runner crashed: " + " | ".join(tail))
+        if elapsed > timeout_s:
+            self.kill()
+            self.job = None
+            return NotebookRun(stem, "timeout", elapsed, params,
+                               error=f"did not finish within {timeout_s:g} s (raise --timeout)")
+        return None
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self, wait: bool = True) -> None:
+        """Ask the worker to finish (it shuts its spare kernel down); ``wait`` for it to exit."""
+        if self.alive and not self.proc.stdin.closed:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        if wait:
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+            self.log.close()
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--serve"]:
+    sys.exit(_serve())

@@ -1,0 +1,328 @@
+"""The article's quality-for-price sentences, each checked against the data."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.formatting import format_multiple, format_usd
+from analysis.value.efficiency import BENCHMARK_SHORT, benchmark_table
+from analysis.value.landscape import price_multiples, rated_above_on_every_factor
+
+
+def prob_above(score_a: float, score_b: float, sigma_a: float, sigma_b: float | None = None) -> float:
+    """Probability that A's true score is above B's, each published score off by normal noise.
+
+    >>> round(prob_above(89.0, 88.5, 1.0), 3)
+    0.638
+    >>> prob_above(89.0, 88.5, 0.0), prob_above(88.5, 88.5, 0.0)
+    (1.0, 0.0)
+    """
+    sigma_b = sigma_a if sigma_b is None else sigma_b
+    sd = math.hypot(sigma_a, sigma_b)
+    diff = score_a - score_b
+    if sd == 0:
+        return 1.0 if diff > 0 else 0.0
+    return 0.5 * (1 + math.erf(diff / (sd * math.sqrt(2))))
+
+
+def prob_within(score_a: float, score_b: float, points: float, sigma_a: float, sigma_b: float | None = None) -> float:
+    """Probability that A's and B's true scores are within ``points`` of each other, under normal noise.
+
+    >>> round(prob_within(92.0, 93.0, 1.0, 1.0), 3)
+    0.421
+    >>> prob_within(92.0, 93.0, 1.0, 0.0)
+    1.0
+    """
+    sigma_b = sigma_a if sigma_b is None else sigma_b
+    sd = math.hypot(sigma_a, sigma_b)
+    diff = score_a - score_b
+    if sd == 0:
+        return 1.0 if abs(diff) <= points else 0.0
+    cdf = lambda x: 0.5 * (1 + math.erf(x / (sd * math.sqrt(2))))  # noqa: E731
+    return cdf(points - diff) - cdf(-points - diff)
+
+
+# --------------------------------------------------------------------------- the article's claims
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence of the article, checked against data/: ``supported`` or not, and the figures.
+
+    ``kind`` is the report's label: "computed" when the data bears the sentence out, "not
+    supported" when it does not (or when a model it names is missing from the data).
+
+    >>> Claim("x", "A is cheaper.", False, "A is not in the data.").kind
+    'not supported'
+    """
+
+    key: str
+    article: str
+    supported: bool
+    finding: str
+    numbers: dict = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return "computed" if self.supported else "not supported"
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "article": self.article, "supported": self.supported, "kind": self.kind,
+                "finding": self.finding, "numbers": self.numbers}
+
+
+def _lookup(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str | None, *models: str):
+    """(output price, score) per model; None when the model or the figure is missing."""
+    price = pricing.set_index("model")["output_usd_per_mtok"]
+    scores = benchmarks[benchmarks["benchmark"] == benchmark].set_index("model")["score"] if benchmark else None
+    out, missing = {}, []
+    for m in models:
+        p = price.get(m, np.nan)
+        s = np.nan if scores is None else scores.get(m, np.nan)
+        if pd.isna(p) or (scores is not None and pd.isna(s)):
+            missing.append(m)
+        out[m] = (float(p), float(s))
+    return out, missing
+
+
+def _missing(key: str, article: str, missing: list[str], benchmark: str | None) -> Claim:
+    what = f"an output price and a {BENCHMARK_SHORT[benchmark]} score" if benchmark else "an output price"
+    return Claim(key, article, False, f"Cannot be checked: the data has no {what} for {', '.join(missing)}.",
+                 {"missing": missing})
+
+
+def claim_within_points(pricing, benchmarks, benchmark, cheap, dear, points, price_fraction, key, article,
+                        sigma: float = 0.0) -> Claim:
+    """Whether ``cheap`` scores within ``points`` of ``dear`` at 1/``price_fraction`` of its output price.
+
+    >>> from analysis.data.load import load_benchmarks, load_pricing
+    >>> c = claim_within_points(load_pricing(), load_benchmarks(), "humaneval", "DeepSeek V4 Flash",
+    ...                         "Claude 3.5 Sonnet", 1, 60, "k", "...")
+    >>> c.supported, c.numbers["score_gap"], c.numbers["output_price_multiple"]
+    (True, 1.0, 60.0)
+    """
+    vals, missing = _lookup(pricing, benchmarks, benchmark, cheap, dear)
+    if missing:
+        return _missing(key, article, missing, benchmark)
+    (pc, sc), (pd_, sd) = vals[cheap], vals[dear]
+    gap = round(sd - sc, 6)
+    multiple = pd_ / pc if pc > 0 else math.inf
+    ok = abs(gap) <= points and multiple >= price_fraction - 1e-9
+    p_noise = prob_within(sc, sd, points, sigma)
+    finding = (f"On {BENCHMARK_SHORT[benchmark]}, {cheap} scores {sc:g} and {dear} {sd:g}: "
+               f"{abs(gap):g} point{'s' if abs(gap) != 1 else ''} apart; output price {format_usd(pc)} vs {format_usd(pd_)} per million "
+               f"tokens, 1/{format_multiple(multiple).rstrip('×')} of it.")
+    if sigma > 0:
+        finding += (f" With a score uncertainty of {sigma:g} point (assumption), the two are within {points:g} "
+                    f"point in {p_noise:.0%} of cases.")
+    return Claim(key, article, ok, finding, {
+        "benchmark": benchmark, "models": [cheap, dear], "scores": [sc, sd], "score_gap": gap,
+        "output_usd_per_mtok": [pc, pd_], "output_price_multiple": multiple,
+        "sigma": sigma, "probability_within_under_noise": p_noise})
+
+
+def claim_above_cheaper(pricing, benchmarks, benchmark, cheap, dear, price_fraction, key, article,
+                        sigma: float = 0.0) -> Claim:
+    """Whether ``cheap`` scores above ``dear`` at under 1/``price_fraction`` of its output price.
+
+    >>> from analysis.data.load import load_benchmarks, load_pricing
+    >>> c = claim_above_cheaper(load_pricing(), load_benchmarks(), "ceval", "Qwen3-32B", "GPT-4o", 35, "k", "...")
+    >>> c.supported, round(c.numbers["output_price_multiple"], 2)
+    (True, 35.71)
+    """
+    vals, missing = _lookup(pricing, benchmarks, benchmark, cheap, dear)
+    if missing:
+        return _missing(key, article, missing, benchmark)
+    (pc, sc), (pd_, sd) = vals[cheap], vals[dear]
+    multiple = pd_ / pc if pc > 0 else math.inf
+    ok = sc > sd and multiple > price_fraction
+    p_noise = prob_above(sc, sd, sigma)
+    finding = (f"On {BENCHMARK_SHORT[benchmark]}, {cheap} scores {sc:g} and {dear} {sd:g}; output price "
+               f"{format_usd(pc)} vs {format_usd(pd_)} per million tokens: {dear} costs {multiple:.1f}× as much "
+               f"({'more' if multiple > price_fraction else 'not more'} than {price_fraction:g}×).")
+    if sigma > 0:
+        finding += (f" With a score uncertainty of {sigma:g} point (assumption), {cheap} is ahead in only "
+                    f"{p_noise:.0%} of cases: a {abs(sc - sd):g}-point lead is within the noise.")
+    return Claim(key, article, ok, finding, {
+        "benchmark": benchmark, "models": [cheap, dear], "scores": [sc, sd], "score_gap": round(sc - sd, 6),
+        "output_usd_per_mtok": [pc, pd_], "output_price_multiple": multiple,
+        "sigma": sigma, "probability_above_under_noise": p_noise})
+
+
+def claim_head_to_head(pricing, benchmarks, matchups, matchup, model, price_fraction, key, article) -> Claim:
+    """Whether ``model`` is rated above its opponent on every star factor at under 1/``price_fraction`` of its price.
+
+    >>> from analysis.data.load import load_benchmarks, load_matchups, load_pricing
+    >>> c = claim_head_to_head(load_pricing(), load_benchmarks(), load_matchups(), "Qwen3-32B vs GPT-4o-mini",
+    ...                        "Qwen3-32B", 2, "k", "...")
+    >>> c.supported, c.numbers["opponent_benchmark_scores"]
+    (True, {})
+    """
+    rows = matchups[matchups["matchup"] == matchup]
+    if rows.empty:
+        return Claim(key, article, False, f"Cannot be checked: the data has no matchup {matchup!r}.",
+                     {"missing": [matchup]})
+    other = rows["model_b"].iloc[0] if rows["model_a"].iloc[0] == model else rows["model_a"].iloc[0]
+    above = rated_above_on_every_factor(matchups, matchup, model)
+    multiple = float(price_multiples(matchups).get(matchup, np.nan))
+    price = rows[rows["unit"] == "usd_per_mtok"]
+    mine = price["value_a"].iloc[0] if price["model_a"].iloc[0] == model else price["value_b"].iloc[0]
+    theirs = price["value_b"].iloc[0] if price["model_a"].iloc[0] == model else price["value_a"].iloc[0]
+    cheaper = mine < theirs
+    ok = above and cheaper and multiple > price_fraction
+    stars = rows[rows["unit"] == "stars"]
+    factors = stars["factor"].tolist()
+    other_scores = benchmarks[benchmarks["model"] == other].set_index("benchmark")["score"].to_dict()
+    finding = (f"{model} is rated above {other} on {'every' if above else 'not every'} star-rated factor "
+               f"({', '.join(factors)}: the author's stars, not measurements) at {format_usd(mine)} vs {format_usd(theirs)} per million "
+               f"output tokens, {'under' if ok else 'not under'} 1/{price_fraction:g} of its price "
+               f"({format_multiple(multiple)} cheaper).")
+    if not other_scores:
+        finding += f" {other} has no benchmark score in the data, so no frontier includes it."
+    return Claim(key, article, ok, finding, {
+        "matchup": matchup, "model": model, "opponent": other, "rated_above_on_every_factor": above,
+        "factors": factors, "output_usd_per_mtok": [float(mine), float(theirs)], "output_price_multiple": multiple,
+        "opponent_benchmark_scores": other_scores})
+
+
+def origin_gaps(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str, leader: str = "US",
+                field_origin: str = "CN") -> pd.DataFrame:
+    """Every (leader-origin model, field-origin model) pair on a benchmark: score gap and output price multiple.
+
+    >>> from analysis.data.load import load_benchmarks, load_pricing
+    >>> g = origin_gaps(load_pricing(), load_benchmarks(), "mmlu")
+    >>> g.round(2).iloc[0][["leader", "field", "score_gap", "output_price_multiple"]].tolist()
+    ['Claude 3.5 Sonnet', 'Qwen3.5-397B', np.float64(1.5), np.float64(6.41)]
+    """
+    t = benchmark_table(pricing, benchmarks, benchmark, "output")
+    t = t[t["score"].notna()]
+    lead = t[t["origin"] == leader]
+    rest = t[t["origin"] == field_origin]
+    pairs = lead.merge(rest, how="cross", suffixes=("_leader", "_field"))
+    out = pd.DataFrame({
+        "benchmark": benchmark,
+        "leader": pairs["model_leader"], "field": pairs["model_field"],
+        "leader_score": pairs["score_leader"], "field_score": pairs["score_field"],
+        "score_gap": (pairs["score_leader"] - pairs["score_field"]).round(6),
+        "leader_usd_per_mtok": pairs["usd_per_mtok_leader"], "field_usd_per_mtok": pairs["usd_per_mtok_field"],
+    })
+    out["output_price_multiple"] = out["leader_usd_per_mtok"] / out["field_usd_per_mtok"]
+    return out.sort_values(["leader_score", "field_score"], ascending=False).reset_index(drop=True)
+
+
+def claim_origin_edge(pricing, benchmarks, benchmark="mmlu", low=2.0, high=3.0, key="mmlu_us_edge",
+                      article="") -> Claim:
+    """Whether the best US model leads the best Chinese model by ``low``-``high`` points.
+
+    >>> from analysis.data.load import load_benchmarks, load_pricing
+    >>> c = claim_origin_edge(load_pricing(), load_benchmarks())
+    >>> c.supported, c.numbers["best_vs_best_gap"], c.numbers["mean_gap"]
+    (False, 1.5, 2.35)
+    """
+    g = origin_gaps(pricing, benchmarks, benchmark)
+    if g.empty:
+        return Claim(key, article, False, f"Cannot be checked: no US and Chinese {BENCHMARK_SHORT[benchmark]} "
+                                          "scores to compare.", {})
+    t = benchmark_table(pricing, benchmarks, benchmark, "output").dropna(subset=["score"])
+    us, cn = t[t.origin == "US"], t[t.origin == "CN"]
+    best_us, best_cn = us.loc[us.score.idxmax()], cn.loc[cn.score.idxmax()]
+    best_gap = round(float(best_us.score - best_cn.score), 6)
+    mean_gap = round(float(us.score.mean() - cn.score.mean()), 6)
+    ok = bool(low <= best_gap <= high)
+    finding = (f"On {BENCHMARK_SHORT[benchmark]}, the best US model ({best_us.model}, {best_us.score:g}) leads the "
+               f"best Chinese one ({best_cn.model}, {best_cn.score:g}) by {best_gap:g} point"
+               f"{'s' if best_gap != 1 else ''}, {'within' if ok else 'not'} the article's {low:g}-{high:g}; "
+               f"the pairwise gaps run from {g.score_gap.min():g} to {g.score_gap.max():g} and the averages differ "
+               f"by {mean_gap:g}.")
+    return Claim(key, article, ok, finding, {
+        "benchmark": benchmark, "best_us": best_us.model, "best_cn": best_cn.model,
+        "best_vs_best_gap": best_gap, "mean_gap": mean_gap,
+        "pairwise_gap_range": [float(g.score_gap.min()), float(g.score_gap.max())],
+        "us_models": us.model.tolist(), "cn_models": cn.model.tolist()})
+
+
+def claim_origin_premium(pricing, benchmarks, benchmark="mmlu", gap_low=2.0, gap_high=3.0, premium_low=20.0,
+                         premium_high=60.0, key="mmlu_us_premium", article="") -> Claim:
+    """Whether the US models' 2-3 point edge comes with a 20-60× output price premium.
+
+    >>> from analysis.data.load import load_benchmarks, load_pricing
+    >>> c = claim_origin_premium(load_pricing(), load_benchmarks())
+    >>> c.supported, [round(x, 1) for x in c.numbers["premium_range_at_that_gap"]]
+    (False, [5.0, 7.8])
+    """
+    g = origin_gaps(pricing, benchmarks, benchmark)
+    if g.empty:
+        return Claim(key, article, False, f"Cannot be checked: no US and Chinese {BENCHMARK_SHORT[benchmark]} "
+                                          "scores to compare.", {})
+    at_gap = g[(g.score_gap >= gap_low) & (g.score_gap <= gap_high)]
+    in_range = g[(g.output_price_multiple >= premium_low) & (g.output_price_multiple <= premium_high)]
+    rng = [float(at_gap.output_price_multiple.min()), float(at_gap.output_price_multiple.max())] if len(at_gap) else []
+    ok = bool(len(at_gap)) and bool(rng[0] >= premium_low and rng[1] <= premium_high)
+    scored = set(g.leader)
+    us_all = pricing[pricing.origin == "US"]
+    unscored = [m for m in us_all.model if m not in scored]
+    parts = [f"On {BENCHMARK_SHORT[benchmark]}, "]
+    if len(at_gap):
+        parts.append(f"the US-Chinese pairs {gap_low:g}-{gap_high:g} points apart carry an output price premium of "
+                     f"{format_multiple(rng[0])} to {format_multiple(rng[1])}, not {premium_low:g}-{premium_high:g}×")
+    else:
+        parts.append(f"no US-Chinese pair is {gap_low:g}-{gap_high:g} points apart")
+    if len(in_range):
+        gaps = in_range.score_gap
+        parts.append(f"; the premiums inside {premium_low:g}-{premium_high:g}× "
+                     f"({format_multiple(in_range.output_price_multiple.min())} to "
+                     f"{format_multiple(in_range.output_price_multiple.max())}) go with gaps of {gaps.min():g} to "
+                     f"{gaps.max():g} points")
+    parts.append(".")
+    if unscored:
+        parts.append(f" ({', '.join(unscored)} ha{'s' if len(unscored) == 1 else 've'} no "
+                     f"{BENCHMARK_SHORT[benchmark]} score.)")
+    return Claim(key, article, ok, "".join(parts), {
+        "benchmark": benchmark, "premium_range_at_that_gap": rng,
+        "pairs_at_that_gap": at_gap[["leader", "field", "score_gap", "output_price_multiple"]].to_dict("records"),
+        "pairs_in_premium_range": in_range[["leader", "field", "score_gap", "output_price_multiple"]]
+        .to_dict("records"),
+        "us_models_without_score": unscored})
+
+
+#: The article's sentences this module checks (quoted from shared/source/article.txt).
+ARTICLE = {
+    "humaneval_v4flash_vs_sonnet": "DeepSeek V4 Flash scores within 1 point of Claude 3.5 Sonnet on code "
+                                   "generation, and it's 60× cheaper.",
+    "ceval_qwen3_32b_vs_gpt4o": "The fact that Qwen3-32B is both better and dramatically cheaper than GPT-4o "
+                                "for this specific task [C-Eval] ...",
+    "headtohead_qwen3_32b_vs_gpt4o_mini": "Qwen3-32B is cheaper and better in every dimension I'm measuring.",
+    "mmlu_us_edge": "The US frontier models are still edging out the Chinese field by 2-3 points",
+    "mmlu_us_premium": "... but that edge is no longer justifying a 20-60× price premium in most of my workloads.",
+}
+
+
+def article_claims(pricing: pd.DataFrame, benchmarks: pd.DataFrame, matchups: pd.DataFrame,
+                   sigma: float = 0.0) -> list[Claim]:
+    """The article's quantitative sentences about quality for the price, each checked against the data.
+
+    Prices are output prices (the article's basis). ``sigma`` (benchmark points, an
+    assumption) adds how often a score comparison survives normal noise on both scores.
+
+    >>> from analysis.data.load import load_benchmarks, load_matchups, load_pricing
+    >>> [(c.key, c.kind) for c in article_claims(load_pricing(), load_benchmarks(), load_matchups())]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('humaneval_v4flash_vs_sonnet', 'computed'), ('ceval_qwen3_32b_vs_gpt4o', 'computed'),
+     ('headtohead_qwen3_32b_vs_gpt4o_mini', 'computed'), ('mmlu_us_edge', 'not supported'),
+     ('mmlu_us_premium', 'not supported')]
+    """
+    return [
+        claim_within_points(pricing, benchmarks, "humaneval", "DeepSeek V4 Flash", "Claude 3.5 Sonnet", 1, 60,
+                            "humaneval_v4flash_vs_sonnet", ARTICLE["humaneval_v4flash_vs_sonnet"], sigma),
+        claim_above_cheaper(pricing, benchmarks, "ceval", "Qwen3-32B", "GPT-4o", 35, "ceval_qwen3_32b_vs_gpt4o",
+                            ARTICLE["ceval_qwen3_32b_vs_gpt4o"], sigma),
+        claim_head_to_head(pricing, benchmarks, matchups, "Qwen3-32B vs GPT-4o-mini", "Qwen3-32B", 2,
+                           "headtohead_qwen3_32b_vs_gpt4o_mini", ARTICLE["headtohead_qwen3_32b_vs_gpt4o_mini"]),
+        claim_origin_edge(pricing, benchmarks, "mmlu", 2, 3, "mmlu_us_edge", ARTICLE["mmlu_us_edge"]),
+        claim_origin_premium(pricing, benchmarks, "mmlu", 2, 3, 20, 60, "mmlu_us_premium",
+                             ARTICLE["mmlu_us_premium"]),
+    ]

@@ -1,0 +1,90 @@
+"""The as-of line and staleness warning every page shows (analysis.freshness)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.data.freshness import data_freshness
+from analysis.pages.common import freshness_html, show_data_as_of
+from analysis.report.publish import Publisher
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def test_fresh_data_says_its_date_and_age():
+    info = data_freshness("2026-11-20", 90, today=TODAY)
+    assert info == {
+        "as_of": "2026-11-20", "checked_on": "2026-11-27", "stale_after_days": 90, "age_days": 7,
+        "stale": False, "text": "Data as of 2026-11-20: 7 days old on 2026-11-27 (this page warns after 90 days).",
+    }
+
+
+def test_old_data_warns_and_says_what_to_do():
+    info = data_freshness("2026-05-01", 90, today=TODAY)
+    assert info["stale"] and info["age_days"] == 210
+    assert "older than 90 days" in info["text"] and "pricepoint import-prices" in info["text"]
+    assert "Stale data warning" in freshness_html(info)
+
+
+def test_threshold_is_a_parameter():
+    assert not data_freshness("2026-05-01", 365, today=TODAY)["stale"]
+    assert data_freshness("2026-11-26", 0, today=TODAY)["stale"]
+
+
+@pytest.mark.parametrize("as_of", [None, "", "not a date"])
+def test_unknown_date_is_a_warning_never_fresh(as_of):
+    info = data_freshness(as_of, today=TODAY)
+    assert info["stale"] and info["age_days"] is None and info["as_of"] is None
+    assert "unknown" in info["text"]
+
+
+def test_future_date_is_flagged():
+    info = data_freshness("2027-01-01", today=TODAY)
+    assert info["stale"] and info["age_days"] == -35 and "future" in info["text"]
+
+
+@pytest.mark.parametrize("bad", [-1, "90", True, None])
+def test_bad_threshold_says_what_to_pass(bad):
+    with pytest.raises(ValueError, match="stale_after_days must be a whole number.*pass for example"):
+        data_freshness("2026-11-27", bad, today=TODAY)
+
+
+@given(age=st.integers(0, 5000), limit=st.integers(0, 5000))
+def test_stale_exactly_when_older_than_threshold(age, limit):
+    as_of = TODAY - dt.timedelta(days=age)
+    info = data_freshness(as_of, limit, today=TODAY)
+    assert info["age_days"] == age
+    assert info["stale"] is (age > limit)
+
+
+def test_html_escapes_and_has_no_script():
+    info = data_freshness("2026-11-27", today=TODAY)
+    info["text"] = "<script>x</script>"
+    out = freshness_html(info)
+    assert "<script" not in out and "&lt;script&gt;" in out
+
+
+def test_show_records_in_results_and_parameters(tmp_path, capsys):
+    from analysis.data.load import load_pricing
+
+    pub = Publisher("00-demo", tmp_path)
+    pub.use_tables(pricing=load_pricing())
+    assert show_data_as_of(pub, 30, today=TODAY) is None
+    assert pub.parameters["stale_after_days"] == 30
+    assert pub.results["data_freshness"]["as_of"] == "2026-11-27"
+    assert pub.results["data_freshness"]["stale"] is False
+
+
+def test_user_file_without_sidecar_warns(tmp_path, write_csv, capsys):
+    from analysis.data.load import load_pricing
+
+    path = write_csv("mine.csv", "model,provider,origin,input_usd_per_mtok,output_usd_per_mtok\nX,Acme,US,1,2\n")
+    pub = Publisher("00-demo", tmp_path)
+    pub.use_tables(pricing=load_pricing(path))
+    show_data_as_of(pub, today=TODAY)
+    assert pub.results["data_freshness"]["stale"] is True
+    assert "WARNING: Data as-of date unknown" in capsys.readouterr().out

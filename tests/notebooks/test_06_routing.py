@@ -1,0 +1,72 @@
+"""Notebook 06-routing runs through papermill with its defaults and with a given usage log."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis import paths
+from analysis.traffic import policies as traffic_policies
+from analysis.traffic import workload as traffic_workload
+from analysis.traffic.demo_log import generate_usage_log
+
+NOTEBOOK = paths.NOTEBOOKS / "06-routing.ipynb"
+
+
+def run(tmp_path, **parameters) -> dict:
+    import papermill
+
+    out = tmp_path / "out"
+    papermill.execute_notebook(str(NOTEBOOK), str(tmp_path / "06.ipynb"), kernel_name="python3",
+                               parameters={"output_dir": str(out), **parameters}, progress_bar=False,
+                               cwd=str(tmp_path))
+    return json.loads((out / "06-routing" / "results.json").read_text())
+
+
+@pytest.mark.notebook
+def test_defaults(tmp_path):
+    doc = run(tmp_path)
+    r = doc["results"]
+    assert r["workload"]["assumption"] is True and r["workload"]["requests_per_month"] == 1_000_000
+    assert r["monthly_cost_usd"]["GPT-4o"] == pytest.approx(7587.5)
+    assert r["monthly_cost_usd"][traffic_policies.ARTICLE_ROUTER] == pytest.approx(580.9)
+    assert r["monthly_cost_usd"]["DeepSeek V4 Flash"] is None  # cannot serve vision: no comparable bill
+    assert r["savings_pct"][traffic_policies.ARTICLE_ROUTER] == pytest.approx(100 * (7587.5 - 580.9) / 7587.5)
+    assert r["monthly_cost_usd"][traffic_policies.OPTIMISED_POLICY] <= 2000
+    assert r["policies"]["DeepSeek V4 Flash"]["unserved"].startswith("vision (DeepSeek V4 Flash: no vision")
+    assert r["unscored_task_types"] == {"vision": "no benchmark in the data: quality unknown, not guessed"}
+    assert set(r["frontier"]) == {"GPT-4o", traffic_policies.ARTICLE_ROUTER, traffic_policies.THRESHOLD_POLICY, traffic_policies.OPTIMISED_POLICY}
+    assert [row["task_type"] for row in r["routing_table"]] == list(traffic_workload.TASK_TYPES)
+    log = r["usage_log"]
+    assert log["generated"] is True and log["rows_total"] == 20_000
+    assert log["set_aside_by_kind"] == {k: 2 for k in ("unparsable timestamp", "unknown model",
+                                                      "missing or non-numeric tokens", "negative tokens",
+                                                      "unknown task_type")}
+    assert log["rows_priced"] == 20_000 - 10
+    kinds = {h["kind"] for h in doc["headlines"]}
+    assert {"assumption", "computed", "as published", "simulated"} <= kinds
+    names = {f["name"] for f in doc["figures"]}
+    assert names == {"policy-cost", "policy-frontier", "routing-grid", "savings-by-volume", "usage-cost",
+                     "usage-daily", "usage-rows"}
+    assert all((tmp_path / "out" / f["png"]).stat().st_size > 0 for f in doc["figures"])
+
+
+@pytest.mark.notebook
+def test_with_a_given_log_and_other_parameters(tmp_path):
+    log = generate_usage_log(tmp_path / "mine.parquet", rows=3000, seed=3, bad_rows={"negative tokens": 4})
+    doc = run(tmp_path, usage_log=str(log), mix="code:1", requests_per_month=1e5, baseline="article router",
+              chosen_policy="threshold", budget_usd=500.0)
+    r = doc["results"]
+    # code only, 100,000 requests of 2,000 input and 600 output tokens
+    assert r["monthly_cost_usd"]["GPT-4o"] == pytest.approx(1e5 * (2000 * 2.5 + 600 * 10) / 1e6)
+    assert r["monthly_cost_usd"]["DeepSeek V4 Flash"] == pytest.approx(1e5 * (2000 * 0.18 + 600 * 0.25) / 1e6)
+    # text only: the article's router costs exactly what DeepSeek V4 Flash alone costs
+    assert r["monthly_cost_usd"][traffic_policies.ARTICLE_ROUTER] == r["monthly_cost_usd"]["DeepSeek V4 Flash"]
+    assert r["savings_usd"][traffic_policies.ARTICLE_ROUTER] == 0 and r["baseline"] == "article router"
+    assert r["chosen_policy"] == traffic_policies.THRESHOLD_POLICY
+    u = r["usage_log"]
+    assert u["generated"] is False and u["file"] == str(log)
+    assert (u["rows_total"], u["rows_priced"], u["set_aside_by_kind"]) == (3000, 2996, {"negative tokens": 4})
+    assert doc["data"]["usage_log"]["file"] == str(log)
+    assert "simulated" not in {h["kind"] for h in doc["headlines"]}

@@ -1,0 +1,30 @@
+"""Parameters are declared once, in each notebook's ``parameters`` cell: results.json records every one."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis import paths
+from analysis.report.params import discover_notebooks, parameter_names
+
+
+@pytest.mark.parametrize("notebook", discover_notebooks(), ids=lambda p: p.stem)
+def test_the_notebook_hands_its_parameters_to_the_publisher_once(notebook):
+    """No notebook types its parameters a second time: the publisher reads them from the run."""
+    code = "".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code")
+    assert f'Publisher.for_notebook("{notebook.stem}", globals())' in code
+    assert "parameters=" not in code
+
+
+@pytest.mark.parametrize("stem", ["01-pricing", "02-landscape", "03-efficiency-frontier", "04-break-even",
+                                  "05-live-calls", "06-routing"])
+def test_results_json_records_every_declared_parameter(stem):
+    """Whatever a notebook declares reaches results.json (each notebook run by the tests checks its own file too)."""
+    from analysis.report.publish import Publisher
+
+    names = parameter_names(paths.NOTEBOOKS / f"{stem}.ipynb") - {"output_dir"}
+    namespace = {n: f"value of {n}" for n in names} | {"output_dir": ""}
+    pub = Publisher.for_notebook(stem, namespace)
+    assert set(pub.payload()["parameters"]) == names
