@@ -6,12 +6,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PARAMS ?=
 JOBS ?=
+# what JupyterLab writes into a notebook on save, stripped by the git filter so an opened notebook does not look edited
+NBSTRIP_KEYS := metadata.language_info metadata.vscode cell.metadata.jp-MarkdownHeadingCollapsed
 
 .DEFAULT_GOAL := help
-.PHONY: help env report test lint lab bench clean
+.PHONY: help env report test test-stress lint lab bench clean
 
 help: ## list the targets, one line each
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pricepoint needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
@@ -19,11 +21,13 @@ $(STAMP): pyproject.toml
 	@echo "Installing pricepoint and its dependencies into $(VENV) (first run only)..."
 	@$(PY) -m pip install --quiet --upgrade pip
 	@$(PY) -m pip install --quiet -e '.[dev]'
-	@$(VENV)/bin/nbstripout --install --attributes .gitattributes >/dev/null 2>&1 || true
+	@$(VENV)/bin/nbstripout --install --attributes .gitattributes >/dev/null 2>&1 \
+	  && git config filter.nbstripout.extrakeys "$(NBSTRIP_KEYS)" || true
 	@touch $(STAMP)
 
 env: $(STAMP) ## create or update the virtual environment in .venv, and install the nbstripout git filter
 	@$(VENV)/bin/nbstripout --install --attributes .gitattributes 2>/dev/null \
+	  && git config filter.nbstripout.extrakeys "$(NBSTRIP_KEYS)" \
 	  || echo "note: not a git checkout, so the nbstripout filter was not installed (tests still check notebooks)"
 
 report: $(STAMP) ## run every notebook headlessly and publish reports/ (PARAMS=params/NAME.yaml for a parameter set)
@@ -31,6 +35,12 @@ report: $(STAMP) ## run every notebook headlessly and publish reports/ (PARAMS=p
 
 test: $(STAMP) ## run the whole test suite (doctests, unit, notebooks, browser when Chromium is installed)
 	$(PY) -m pytest
+
+test-stress: $(STAMP) ## run the whole test suite with every core kept busy by a CPU burner (stopped after)
+	@pids=""; for i in $$(seq $$(nproc)); do $(PY) -c 'while True: pass' & pids="$$pids $$!"; done; \
+	  trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
+	  echo "CPU burners running on $$(nproc) cores: $$pids"; \
+	  $(PY) -m pytest
 
 lint: $(STAMP) ## ruff over the package, tests and notebooks
 	$(VENV)/bin/ruff check analysis tests notebooks benchmarks

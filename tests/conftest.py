@@ -5,7 +5,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-import tempfile
 
 import matplotlib
 import pytest
@@ -19,8 +18,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 matplotlib.use("Agg")
-# The report's record of notebook timings goes to a scratch folder, not the user's cache.
-os.environ["PRICEPOINT_CACHE"] = tempfile.mkdtemp(prefix="pricepoint-test-cache-")
+# The suite's temporary folder and cache are set up by the project's root conftest.py.
 # Never let a test talk to the real gateway with a real key.
 os.environ.pop("GLOBAL_API_KEY", None)
 
@@ -108,7 +106,9 @@ def run_notebook():
     """Run a notebook through papermill into a folder; check its figures; return (results.json, page HTML)."""
     import json
 
+    from analysis import paths
     from analysis.report.params import parameter_names
+    from analysis.report.rules import RULES, Rule
     from analysis.report.runner import run_one
 
     def run(nb, out, **params):
@@ -118,7 +118,8 @@ def run_notebook():
         declared = parameter_names(nb) - {"output_dir"}
         assert set(results["parameters"]) == declared, "results.json must record every declared parameter"
         for name, value in params.items():
-            assert results["parameters"][name] == value, (name, value)
+            shown = paths.shown(value) if isinstance(value, str) and RULES.get(name, Rule("")).file else value
+            assert results["parameters"][name] == shown, (name, value)
         for fig in results["figures"]:
             for ext in ("png", "svg"):
                 assert (out / fig[ext]).stat().st_size > 1000, fig

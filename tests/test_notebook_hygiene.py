@@ -7,6 +7,7 @@ The parameters are read exactly as ``papermill --help-notebook`` reads them
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -14,12 +15,19 @@ import pytest
 from analysis import paths
 from analysis.report.params import discover_notebooks
 
+#: What JupyterLab adds to a notebook's metadata when it saves it; the git filter strips these
+#: (Makefile NBSTRIP_KEYS), so an opened notebook does not look edited.
+LAB_WRITES_ON_SAVE = ("language_info", "vscode")
+
 
 def output_problems(nb, name: str) -> list[str]:
     """What a notebook carries that a committed notebook must not: outputs, execution counts, widget state."""
     problems = []
     if "widgets" in nb.metadata:
         problems.append(f"{name}: notebook metadata holds widget state")
+    for key in LAB_WRITES_ON_SAVE:
+        if key in nb.metadata:
+            problems.append(f"{name}: notebook metadata holds {key} (JupyterLab writes it on save)")
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -63,6 +71,19 @@ def test_committed_notebooks_have_no_outputs():
         problems += output_problems(nbformat.reads(text, as_version=4), path)
     assert not problems, ("committed notebooks must carry no outputs (run `make env` once: it installs the "
                           "nbstripout git filter; or run `.venv/bin/nbstripout NOTEBOOK`):\n  " + "\n  ".join(problems))
+
+
+def test_the_filter_strips_what_jupyterlab_writes_on_save():
+    """`make env` configures the filter with these keys; nbstripout run with them removes language_info."""
+    makefile = (paths.ROOT / "Makefile").read_text()
+    keys = next(line.split(":=", 1)[1].split() for line in makefile.splitlines() if line.startswith("NBSTRIP_KEYS"))
+    assert {f"metadata.{k}" for k in LAB_WRITES_ON_SAVE} <= set(keys)
+    assert 'git config filter.nbstripout.extrakeys "$(NBSTRIP_KEYS)"' in makefile
+    saved = nbformat.v4.new_notebook(metadata={"language_info": {"name": "python", "version": "3.11.7"}})
+    saved.cells.append(nbformat.v4.new_code_cell("x = 1"))
+    stripped = subprocess.run([sys.executable, "-m", "nbstripout", "--extra-keys", " ".join(keys), "-t"],
+                              input=nbformat.writes(saved), capture_output=True, text=True, check=True).stdout
+    assert output_problems(nbformat.reads(stripped, as_version=4), "saved.ipynb") == []
 
 
 def test_gitattributes_routes_notebooks_through_nbstripout():

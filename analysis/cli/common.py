@@ -64,9 +64,10 @@ def _parse_params(pairs: list[list[str]]) -> dict:
     return {name: parse_value(value) for name, value in pairs}
 
 
-#: Errors whose message already says what to fix (a data file, a parameter): not a bug in a cell.
-INPUT_ERRORS = ("DataError", "WorkloadError", "UsageLogError", "CatalogError", "ValueError", "KeyError",
-                "FileNotFoundError", "UnknownModelsError")
+#: pricepoint's own errors about its inputs: their message names the file or parameter to fix.
+#: (ValueError and KeyError are not among them: raised anywhere, they may be bugs.)
+INPUT_ERRORS = ("DataError", "WorkloadError", "UsageLogError", "CatalogError", "FileNotFoundError",
+                "UnknownModelsError")
 
 
 HELP_HINT = "Run `pricepoint --help` for the commands, or `pricepoint COMMAND --help` for a command's options."

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from analysis import paths
-from analysis.cli.common import INPUT_ERRORS, UserError, _parse_params, _resolve_notebooks
+from analysis.cli.common import _TODO, INPUT_ERRORS, UserError, _parse_params, _resolve_notebooks
 
 # --------------------------------------------------------------------------- report
 
@@ -25,8 +27,18 @@ def _add_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+def _check_timeout(timeout_s: float) -> None:
+    if not (timeout_s > 0 and timeout_s < float("inf")):
+        raise UserError(f"--timeout must be a number of seconds above 0, got {timeout_s:g}; pass one such as 600.")
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from analysis.report.build import build_report
+
+    _check_timeout(args.timeout)
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError(f"--jobs must be at least 1 (notebooks run at once), got {args.jobs}; pass 1 or more, "
+                        f"or leave it out for one per core.")
 
     result = build_report(
         notebooks=_resolve_notebooks(args.notebooks),
@@ -51,18 +63,26 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _what_to_do(run, executed: Path, command: str) -> str:
-    """The last line after a failed notebook: fix the input the message names, or look at the cell.
+    """The last line after a failed notebook, true to what failed: the input a message names, a
+    timeout, or a cell that raised something else (then maybe a bug, and the cell is where to look).
 
     >>> from analysis.report.runner import NotebookRun
     >>> _what_to_do(NotebookRun("01-pricing", "failed", error="DataError: 1 problem in the data: ..."),
     ...             Path("r/01-pricing.ipynb"), "pricepoint run 01")
-    'The message above names what to fix (a data file or a parameter); fix it and run `pricepoint run 01` again.'
+    'The message above names the input to fix (a data file or a parameter); fix it and run `pricepoint run 01` again.'
+    >>> print(_what_to_do(NotebookRun("06-routing", "failed", failed_cell=8, error="ValueError: Axis limits cannot be NaN"),
+    ...                   Path("r/06-routing.ipynb"), "pricepoint run 06"))
+    Cell 8 raised ValueError, which names no input of yours: it may be a bug. Open r/06-routing.ipynb at cell 8 to see its traceback, and report it if your inputs look right.
     """
-    if run.status == "failed" and (run.error or "").split(":", 1)[0] in INPUT_ERRORS:
-        return f"The message above names what to fix (a data file or a parameter); fix it and run `{command}` again."
+    kind, _, message = (run.error or "").partition(":")
+    says_what_to_do = kind in ("ValueError", "KeyError") and _TODO.search(message)  # our own checks say what to do
+    if run.status == "failed" and (kind in INPUT_ERRORS or says_what_to_do):
+        return f"The message above names the input to fix (a data file or a parameter); fix it and run `{command}` again."
     if run.status == "timeout":
         return f"Raise --timeout, or make the notebook lighter, and run `{command}` again."
-    return f"Open {executed} to see the failing cell, fix it, and run `{command}` again."
+    cell = f"cell {run.failed_cell}" if run.failed_cell else "the failing cell"
+    return (f"{cell[0].upper() + cell[1:]} raised {kind or 'an error'}, which names no input of yours: it may be a bug. "
+            f"Open {executed} at {cell} to see its traceback, and report it if your inputs look right.")
 
 
 # --------------------------------------------------------------------------- run one notebook
@@ -79,28 +99,37 @@ def _add_run(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from analysis.report.params import declared_parameters, parameter_types, type_problem
+    from analysis.report.build import _publish
+    from analysis.report.params import parameters_for
     from analysis.report.runner import run_one
 
+    _check_timeout(args.timeout)
     [nb] = _resolve_notebooks([args.notebook])
-    params = _parse_params(args.param)
-    declared = declared_parameters(nb)
-    unknown = sorted(set(params) - set(declared))
-    if unknown:
-        raise UserError(f"{nb.stem} has no parameter {', '.join(unknown)}; it declares: "
-                        f"{', '.join(sorted(declared))}. Check the spelling (papermill --help-notebook {nb}).")
-    types = parameter_types(nb)
-    wrong = [p for name, value in params.items() if (p := type_problem(name, value, types.get(name)))]
-    if wrong:
-        raise UserError("; ".join(wrong) + f". Pass values of the declared types (papermill --help-notebook {nb}).")
-    out = Path(args.out) if args.out else paths.ROOT / "reports-adhoc" / nb.stem
-    out.mkdir(parents=True, exist_ok=True)
-    if "output_dir" in declared:
-        params.setdefault("output_dir", str(out.resolve()))
-    run = run_one(nb, out.resolve(), params, args.timeout)
+    out = (Path(args.out) if args.out else paths.ROOT / "reports-adhoc" / nb.stem).resolve()
+    params, problems = parameters_for(nb, {nb.stem: _parse_params(args.param)}, out)
+    if problems:
+        raise UserError("; ".join(problems) + f". Pass values that fit (papermill --help-notebook {nb} "
+                                              f"lists the parameters and their types).")
+    # run into a staging folder beside --out, swapped in only when the notebook succeeded
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
+    if "output_dir" in params:
+        params["output_dir"] = str(staging)
+    for log in (out / nb.stem).glob("*.jsonl"):  # a resumable attempt log carries over to the next run
+        (staging / nb.stem).mkdir(exist_ok=True)
+        shutil.copy2(log, staging / nb.stem / log.name)
+    try:
+        run = run_one(nb, staging, params, args.timeout)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if "output_dir" in params:
+        run.parameters["output_dir"] = str(out)
+    published = _publish(staging, out, run.status == "ok")
     print(run.summary())
     if run.status != "ok":
-        print(_what_to_do(run, out / (nb.stem + ".ipynb"), f"pricepoint run {args.notebook}"), file=sys.stderr)
+        print(f"{out} was left as it was; this run's page and notebook are in {published}.", file=sys.stderr)
+        print(_what_to_do(run, published / (nb.stem + ".ipynb"), f"pricepoint run {args.notebook}"), file=sys.stderr)
         return 1
     print(f"Wrote {out / (nb.stem + '.html')} and {out / nb.stem / 'results.json'}")
     return 0

@@ -106,47 +106,48 @@ def build_report(
                          + "\nFix the parameters named above (papermill --help-notebook NOTEBOOK "
                            "lists a notebook's parameters, with their types).")
 
-    runs: dict[str, NotebookRun] = {}
-    pending = sorted(plan, key=lambda item: -_expected_seconds(item[0], reports_dir))  # longest first
-    bar = tqdm(total=len(plan), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr)
     try:
-        while len(runs) < len(plan):
-            for i, worker in enumerate(workers):
-                run = worker.poll(timeout_s)
-                if run is not None:
-                    runs[run.notebook] = run
-                    bar.update(1)
-                    bar.set_postfix_str(f"{run.notebook} {run.status}")
-                if worker.job is None and pending:
-                    if not worker.alive:  # killed after a timeout, or crashed: start a fresh one
-                        worker.close()
-                        workers[i] = worker = _Worker(scratch, i)
-                    nb, chosen = pending.pop(0)
-                    worker.submit(nb, staging, chosen, timeout_s, more_waiting=bool(pending))
-            time.sleep(0.02)
-    finally:
-        for worker in workers:
-            if worker.job is not None:
-                worker.kill()
-            worker.close(wait=False)  # they exit while we write the index
-        bar.close()
+        runs: dict[str, NotebookRun] = {}
+        pending = sorted(plan, key=lambda item: -_expected_seconds(item[0], reports_dir))  # longest first
+        bar = tqdm(total=len(plan), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr)
+        try:
+            while len(runs) < len(plan):
+                for i, worker in enumerate(workers):
+                    run = worker.poll(timeout_s)
+                    if run is not None:
+                        runs[run.notebook] = run
+                        bar.update(1)
+                        bar.set_postfix_str(f"{run.notebook} {run.status}")
+                    if worker.job is None and pending:
+                        if not worker.alive:  # killed after a timeout, or crashed: start a fresh one
+                            worker.close()
+                            workers[i] = worker = _Worker(scratch, i)
+                        nb, chosen = pending.pop(0)
+                        worker.submit(nb, staging, chosen, timeout_s, more_waiting=bool(pending))
+                time.sleep(0.02)
+        finally:
+            for worker in workers:
+                if worker.job is not None:
+                    worker.kill()
+                worker.close(wait=False)  # they exit while we write the index
+            bar.close()
 
-    ordered = [runs[nb.stem] for nb, _ in plan]
-    ok = all(r.status == "ok" for r in ordered)
-    _save_timings(ordered, [nb for nb, _ in plan])
-    write_index(staging, ordered, started_at, time.perf_counter() - started, params_file, merged)
-    published = _publish(staging, reports_dir, ok)
-    for worker in workers:
-        worker.close(wait=True)
-    shutil.rmtree(scratch, ignore_errors=True)
+        ordered = [runs[nb.stem] for nb, _ in plan]
+        ok = all(r.status == "ok" for r in ordered)
+        _save_timings(ordered, [nb for nb, _ in plan])
+        write_index(staging, ordered, started_at, time.perf_counter() - started, params_file, merged)
+        published = _publish(staging, reports_dir, ok)
+        for worker in workers:
+            worker.close(wait=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)  # nothing left in the system's temporary folder
     return ReportResult(ordered, published, ok, time.perf_counter() - started)
 
 
 def _timings_file() -> Path:
     """Where the last run's time of each notebook is kept, to start the longest first next time
-    (``PRICEPOINT_CACHE``, else ``~/.cache/pricepoint``)."""
-    base = os.environ.get("PRICEPOINT_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pricepoint"
-    return Path(base) / "notebook-seconds.json"
+    (in :func:`analysis.paths.cache_dir`)."""
+    return paths.cache_dir() / "notebook-seconds.json"
 
 
 def _read_timings() -> dict[str, float]:
@@ -182,8 +183,13 @@ def _expected_seconds(notebook: Path, reports_dir: Path) -> float:
 
 
 def _publish(staging: Path, reports_dir: Path, ok: bool) -> Path:
-    """Swap the staging folder in when everything succeeded; otherwise keep it aside."""
+    """Swap the staging folder in when everything succeeded; otherwise keep it aside as ``<name>-failed``.
+
+    The previous folder is replaced only by a complete new one (two renames), and the files are made
+    readable as the user's umask allows (staging folders are created private).
+    """
     target = reports_dir if ok else reports_dir.with_name(reports_dir.name + FAILED_SUFFIX)
+    share_with_umask(staging)
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}-old-{os.getpid()}")
@@ -194,6 +200,26 @@ def _publish(staging: Path, reports_dir: Path, ok: bool) -> Path:
     if ok:
         shutil.rmtree(reports_dir.with_name(reports_dir.name + FAILED_SUFFIX), ignore_errors=True)
     return target
+
+
+def share_with_umask(folder: Path) -> None:
+    """Give ``folder`` and everything in it the modes a plain ``mkdir``/``open`` would under the user's umask.
+
+    >>> import stat, tempfile
+    >>> d = Path(tempfile.mkdtemp()); _ = (d / "f").write_text("x"); os.chmod(d / "f", 0o600)
+    >>> old = os.umask(0o022); share_with_umask(d); _ = os.umask(old)
+    >>> oct(stat.S_IMODE(d.stat().st_mode)), oct(stat.S_IMODE((d / "f").stat().st_mode))
+    ('0o755', '0o644')
+    >>> shutil.rmtree(d)
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(folder, 0o777 & ~mask)
+    for root, dirs, files in os.walk(folder):
+        for d in dirs:
+            os.chmod(Path(root) / d, 0o777 & ~mask)
+        for f in files:
+            os.chmod(Path(root) / f, 0o666 & ~mask)
 
 
 # --------------------------------------------------------------------------- index.html
@@ -217,6 +243,28 @@ def _load_results(folder: Path, run: NotebookRun) -> dict[str, Any]:
         return {}
 
 
+def _shown_parameters(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as run.json shows them: files named as the project names them, the report folder as ``.``.
+
+    >>> _shown_parameters({"pricing_csv": str(paths.DATA / "pricing.csv"), "output_dir": "/tmp/x", "seed": 1,
+    ...                    "06-routing": {"usage_log": "/home/me/log.csv"}})
+    {'pricing_csv': 'data/pricing.csv', 'output_dir': '.', 'seed': 1, '06-routing': {'usage_log': 'log.csv'}}
+    """
+    from analysis.report.rules import RULES
+
+    out = {}
+    for name, value in params.items():
+        if isinstance(value, dict):
+            out[name] = _shown_parameters(value)
+        elif name == "output_dir":
+            out[name] = "."
+        elif name in RULES and RULES[name].file and isinstance(value, str):
+            out[name] = paths.shown(value)
+        else:
+            out[name] = value
+    return out
+
+
 def write_index(folder: Path, runs: list[NotebookRun], started_at: dt.datetime, seconds: float,
                 params_file, params: dict[str, Any]) -> Path:
     """Write ``index.html`` and ``run.json`` for a report folder."""
@@ -230,15 +278,15 @@ def write_index(folder: Path, runs: list[NotebookRun], started_at: dt.datetime, 
         for name, info in (results.get("data") or {}).items():
             data_used.setdefault(info.get("file", name), {"sha256": info.get("sha256", ""), "tables": []})
             data_used[info.get("file", name)]["tables"].append(run.notebook)
-        entries.append({"run": run, "results": results,
+        entries.append({"run": run, "results": results, "parameters": _shown_parameters(run.parameters),
                         "figures": [f for f in results.get("figures", []) if f.get("png")]})
     record = {
         "started_at": started_at.isoformat(timespec="seconds"),
         "seconds": round(seconds, 2),
-        "params_file": str(params_file) if params_file else None,
-        "params": params,
+        "params_file": paths.shown(params_file) if params_file else None,
+        "params": _shown_parameters(params),
         "ok": all(r.status == "ok" for r in runs),
-        "notebooks": [asdict(r) for r in runs],
+        "notebooks": [asdict(r) | {"parameters": _shown_parameters(r.parameters)} for r in runs],
         "shipped_data": data_checksums(),
         "python": sys.version.split()[0],
     }

@@ -116,12 +116,23 @@ def read_params_file(path: str | os.PathLike | None) -> dict[str, Any]:
     return data
 
 
-def parameters_for(notebook: Path, params: dict[str, Any], output_dir: Path | None) -> tuple[dict, list[str]]:
-    """The parameters to inject into one notebook, and warnings about names it does not declare.
+def parameters_for(notebook: Path, params: dict[str, Any], output_dir: Path | None,
+                   base: str | os.PathLike | None = None) -> tuple[dict, list[str]]:
+    """The parameters to inject into one notebook, and every problem with them.
 
     Shared keys go only to notebooks that declare them; a notebook's own section must only
-    name parameters it declares (a typo there is an error, not a silent no-op).
+    name parameters it declares (a typo there is an error, not a silent no-op). Each value is
+    checked against its declared type and its rule (:mod:`analysis.report.rules`), and a file
+    parameter is made absolute against ``base`` (the folder the command ran in), so that a relative
+    path means the same file in every command.
+
+    >>> chosen, bad = parameters_for(paths.NOTEBOOKS / "06-routing.ipynb", {"budget_usd": -5}, None)
+    >>> bad
+    ['06-routing: budget_usd must be at least 0 (a monthly budget in USD), got -5']
     """
+    from analysis.report.rules import problems as rule_problems
+    from analysis.report.rules import resolve_paths
+
     declared = parameter_types(notebook)
     stem = notebook.stem
     chosen: dict[str, Any] = {}
@@ -135,9 +146,15 @@ def parameters_for(notebook: Path, params: dict[str, Any], output_dir: Path | No
         if key not in declared:
             problems.append(f"{stem} has no parameter {key!r}; it declares: {', '.join(sorted(declared))}")
         chosen[key] = value
+    typed = {}
     for key, value in chosen.items():
         if (problem := type_problem(key, value, declared.get(key))) is not None:
             problems.append(f"{stem}: {problem}")
+        else:
+            typed[key] = value
+    problems += [f"{stem}: {p}" for p in rule_problems(typed)]
+    chosen, missing = resolve_paths(chosen, base)
+    problems += [f"{stem}: {p}" for p in missing]
     if output_dir is not None and "output_dir" in declared:
         chosen["output_dir"] = str(output_dir)
     return chosen, problems

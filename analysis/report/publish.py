@@ -83,6 +83,9 @@ def write_json_atomic(path: Path, payload: Any) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(to_jsonable(payload), fh, indent=2, ensure_ascii=False, allow_nan=False)
             fh.write("\n")
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it private; a plain open() would not
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -125,18 +128,24 @@ class Publisher:
         NameError: 01-pricing declares parameters this run does not define: input_output_ratio, monthly_tokens, pricing_csv, stale_after_days
         """
         from analysis.report.params import parameter_names
+        from analysis.report.rules import RULES, problems
 
         names = sorted(parameter_names(paths.NOTEBOOKS / f"{notebook}.ipynb") - {"output_dir"})
         missing = [n for n in names if n not in namespace]
         if missing:
             raise NameError(f"{notebook} declares parameters this run does not define: {', '.join(missing)}")
-        return cls(notebook, namespace.get("output_dir") or None, parameters={n: namespace[n] for n in names})
+        values = {n: namespace[n] for n in names}
+        if bad := problems(values):
+            raise ValueError("; ".join(bad) + ": fix these parameters and run the notebook again")
+        shown = {n: paths.shown(v) if n in RULES and RULES[n].file and isinstance(v, str) else v
+                 for n, v in values.items()}  # files as the project names them, never this machine's paths
+        return cls(notebook, namespace.get("output_dir") or None, parameters=shown)
 
     # -- inputs -----------------------------------------------------------------------
     def use_dataset(self, dataset) -> None:
         """Record which data files (and their checksums and as-of date) the notebook read."""
         sums = dataset.checksums()
-        self.data = {name: {"file": str(path), "sha256": sums[name]} for name, path in dataset.files().items()}
+        self.data = {name: {"file": paths.shown(path), "sha256": sums[name]} for name, path in dataset.files().items()}
         self.as_of = dataset.as_of()
 
     def use_tables(self, **frames) -> None:
@@ -160,7 +169,7 @@ class Publisher:
         """Record one more input file (a user's log, a parameter file) with its checksum."""
         from analysis.data.load import sha256
 
-        self.data[name] = {"file": str(path), "sha256": sha256(path)}
+        self.data[name] = {"file": paths.shown(path), "sha256": sha256(path)}
 
     # -- outputs ----------------------------------------------------------------------
     def record(self, name: str, value: Any) -> None:

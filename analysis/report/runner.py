@@ -65,7 +65,8 @@ def _shutdown_kernel(km) -> None:
         pass
 
 
-def run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], timeout_s: float, km=None) -> NotebookRun:
+def run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], timeout_s: float, km=None,
+            in_report: bool = False) -> NotebookRun:
     """Execute one notebook in this process and export its HTML page.
 
     ``km`` is an already started kernel manager (see :func:`start_kernel`); it is shut down
@@ -100,7 +101,7 @@ def run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], timeout_s
     if executed.exists():
         run.ipynb = executed.name
         try:
-            run.html = export_html(executed, out_dir / f"{stem}.html").name
+            run.html = export_html(executed, out_dir / f"{stem}.html", in_report=in_report).name
         except Exception as exc:  # keep going: the notebook ran, only its page failed
             run.error = (run.error or "") + f" (HTML export failed: {type(exc).__name__}: {exc})"
             run.status = "failed"
@@ -129,7 +130,7 @@ def _serve() -> int:
             continue
         spec = json.loads(line)
         run = run_one(Path(spec["notebook"]), Path(spec["out_dir"]), spec["parameters"], spec["timeout_s"],
-                      km=km)
+                      km=km, in_report=True)
         tmp = Path(spec["result"] + ".tmp")
         tmp.write_text(json.dumps(asdict(run)))
         os.replace(tmp, spec["result"])
@@ -147,7 +148,11 @@ class _Worker:
     def __init__(self, scratch: Path, index: int):
         self.scratch = scratch
         self.log = open(scratch / f"worker-{index}.log", "a")
-        env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
+        # the worker's and its kernels' temporary files (a killed kernel's connection file among them) go to
+        # the run's scratch folder, which the report removes: nothing is left in the system's temporary folder
+        tmp = scratch / f"tmp-{index}"
+        tmp.mkdir(exist_ok=True)
+        env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1", TMPDIR=str(tmp))
         self.proc = subprocess.Popen([sys.executable, "-m", "analysis.report.runner", "--serve"],
                                      stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.log,
                                      text=True, start_new_session=True, env=env, cwd=str(paths.ROOT))

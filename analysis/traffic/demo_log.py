@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,6 +28,8 @@ _BAD_VALUES = {
 
 #: The bad-row kinds the generator can plant (a malformed line is not one of them).
 DEMO_BAD_ROW_KINDS = tuple(_BAD_VALUES)
+#: Bump when generate_usage_log changes what it writes: cached demo logs are keyed by it.
+DEMO_LOG_VERSION = 1
 
 
 def generate_usage_log(path: str | os.PathLike, rows: int = 10_000, seed: int = 0,
@@ -166,22 +167,37 @@ def given_or_demo_log(usage_log: str | os.PathLike | None, workload: traffic_wor
     """The user's usage log, or (when ``usage_log`` is empty) a seeded demo log: ``(path, generated)``.
 
     The demo log follows ``workload``'s mix and carries two rows of every bad-row kind, so the
-    report shows how they are set aside. It is written to a temporary folder that is removed
-    when the process exits.
+    report shows how they are set aside. It is written once into the cache folder
+    (:func:`analysis.paths.cache_dir`), named after what it depends on, and reused: nothing is left
+    in the system's temporary folder.
 
     >>> path, generated = given_or_demo_log("", rows=50, seed=1)
     >>> generated, path.suffix, sum(1 for _ in open(path)) > 50
     (True, '.csv', True)
+    >>> given_or_demo_log("", rows=50, seed=1)[0] == path
+    True
     >>> given_or_demo_log("/data/my-log.parquet")
     (PosixPath('/data/my-log.parquet'), False)
     """
-    import atexit
-    import shutil
+    import hashlib
+    import json
+
+    from analysis import paths
 
     if usage_log and str(usage_log).strip():
         return Path(usage_log).expanduser(), False
-    folder = Path(tempfile.mkdtemp(prefix="pricepoint-demo-log-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    path = generate_usage_log(folder / "demo-usage-log.csv", rows=int(rows), seed=int(seed), workload=workload,
-                              bad_rows={k: 2 for k in DEMO_BAD_ROW_KINDS})
-    return Path(path), True
+    shares = None if workload is None else workload.tasks[["task_type", "share", "input_tokens", "output_tokens"]]
+    key = json.dumps({"rows": int(rows), "seed": int(seed), "version": DEMO_LOG_VERSION,
+                      "workload": None if shares is None else shares.to_dict(orient="records")}, sort_keys=True)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    path = paths.cache_dir() / "demo-logs" / f"demo-usage-log-{digest}.csv"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.csv")
+        try:
+            generate_usage_log(tmp, rows=int(rows), seed=int(seed), workload=workload,
+                               bad_rows={k: 2 for k in DEMO_BAD_ROW_KINDS})
+            os.replace(tmp, path)  # complete or absent, even with two runs at once
+        finally:
+            tmp.unlink(missing_ok=True)
+    return path, True

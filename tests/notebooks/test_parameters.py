@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import json
 
 import pytest
 
 from analysis import paths
-from analysis.report.params import discover_notebooks, parameter_names
+from analysis.report.params import declared_parameters, discover_notebooks, parameter_names
 
 
 @pytest.mark.parametrize("notebook", discover_notebooks(), ids=lambda p: p.stem)
@@ -24,7 +25,8 @@ def test_results_json_records_every_declared_parameter(stem):
     """Whatever a notebook declares reaches results.json (each notebook run by the tests checks its own file too)."""
     from analysis.report.publish import Publisher
 
+    declared = declared_parameters(paths.NOTEBOOKS / f"{stem}.ipynb")
     names = parameter_names(paths.NOTEBOOKS / f"{stem}.ipynb") - {"output_dir"}
-    namespace = {n: f"value of {n}" for n in names} | {"output_dir": ""}
+    namespace = {n: ast.literal_eval(info["default"]) for n, info in declared.items()}
     pub = Publisher.for_notebook(stem, namespace)
     assert set(pub.payload()["parameters"]) == names

@@ -46,7 +46,7 @@ def test_01_pricing_on_a_users_pricing_csv(tmp_path, write_csv, run_notebook):
                                  "Cheap,Acme,CN,0.1,0.5\nDear,Bco,US,1,5\n")
     results, _ = run_notebook(NB01, tmp_path / "out", pricing_csv=str(mine))
     assert results["results"]["output_multiple"] == {"Cheap": 1.0, "Dear": 10.0}
-    assert results["data"]["pricing"]["file"] == str(mine)
+    assert results["data"]["pricing"]["file"] == "mine.csv"  # named, never this machine's absolute path
 
 
 @pytest.mark.notebook
@@ -127,7 +127,8 @@ def test_report_publishes_with_a_parameter_set(tmp_path):
     assert "$2,500 on DeepSeek V4 Flash" in index, "headline findings on the index"
     assert "monthly_tokens" in index and "2000000000.0" in index, "parameters on the index"
     run = json.loads((reports / "run.json").read_text())
-    assert run["ok"] and run["params_file"] == str(params)
+    assert run["ok"] and run["params_file"] == "set.yaml"  # named, never this machine's absolute path
+    assert "/tmp/" not in (reports / "run.json").read_text() and str(tmp_path) not in index
 
 
 def test_parameter_file_errors(tmp_path):
