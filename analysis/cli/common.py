@@ -72,7 +72,7 @@ INPUT_ERRORS = ("DataError", "WorkloadError", "UsageLogError", "CatalogError", "
 
 HELP_HINT = "Run `pricepoint --help` for the commands, or `pricepoint COMMAND --help` for a command's options."
 
-_TODO = re.compile(r"\b(run|rerun|pass|fix|choose|check|use|add|install|give|set|open|write|bring|see|remove|"
+_TODO = re.compile(r"\b(run|rerun|pass|fix|choose|check|use|add|install|give|set|open|write|bring|see|remove|export|"
                    r"rename|try|edit|leave|save|type)\b", re.IGNORECASE)
 
 

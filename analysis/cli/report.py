@@ -25,6 +25,8 @@ def _add_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, default=600.0, help="seconds each notebook may take (default 600)")
     p.add_argument("--out", metavar="DIR", default=None, help=f"report folder (default {paths.REPORTS})")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--force", action="store_true", help="run every notebook, even those whose page depends on "
+                   "nothing that changed since the last report (by default those are reused)")
 
 
 def _check_timeout(timeout_s: float) -> None:
@@ -48,6 +50,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         timeout_s=args.timeout,
         progress=not args.no_progress,
+        force=args.force,
     )
     for run in result.runs:
         print("  " + run.summary())

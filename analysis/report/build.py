@@ -36,6 +36,7 @@ from typing import Any
 from analysis import paths
 from analysis.data.load import sha256
 from analysis.data.tables import TABLES
+from analysis.report import cache
 from analysis.report.params import discover_notebooks, parameters_for, read_params_file, unused_parameters
 from analysis.report.runner import DEFAULT_TIMEOUT_S, NotebookRun, _Worker
 
@@ -68,10 +69,13 @@ def build_report(
     jobs: int | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     progress: bool = True,
+    force: bool = False,
 ) -> ReportResult:
     """Run ``notebooks`` (default: all of ``notebooks/``) and publish the report atomically.
 
-    ``params`` (a mapping as in a parameter file) is merged over ``params_file``'s content.
+    ``params`` (a mapping as in a parameter file) is merged over ``params_file``'s content. A notebook
+    whose page depends on nothing that changed since the last report is not run again: its outputs
+    are copied from that report (:mod:`analysis.report.cache`); ``force`` runs every notebook.
     """
     from tqdm.auto import tqdm
 
@@ -85,31 +89,38 @@ def build_report(
     jobs = max(1, jobs or os.cpu_count() or 1)
 
     reports_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{reports_dir.name}-staging-", dir=reports_dir.parent))
-    scratch = Path(tempfile.mkdtemp(prefix="pricepoint-run-"))
-    # the workers import papermill and start a kernel while we read the notebooks' parameters
-    workers = [_Worker(scratch, i) for i in range(min(jobs, len(notebooks)))]
     problems: list[str] = []
     plan = []
     for nb in notebooks:
-        chosen, issues = parameters_for(nb, merged, staging)
+        chosen, issues = parameters_for(nb, merged, reports_dir)
         problems += issues
         plan.append((nb, chosen))
     problems += unused_parameters(merged, notebooks)
     if problems:
-        for worker in workers:
-            worker.kill()
-            worker.close()
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(scratch, ignore_errors=True)
         raise ValueError("the parameter set does not fit the notebooks:\n  - " + "\n  - ".join(problems)
                          + "\nFix the parameters named above (papermill --help-notebook NOTEBOOK "
                            "lists a notebook's parameters, with their types).")
 
+    staging = Path(tempfile.mkdtemp(prefix=f".{reports_dir.name}-staging-", dir=reports_dir.parent))
+    runs: dict[str, NotebookRun] = {}
+    keys = {nb.stem: cache.notebook_key(nb, chosen) for nb, chosen in plan}
+    for nb, chosen in plan:
+        entry = None if force or cache.is_live(chosen) else cache.reusable(reports_dir, nb.stem, keys[nb.stem])
+        if entry is not None:
+            cache.copy_outputs(reports_dir, staging, nb.stem)
+            runs[nb.stem] = NotebookRun(nb.stem, "ok", parameters=entry.get("parameters") or {},
+                                        html=entry.get("html"), ipynb=entry.get("ipynb"),
+                                        results=entry.get("results"), reused=True)
+    plan = [(nb, {**chosen, "output_dir": str(staging)} if "output_dir" in chosen else chosen)
+            for nb, chosen in plan]
+    to_run = [(nb, chosen) for nb, chosen in plan if nb.stem not in runs]
+    scratch = Path(tempfile.mkdtemp(prefix="pricepoint-run-"))
+    workers = [_Worker(scratch, i) for i in range(min(jobs, len(to_run)))]
+
     try:
-        runs: dict[str, NotebookRun] = {}
-        pending = sorted(plan, key=lambda item: -_expected_seconds(item[0], reports_dir))  # longest first
-        bar = tqdm(total=len(plan), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr)
+        pending = sorted(to_run, key=lambda item: -_expected_seconds(item[0], reports_dir))  # longest first
+        bar = tqdm(total=len(to_run), desc="notebooks", unit="nb", disable=not progress or not to_run,
+                   file=sys.stderr)
         try:
             while len(runs) < len(plan):
                 for i, worker in enumerate(workers):
@@ -133,6 +144,8 @@ def build_report(
             bar.close()
 
         ordered = [runs[nb.stem] for nb, _ in plan]
+        for run in ordered:
+            run.cache_key = keys[run.notebook]
         ok = all(r.status == "ok" for r in ordered)
         _save_timings(ordered, [nb for nb, _ in plan])
         write_index(staging, ordered, started_at, time.perf_counter() - started, params_file, merged)
@@ -160,7 +173,7 @@ def _read_timings() -> dict[str, float]:
 def _save_timings(runs: list[NotebookRun], notebooks: list[Path]) -> None:
     timings = _read_timings()
     for run, nb in zip(runs, notebooks):
-        if run.status == "ok":
+        if run.status == "ok" and not run.reused:
             timings[str(nb)] = round(run.seconds, 2)
     try:
         _timings_file().parent.mkdir(parents=True, exist_ok=True)

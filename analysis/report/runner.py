@@ -34,8 +34,12 @@ class NotebookRun:
     html: str | None = None
     ipynb: str | None = None
     results: str | None = None
+    cache_key: str | None = None  # what the page depends on (analysis.report.cache.notebook_key)
+    reused: bool = False  # copied from the last report: nothing it depends on changed
 
     def summary(self) -> str:
+        if self.status == "ok" and self.reused:
+            return f"{self.notebook}: reused (nothing it depends on changed; --force reruns it)"
         if self.status == "ok":
             return f"{self.notebook}: ok ({self.seconds:.1f} s)"
         where = f" at cell In [{self.failed_cell}]" if self.failed_cell is not None else ""

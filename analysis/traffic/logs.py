@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gzip
 import json
 import math
 import os
@@ -59,7 +60,7 @@ FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl
 
 #: Every kind of row that is set aside, with what was expected instead.
 BAD_ROW_KINDS = {
-    "malformed line": "a CSV line with as many fields as the header",
+    "malformed line": "a CSV line with as many fields as the header, or a JSONL line holding one JSON object",
     "unparsable timestamp": "a date and time such as 2026-10-01T12:00:00Z",
     "unknown model": "a model listed in the pricing table",
     "missing or non-numeric tokens": "input_tokens and output_tokens as whole numbers",
@@ -114,6 +115,13 @@ def _sql_str(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+def _jsonl_lines(p: str) -> str:
+    """A JSONL file as one text column ``line`` (NULL for a blank line) and whether it holds one JSON object."""
+    return (f"(SELECT line, coalesce(json_valid(line), false) AND (CASE WHEN json_valid(line) "
+            f"THEN json_type(line) = 'OBJECT' END) AS is_object FROM read_csv({p}, columns = {{'line': 'VARCHAR'}}, "
+            f"header = false, delim = '\\x1f', quote = '', escape = '', auto_detect = false, strict_mode = false))")
+
+
 def _reader(path: Path, fmt: str, columns: Sequence[str], rejects: bool = True) -> str:
     p = _sql_str(path)
     if fmt == "parquet":
@@ -122,8 +130,34 @@ def _reader(path: Path, fmt: str, columns: Sequence[str], rejects: bool = True) 
         # malformed lines: recorded in the main pass, skipped when looking up examples
         extra = ", store_rejects = true" if rejects else ", ignore_errors = true"
         return f"read_csv({p}, header = true, all_varchar = true{extra})"
-    cols = ", ".join(f"{c}: 'VARCHAR'" for c in columns)
-    return f"read_json({p}, format = 'newline_delimited', columns = {{{cols}}})"
+    # JSONL: read line by line, so that a malformed line is set aside (see _jsonl_malformed), not fatal
+    cols = ", ".join(f"json_extract_string(line, {_sql_str('$.' + c)}) AS {c}" for c in columns)
+    return f"(SELECT {cols} FROM {_jsonl_lines(p)} WHERE is_object)"
+
+
+def _jsonl_malformed(con, path: Path) -> pd.DataFrame:
+    """The lines of a JSONL log that hold no JSON object: line number, text and what is wrong (empty when none).
+
+    DuckDB counts them in one pass; only when there are some does Python find their line numbers.
+    """
+
+    bad = con.execute(f"SELECT count(*) FROM {_jsonl_lines(_sql_str(path))} "
+                      f"WHERE line IS NOT NULL AND NOT is_object").fetchone()[0]
+    rows = []
+    if bad:
+        opener = gzip.open if path.name.lower().endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+            for number, text in enumerate(fh, start=1):
+                if not text.strip():
+                    continue
+                try:
+                    value = json.loads(text)
+                    error = None if isinstance(value, dict) else f"a JSON {type(value).__name__}, not an object"
+                except ValueError as exc:
+                    error = f"not JSON ({exc.msg})"
+                if error:
+                    rows.append({"line": number, "text": text.rstrip("\n")[:200], "error": error})
+    return pd.DataFrame(rows, columns=["line", "text", "error"])
 
 
 def _schema(con, path: Path, fmt: str) -> dict[str, str]:
@@ -132,8 +166,10 @@ def _schema(con, path: Path, fmt: str) -> dict[str, str]:
         rel = f"read_parquet({p})"
     elif fmt == "csv":
         rel = f"read_csv({p}, header = true, all_varchar = true, ignore_errors = true)"
-    else:
-        rel = f"read_json({p}, format = 'newline_delimited', sample_size = 10000)"
+    else:  # the keys of the JSON objects among the first lines, each read as text
+        keys = con.execute(f"SELECT DISTINCT unnest(json_keys(line)) FROM (SELECT line FROM {_jsonl_lines(p)} "
+                           f"WHERE is_object LIMIT 10000)").fetchall()
+        return {k[0]: "VARCHAR" for k in keys}
     rows = con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()
     return {r[0]: r[1] for r in rows}
 
@@ -202,6 +238,9 @@ def _open_log(con, path: Path) -> _LogSource:
     fmt = log_format(path)
     if not path.exists():
         raise FileNotFoundError(f"usage log {path} does not exist: pass the path of a CSV, JSONL or Parquet log")
+    if path.stat().st_size == 0:
+        raise UsageLogError(f"{path}: the file is empty; expected a {fmt.upper()} log with one row per request "
+                            f"and the columns {', '.join(LOG_COLUMNS)}: export the log again")
     try:
         schema = _schema(con, path, fmt)
     except Exception as exc:  # duckdb raises several classes for unreadable files
@@ -309,7 +348,8 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
             ok = groups[(groups.flag.astype(int) & _BAD_TS) == 0]
             first, last = (ok.first_ts.min(), ok.last_ts.max()) if not ok.empty else (None, None)
             groups = groups.drop(columns=["first_ts", "last_ts"])
-        malformed = _rejects(con) if fmt == "csv" else pd.DataFrame(columns=["line", "text", "error"])
+        malformed = (_rejects(con) if fmt == "csv" else _jsonl_malformed(con, path) if fmt == "jsonl"
+                     else pd.DataFrame(columns=["line", "text", "error"]))
     except Exception as exc:
         raise UsageLogError(f"{path}: cannot read it as {fmt.upper()} ({_first_line(exc)}); fix the file "
                             "or export it again") from None
@@ -317,6 +357,9 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
         for name in (model_type, task_type):
             con.execute(f"DROP TYPE IF EXISTS {name}")
         con.close()
+    if int(groups["rows"].sum()) == 0 and malformed.empty:
+        raise UsageLogError(f"{path}: the log has no rows (a header or schema, and nothing under it); expected one "
+                            f"row per request: export the log again, or pass another file")
     flags = groups.pop("flag").astype(int)
     groups["model"] = groups["model"].astype(object).where(groups["model"].notna(), None)
     groups["task"] = groups["task"].astype(object).where(groups["task"].notna(), None)

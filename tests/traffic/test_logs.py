@@ -1,0 +1,54 @@
+"""Reading usage logs: a malformed JSONL line is set aside and counted with its line number; an empty or
+header-only log is refused with a clear message, never priced as $0.00."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.cli import main
+from analysis.traffic.logs import UsageLogError, scan_usage_log
+from analysis.traffic.reprice import reprice_log
+
+MODELS = ["GPT-4o", "DeepSeek V4 Flash"]
+GOOD = '{"timestamp":"2026-10-01T00:00:00Z","model":"GPT-4o","input_tokens":1000,"output_tokens":500}'
+
+
+def test_a_malformed_jsonl_line_is_set_aside_with_its_line_number(tmp_path):
+    log = tmp_path / "log.jsonl"
+    log.write_text("\n".join([GOOD, "{broken", "", GOOD.replace("GPT-4o", "DeepSeek V4 Flash"), "[1, 2]", GOOD]) + "\n")
+    scan = scan_usage_log(log, MODELS, daily=False)
+    assert int(scan.groups.rows.sum()) == 3
+    assert scan.malformed.line.tolist() == [2, 5], "blank lines are not rows; line numbers count every line"
+    assert scan.malformed.error.iloc[0].startswith("not JSON") and "not an object" in scan.malformed.error.iloc[1]
+    report = reprice_log(log)
+    assert report.rows_priced == 3 and report.rows_set_aside == 2
+    cost = report.totals.set_index("scenario").loc["GPT-4o", "cost_usd"]
+    assert cost == pytest.approx(3 * (1000 * 2.50 + 500 * 10.00) / 1e6), "the good rows are priced as usual"
+
+
+def test_json_values_of_any_type_are_read_as_text_like_csv(tmp_path):
+    log = tmp_path / "log.jsonl"
+    log.write_text(GOOD.replace('1000', '"1000"') + "\n" + GOOD.replace("500", "-5") + "\n")
+    report = reprice_log(log)
+    assert report.rows_priced == 1 and report.rows_set_aside == 1
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("empty.csv", "", "the file is empty"),
+    ("empty.jsonl", "", "the file is empty"),
+    ("header.csv", "timestamp,model,input_tokens,output_tokens\n", "the log has no rows"),
+    ("blank.jsonl", "\n\n", "missing columns"),
+])
+def test_an_empty_or_header_only_log_is_refused(tmp_path, name, text, message):
+    log = tmp_path / name
+    log.write_text(text)
+    with pytest.raises(UsageLogError, match=message):
+        scan_usage_log(log, MODELS)
+
+
+def test_reprice_exits_non_zero_on_an_empty_log(tmp_path, capsys):
+    log = tmp_path / "header.csv"
+    log.write_text("timestamp,model,input_tokens,output_tokens\n")
+    assert main(["reprice", str(log)]) == 2
+    err = capsys.readouterr().err
+    assert "the log has no rows" in err and "$0.00" not in err
