@@ -38,7 +38,7 @@ from analysis.data.load import sha256
 from analysis.data.tables import TABLES
 from analysis.report import cache
 from analysis.report.params import discover_notebooks, parameters_for, read_params_file, unused_parameters
-from analysis.report.runner import DEFAULT_TIMEOUT_S, NotebookRun, _Worker
+from analysis.report.runner import DEFAULT_TIMEOUT_S, Job, NotebookRun, run_pool
 
 FAILED_SUFFIX = "-failed"
 
@@ -77,7 +77,6 @@ def build_report(
     whose page depends on nothing that changed since the last report is not run again: its outputs
     are copied from that report (:mod:`analysis.report.cache`); ``force`` runs every notebook.
     """
-    from tqdm.auto import tqdm
 
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC)
@@ -115,34 +114,9 @@ def build_report(
             for nb, chosen in plan]
     to_run = [(nb, chosen) for nb, chosen in plan if nb.stem not in runs]
     scratch = Path(tempfile.mkdtemp(prefix="pricepoint-run-"))
-    workers = [_Worker(scratch, i) for i in range(min(jobs, len(to_run)))]
-
     try:
-        pending = sorted(to_run, key=lambda item: -_expected_seconds(item[0], reports_dir))  # longest first
-        bar = tqdm(total=len(to_run), desc="notebooks", unit="nb", disable=not progress or not to_run,
-                   file=sys.stderr)
-        try:
-            while len(runs) < len(plan):
-                for i, worker in enumerate(workers):
-                    run = worker.poll(timeout_s)
-                    if run is not None:
-                        runs[run.notebook] = run
-                        bar.update(1)
-                        bar.set_postfix_str(f"{run.notebook} {run.status}")
-                    if worker.job is None and pending:
-                        if not worker.alive:  # killed after a timeout, or crashed: start a fresh one
-                            worker.close()
-                            workers[i] = worker = _Worker(scratch, i)
-                        nb, chosen = pending.pop(0)
-                        worker.submit(nb, staging, chosen, timeout_s, more_waiting=bool(pending))
-                time.sleep(0.02)
-        finally:
-            for worker in workers:
-                if worker.job is not None:
-                    worker.kill()
-                worker.close(wait=False)  # they exit while we write the index
-            bar.close()
-
+        jobs_to_run = [Job(nb.stem, nb, staging, chosen, _expected_seconds(nb, reports_dir)) for nb, chosen in to_run]
+        runs.update(run_pool(jobs_to_run, jobs, scratch, timeout_s, progress=progress))
         ordered = [runs[nb.stem] for nb, _ in plan]
         for run in ordered:
             run.cache_key = keys[run.notebook]
@@ -150,10 +124,9 @@ def build_report(
         _save_timings(ordered, [nb for nb, _ in plan])
         write_index(staging, ordered, started_at, time.perf_counter() - started, params_file, merged)
         published = _publish(staging, reports_dir, ok)
-        for worker in workers:
-            worker.close(wait=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)  # nothing left in the system's temporary folder
+        shutil.rmtree(staging, ignore_errors=True)  # published (renamed) unless something went wrong
     return ReportResult(ordered, published, ok, time.perf_counter() - started)
 
 

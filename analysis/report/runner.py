@@ -134,7 +134,7 @@ def _serve() -> int:
             continue
         spec = json.loads(line)
         run = run_one(Path(spec["notebook"]), Path(spec["out_dir"]), spec["parameters"], spec["timeout_s"],
-                      km=km, in_report=True)
+                      km=km, in_report=spec.get("in_report", True))
         tmp = Path(spec["result"] + ".tmp")
         tmp.write_text(json.dumps(asdict(run)))
         os.replace(tmp, spec["result"])
@@ -161,12 +161,14 @@ class _Worker:
                                      stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.log,
                                      text=True, start_new_session=True, env=env, cwd=str(paths.ROOT))
         self.job: tuple[str, Path, float, dict] | None = None  # stem, result file, start, parameters
+        self.job_id: str | None = None
 
     def submit(self, notebook: Path, out_dir: Path, parameters: dict, timeout_s: float,
-               more_waiting: bool = False) -> None:
-        result = self.scratch / f"{notebook.stem}.result.json"
+               more_waiting: bool = False, job_id: str | None = None, in_report: bool = True) -> None:
+        self.job_id = job_id or notebook.stem
+        result = self.scratch / f"{self.job_id}.result.json"
         spec = {"notebook": str(notebook), "out_dir": str(out_dir), "parameters": parameters,
-                "timeout_s": timeout_s, "result": str(result), "more_waiting": more_waiting}
+                "timeout_s": timeout_s, "result": str(result), "more_waiting": more_waiting, "in_report": in_report}
         self.proc.stdin.write(json.dumps(spec) + "\n")
         self.proc.stdin.flush()
         self.job = (notebook.stem, result, time.perf_counter(), parameters)
@@ -216,6 +218,60 @@ class _Worker:
         except (ProcessLookupError, PermissionError):
             pass
         self.proc.wait()
+
+
+@dataclass
+class Job:
+    """One notebook run of a pool: its id, the notebook, where it writes and its parameters."""
+
+    job_id: str
+    notebook: Path
+    out_dir: Path
+    parameters: dict[str, Any]
+    expected_s: float = 0.0  # the longest start first
+
+
+def run_pool(jobs: list[Job], workers: int, scratch: Path, timeout_s: float, *, progress: bool = True,
+             desc: str = "notebooks", in_report: bool = True) -> dict[str, NotebookRun]:
+    """Run ``jobs`` on ``workers`` long-lived worker processes (each with a kernel ready), longest first.
+
+    A job that overruns ``timeout_s`` is killed with its worker, which is replaced; a crashed worker's
+    job is a failed run. Returns job id -> run. Workers start only when there is a job.
+    """
+    from tqdm.auto import tqdm
+
+    runs: dict[str, NotebookRun] = {}
+    if not jobs:
+        return runs
+    pending = sorted(jobs, key=lambda j: -j.expected_s)
+    pool = [_Worker(scratch, i) for i in range(max(1, min(workers, len(jobs))))]
+    bar = tqdm(total=len(jobs), desc=desc, unit="nb", disable=not progress, file=sys.stderr)
+    try:
+        while len(runs) < len(jobs):
+            for i, worker in enumerate(pool):
+                job_id = worker.job_id
+                run = worker.poll(timeout_s)
+                if run is not None:
+                    runs[job_id] = run
+                    bar.update(1)
+                    bar.set_postfix_str(f"{job_id} {run.status}")
+                if worker.job is None and pending:
+                    if not worker.alive:  # killed after a timeout, or crashed: start a fresh one
+                        worker.close()
+                        pool[i] = worker = _Worker(scratch, i)
+                    job = pending.pop(0)
+                    worker.submit(job.notebook, job.out_dir, job.parameters, timeout_s, more_waiting=bool(pending),
+                                  job_id=job.job_id, in_report=in_report)
+            time.sleep(0.02)
+    finally:
+        for worker in pool:
+            if worker.job is not None:
+                worker.kill()
+            worker.close(wait=False)  # they exit while the caller writes its index
+        bar.close()
+        for worker in pool:
+            worker.close(wait=True)
+    return runs
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--serve"]:
