@@ -43,12 +43,18 @@ from analysis import paths
 
 BENCHMARKS = ("mmlu", "humaneval", "ceval")
 
-#: The article's names for the benchmark keys.
-BENCHMARK_LABELS = {
-    "mmlu": "General reasoning (MMLU-style)",
-    "humaneval": "Code generation (HumanEval)",
-    "ceval": "Chinese language (C-Eval)",
+#: The article's names for the benchmark keys, the one label table: what it measures, and the benchmark.
+BENCHMARK_NAMES = {
+    "mmlu": ("General reasoning", "MMLU-style"),
+    "humaneval": ("Code generation", "HumanEval"),
+    "ceval": ("Chinese language", "C-Eval"),
 }
+
+#: The long label, for choosers and headings: ``"Code generation (HumanEval)"``.
+BENCHMARK_LABELS = {key: f"{what} ({name})" for key, (what, name) in BENCHMARK_NAMES.items()}
+
+#: The short label, for axes and sentences: ``"HumanEval"``.
+BENCHMARK_SHORT_LABELS = {key: name for key, (_, name) in BENCHMARK_NAMES.items()}
 
 ORIGINS = ("US", "CN")
 

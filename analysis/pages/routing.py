@@ -39,9 +39,8 @@ def workload_markdown(workload: Workload) -> str:
 def policy_markdown(policy: Policy) -> str:
     """A policy's name and notes, as Markdown.
 
-    >>> from analysis.traffic.policies import article_router
-    >>> policy_markdown(article_router())
-    '**article router**  \\n*as the article describes it: DeepSeek V4 Flash for text, GPT-4o for vision and as the fallback*'
+    >>> policy_markdown(Policy("article router", "router", {}, notes=("as router.csv routes it",)))
+    '**article router**  \\n*as router.csv routes it*'
     """
     return f"**{policy.name}**" + "".join(f"  \n*{n}*" for n in policy.notes)
 
@@ -234,7 +233,7 @@ def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, b
     >>> f = findings(ev.workload, ev.summary, log, baseline="GPT-4o", budget_usd=2000,
     ...              thresholds=EXAMPLE_THRESHOLDS, generated=True)
     >>> print(f[1][0])
-    The article's router (DeepSeek V4 Flash for text, GPT-4o for vision) costs $580.90 a month against $7,587.50 for GPT-4o: 92% less, at expected quality 87.9 against 89.9 points.
+    The article's router (DeepSeek V4 Flash, GPT-4o, as its router table routes each task type) costs $3,507.50 a month against $7,587.50 for GPT-4o: 54% less, at expected quality 89.6 against 89.9 points.
     >>> [kind for _, kind in f]
     ['assumption', 'computed', 'computed', 'computed', 'computed', 'as published', 'simulated']
     """
@@ -250,7 +249,7 @@ def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, b
             f"quality thresholds {format_mapping(thresholds)}; budget {format_usd(budget_usd)} a month.",
             "assumption")]
     if router.serves_all and base_row.serves_all and baseline != ARTICLE_ROUTER:
-        out.append((f"The article's router (DeepSeek V4 Flash for text, GPT-4o for vision) costs "
+        out.append((f"The article's router ({router.models}, as its router table routes each task type) costs "
                     f"{format_usd(router.monthly_cost_usd)} a month against {format_usd(base_row.monthly_cost_usd)} "
                     f"for {baseline}: {router.savings_pct:.0f}% less, at expected quality "
                     f"{router.expected_quality:.1f} against {base_row.expected_quality:.1f} points.", "computed"))

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.traffic.capabilities import capability_notes, task_model_table
-from analysis.traffic.policies import DEFAULT_BASELINE, Policy, build_policies, quality_weights
+from analysis.traffic.policies import DEFAULT_BASELINE, POLICY_KINDS, Policy, build_policies, quality_weights
 from analysis.traffic.workload import Workload
 
 # --------------------------------------------------------------------------- evaluation
@@ -120,21 +120,28 @@ class Evaluation:
     notes: list[str]
 
     def policy(self, name: str) -> Policy:
-        """The policy called ``name`` (or ``"optimised"``, ``"threshold"``, ``"router"`` by kind)."""
+        """The policy called ``name``, or the first of kind ``name`` (``"optimised"``, ``"threshold"``, ``"router"``...).
+
+        A kind that builds one policy per model (``"single"``) is not a name.
+        """
         for p in self.policies:
             if p.name == name:
                 return p
+        kind = POLICY_KINDS.get(name)
         for p in self.policies:
-            if p.kind == {"optimised": "optimised", "threshold": "threshold", "router": "router"}.get(name):
+            if kind is not None and not kind.per_model and p.kind == name:
                 return p
         raise ValueError(f"no policy {name!r}; choose one of: {', '.join(p.name for p in self.policies)}")
 
 
 def evaluate(workload: Workload, caps: pd.DataFrame, thresholds: Mapping[str, float] | None = None,
              budget_usd: float | None = None, baseline: str = DEFAULT_BASELINE,
-             extra_policies: Iterable[Policy] = ()) -> Evaluation:
+             extra_policies: Iterable[Policy] = (), router: pd.DataFrame | None = None) -> Evaluation:
     """Cost, expected quality and savings of every policy on ``workload``; a pure function.
 
+    The policies are every registered kind's (:func:`analysis.traffic.policies.build_policies`),
+    the article router read from ``router`` (a :func:`analysis.traffic.router.load_router`
+    table; ``None``: the shipped ``data/router.csv``), then ``extra_policies``.
     ``savings_usd`` and ``savings_pct`` compare with ``baseline`` (a policy name); they are NaN
     when the policy or the baseline does not serve every request (the bills would cover
     different traffic).
@@ -150,7 +157,7 @@ def evaluate(workload: Workload, caps: pd.DataFrame, thresholds: Mapping[str, fl
     True
     """
     table = task_model_table(workload, caps)
-    policies = build_policies(table, workload, caps, thresholds, budget_usd) + list(extra_policies)
+    policies = build_policies(caps, workload, thresholds, budget_usd, table=table, router=router) + list(extra_policies)
     names = [p.name for p in policies]
     if baseline not in names:
         raise ValueError(f"baseline {baseline!r} is not a policy; choose one of: {', '.join(names)}")
@@ -220,7 +227,7 @@ def routing_table(evaluation: Evaluation, policy: str) -> pd.DataFrame:
 
 def volume_sweep(workload: Workload, caps: pd.DataFrame, volumes: Iterable[float],
                  thresholds: Mapping[str, float] | None = None, budget_usd: float | None = None,
-                 baseline: str = DEFAULT_BASELINE) -> pd.DataFrame:
+                 baseline: str = DEFAULT_BASELINE, router: pd.DataFrame | None = None) -> pd.DataFrame:
     """Cost, quality and savings of every policy at each monthly volume (requests per month).
 
     The optimised policy is re-solved at each volume: with a fixed budget it trades quality
@@ -234,7 +241,7 @@ def volume_sweep(workload: Workload, caps: pd.DataFrame, volumes: Iterable[float
     """
     frames = []
     for v in volumes:
-        ev = evaluate(workload.with_volume(v), caps, thresholds, budget_usd, baseline)
+        ev = evaluate(workload.with_volume(v), caps, thresholds, budget_usd, baseline, router=router)
         frames.append(ev.summary.assign(requests_per_month=float(v)))
     return pd.concat(frames, ignore_index=True)[
         ["requests_per_month", "policy", "kind", "monthly_cost_usd", "served_cost_usd", "serves_all",
@@ -247,7 +254,8 @@ def volume_sweep(workload: Workload, caps: pd.DataFrame, volumes: Iterable[float
 
 def scenario(workload: Workload, caps: pd.DataFrame, requests_per_month: float | None = None,
              mix: Mapping[str, float] | None = None, thresholds: Mapping[str, float] | None = None,
-             budget_usd: float | None = None, baseline: str = DEFAULT_BASELINE) -> Evaluation:
+             budget_usd: float | None = None, baseline: str = DEFAULT_BASELINE,
+             router: pd.DataFrame | None = None) -> Evaluation:
     """:func:`evaluate` after setting the volume and the mix: one call for a notebook or a widget.
 
     ``requests_per_month`` ``None`` or 0 and ``mix`` empty keep the workload's own.
@@ -262,7 +270,7 @@ def scenario(workload: Workload, caps: pd.DataFrame, requests_per_month: float |
         workload = workload.with_mix(mix)
     if requests_per_month:
         workload = workload.with_volume(requests_per_month)
-    return evaluate(workload, caps, thresholds, budget_usd, baseline)
+    return evaluate(workload, caps, thresholds, budget_usd, baseline, router=router)
 
 
 def sweep_volumes(requests_per_month: float, points: int = 9, decades: float = 2.0) -> np.ndarray:

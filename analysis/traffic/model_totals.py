@@ -222,33 +222,9 @@ def reprice_models(path: str | os.PathLike, caps: pd.DataFrame | None = None, *,
                    locate_lines: bool = True, threads: int | None = None, memory_limit: str = "1GB") -> ModelTotals:
     """Re-price a log under every model alone, as fast as the file allows: the per-model totals only.
 
-    The figures are those of the ``single`` rows of ``reprice(scan_usage_log(...))`` (same rows
-    priced, same bad-row counts by kind, same cost to the cent, same rows not served and why);
-    use this where only per-model totals are needed, and :func:`reprice_log` for what needs the
-    grouped scan: routing policies (they route by task type), the as-logged cost per model,
-    daily figures, the log's own workload.
-
-    Cost is linear in tokens: a model's bill is its input price times the input tokens of the
-    rows it can serve plus the same for output, so the pass only needs token sums of the valid
-    rows, split by whether the request is a vision one and by the context windows it exceeds.
-    A Parquet log with a TIMESTAMP column, whole-number tokens and text model and task type is
-    answered by :func:`_statistics_pass` (the file's statistics, then one pass grouped by the
-    dictionary-encoded task type, with unknown models found by a dictionary-tested filter);
-    one with a null timestamp or token or a negative token, and every CSV or JSONL log, goes
-    through the grouped scan (``daily=False``). Rows that cannot be priced are counted by kind and
-    set aside either way, with examples fetched afterwards by a LIMITed query for each kind
-    whose count is not zero.
-
-    Measured on the benchmark's clean 10-million-row log (DuckDB 2.0.1, 2 shared cores;
-    ``benchmarks/bench_usage.py``), as multiples of DuckDB summing the two token columns: this
-    path 2.0-2.2x (the grouping by task type alone is 1.8-1.9x), the grouped scan 3.1-3.5x, one
-    ungrouped aggregate with a FILTER clause per condition 8-10x (each filtered sum costs about a
-    third of the whole reference; CASE or multiplying by a 0/1 flag cost more; grouping by a
-    0/1 vision flag is 1.65x but then task types need a check of their own, 0.2-0.65x). Telling
-    unknown models apart costs 0.2x as an interval filter, 0.6-0.7x with ``NOT IN``, an ENUM cast
-    or ``list_position`` row by row. A log with unknown models and task types and long requests
-    costs more (3.7x on 10 million rows with 100 of each, plus 0.25x per kind for examples), one
-    with negative tokens what the grouped scan costs.
+    The figures are those of the ``single`` rows of ``reprice(scan_usage_log(...))``, to the cent
+    (same rows priced, same bad-row counts by kind, same rows not served and why); for routing
+    policies, the as-logged cost, daily figures or the log's own workload use :func:`reprice_log`.
 
     >>> from analysis.traffic.demo_log import generate_usage_log
     >>> import tempfile, pathlib
@@ -262,7 +238,12 @@ def reprice_models(path: str | os.PathLike, caps: pd.DataFrame | None = None, *,
     >>> fast.totals.set_index("scenario").loc["GPT-4o", ["rows_served", "rows_unserved"]].tolist()
     [994, 3]
 
-    A log with negative tokens takes the grouped scan, with the same figures:
+    Edge cases: a typed Parquet log (TIMESTAMP column, whole-number tokens, text model and task
+    type) is answered from the file's statistics and one pass grouped by task type
+    (:func:`_statistics_pass`); one with a null timestamp or token or a negative token, and every
+    CSV or JSONL log, takes the grouped scan (``daily=False``), with the same figures. Rows that
+    cannot be priced are set aside and counted by kind either way, with ``examples`` of each kind
+    fetched afterwards. Why this path: the measurements printed by ``benchmarks/bench_usage.py``.
 
     >>> log = generate_usage_log(pathlib.Path(tempfile.mkdtemp()) / "log.parquet", rows=1000, seed=1,
     ...                          bad_rows={"negative tokens": 2})

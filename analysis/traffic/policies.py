@@ -1,15 +1,27 @@
-"""Routing policies: each model alone, the article router, the cheapest meeting thresholds, the best within a budget."""
+"""Routing policies, from one registry: each model alone, the article router, the cheapest meeting thresholds, the best within a budget.
+
+A policy kind is registered once with :func:`register_policy`: a builder that takes the
+:class:`PolicyInputs` (capabilities, workload, thresholds, budget, router table) and returns its
+policies. :func:`build_policies` calls every registered builder in registration order, and both
+the workload evaluation (:func:`analysis.traffic.evaluate.evaluate`, notebook 06) and the
+usage-log re-pricing (:func:`analysis.traffic.reprice.log_policies`) take their list from it.
+
+>>> [k for k in POLICY_KINDS]
+['single', 'router', 'threshold', 'optimised']
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.traffic.workload import TASK_BENCHMARK, TASK_TYPES, TEXT_TASKS, Workload
+from analysis.traffic.capabilities import task_model_table
+from analysis.traffic.workload import TASK_BENCHMARK, TASK_TYPES, Workload
 
 #: The policy savings are measured against, unless the user picks another.
 DEFAULT_BASELINE = "GPT-4o"
@@ -52,16 +64,35 @@ def single_model_policies(caps: pd.DataFrame) -> list[Policy]:
     return [Policy(str(m), "single", {t: (str(m),) for t in TASK_TYPES}) for m in caps.index]
 
 
-def article_router() -> Policy:
-    """The source article's router: DeepSeek V4 Flash for text, GPT-4o for vision.
+def article_router(router: pd.DataFrame | None = None) -> Policy:
+    """The source article's router as ``data/router.csv`` gives it, the same table notebook 05 routes by.
 
-    The article keeps "GPT-4o behind a fallback route" for requests V4 Flash cannot serve, so
-    GPT-4o is the second choice for text.
+    ``router`` is a :func:`analysis.traffic.router.load_router` table (its ``best_value:`` rules
+    already resolved); ``None`` reads the shipped ``data/router.csv`` against the shipped prices
+    and scores. Every task type takes its own route, or the ``default`` route when the table has
+    none for it.
+
+    >>> p = article_router()
+    >>> p.routes["chinese"], p.routes["reasoning"]
+    (('DeepSeek V4 Flash', 'GPT-4o'), ('GPT-4o',))
+    >>> print(p.notes[0])
+    as router.csv routes it: code and chinese to DeepSeek V4 Flash, then GPT-4o; reasoning, vision and general to GPT-4o (chinese: best_value:ceval is DeepSeek V4 Flash in this data)
     """
-    text = ("DeepSeek V4 Flash", "GPT-4o")
-    return Policy(ARTICLE_ROUTER, "router", {**{t: text for t in TEXT_TASKS}, "vision": ("GPT-4o",)},
-                  notes=("as the article describes it: DeepSeek V4 Flash for text, GPT-4o for vision "
-                         "and as the fallback",))
+    from analysis.traffic.router import load_router, route_for, routes
+
+    router = load_router() if router is None else router
+    table = routes(router)
+    task_routes = {t: tuple(route_for(t, table)) for t in TASK_TYPES}
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for task, route in task_routes.items():
+        groups.setdefault(route, []).append(task)
+    said = "; ".join(f"{' and '.join(tasks) if len(tasks) < 3 else ', '.join(tasks[:-1]) + ' and ' + tasks[-1]} "
+                     f"to {', then '.join(route) if route else 'nowhere'}" for route, tasks in groups.items())
+    ruled = router[router.rule.notna() & router.task_type.isin(TASK_TYPES)]
+    rules = "".join(f" ({r.task_type}: {r.rule} is {r.model} in this data)" for r in ruled.itertuples())
+    source = Path(router.attrs.get("source_file", "router.csv")).name
+    return Policy(ARTICLE_ROUTER, "router", task_routes, notes=(f"as {source} routes it: {said}{rules}",),
+                  details={"source_file": source})
 
 
 def threshold_policy(table: pd.DataFrame, thresholds: Mapping[str, float]) -> Policy:
@@ -200,9 +231,118 @@ def _solve_assignment(cand: pd.DataFrame, tasks: list[str], budget: float) -> di
                        "please report this with the workload")
 
 
-def build_policies(table: pd.DataFrame, workload: Workload, caps: pd.DataFrame,
-                   thresholds: Mapping[str, float] | None = None, budget_usd: float | None = None) -> list[Policy]:
-    """The shipped policies: every model alone, the article's router, thresholds, optimised."""
+# --------------------------------------------------------------------------- the registry
+
+
+@dataclass(frozen=True)
+class PolicyInputs:
+    """What a policy builder is given; a builder that needs something missing returns no policy.
+
+    ``table`` is :func:`analysis.traffic.capabilities.task_model_table` of ``workload`` (both
+    ``None`` for a usage log with no priced row); ``router`` a
+    :func:`analysis.traffic.router.load_router` table or ``None`` for the shipped one;
+    ``budget_only``: build the optimised policy only for a budget and a known monthly rate (the
+    usage-log re-pricing), rather than as "the best with no budget" when ``budget_usd`` is None.
+    """
+
+    caps: pd.DataFrame
+    workload: Workload | None = None
+    table: pd.DataFrame | None = None
+    thresholds: Mapping[str, float] = field(default_factory=lambda: dict(EXAMPLE_THRESHOLDS))
+    budget_usd: float | None = None
+    router: pd.DataFrame | None = None
+    budget_only: bool = False
+
+
+@dataclass(frozen=True)
+class PolicyKind:
+    """A registered kind of policy: its ``kind`` (the :attr:`Policy.kind` of what it builds) and builder.
+
+    ``per_model`` marks a kind that builds one policy per model (the usage-log re-pricing prices
+    every model alone on a faster path of its own and leaves such kinds out).
+    """
+
+    kind: str
+    build: Callable[[PolicyInputs], list[Policy]]
+    per_model: bool = False
+
+
+#: Every registered policy kind, by kind, in the order their policies are listed.
+POLICY_KINDS: dict[str, PolicyKind] = {}
+
+Builder = Callable[[PolicyInputs], list[Policy]]
+
+
+def register_policy(kind: str, *, per_model: bool = False) -> Callable[[Builder], Builder]:
+    """Register the decorated builder (``PolicyInputs -> list[Policy]``) as the policy kind ``kind``.
+
+    Registering a kind again replaces it; :func:`unregister_policy` removes one.
+
+    >>> from analysis.traffic.capabilities import capabilities
+    >>> @register_policy("cheapest first")
+    ... def _cheapest(inputs):
+    ...     order = tuple(inputs.caps.output_usd_per_mtok.dropna().sort_values().index)
+    ...     return [Policy("cheapest first", "cheapest first", {t: order for t in TASK_TYPES})]
+    >>> [p.name for p in build_policies(capabilities(), per_model=False)]
+    ['article router', 'cheapest first']
+    >>> unregister_policy("cheapest first"); "cheapest first" in POLICY_KINDS
+    False
+    """
+    def decorate(build: Builder) -> Builder:
+        POLICY_KINDS[kind] = PolicyKind(kind, build, per_model)
+        return build
+    return decorate
+
+
+def unregister_policy(kind: str) -> None:
+    """Forget the policy kind ``kind`` (for tests and plug-ins); an unknown kind is a ``KeyError``."""
+    del POLICY_KINDS[kind]
+
+
+def build_policies(caps: pd.DataFrame, workload: Workload | None = None,
+                   thresholds: Mapping[str, float] | None = None, budget_usd: float | None = None, *,
+                   table: pd.DataFrame | None = None, router: pd.DataFrame | None = None,
+                   budget_only: bool = False, per_model: bool = True) -> list[Policy]:
+    """Every registered kind's policies for these inputs, in registration order.
+
+    ``thresholds`` ``None`` takes :data:`EXAMPLE_THRESHOLDS`; ``table`` is computed from
+    ``workload`` when not given; ``per_model=False`` leaves out the kinds that build one policy
+    per model. Without a workload only the kinds that need none (the article router) build.
+
+    >>> from analysis.traffic.capabilities import capabilities
+    >>> from analysis.traffic.workload import example_workload
+    >>> ps = build_policies(capabilities(), example_workload(), budget_usd=2000)
+    >>> [p.name for p in ps if p.kind != "single"]
+    ['article router', 'cheapest meeting thresholds', 'optimised within budget']
+    >>> [p.name for p in build_policies(capabilities(), None, per_model=False)]
+    ['article router']
+    """
     thresholds = EXAMPLE_THRESHOLDS if thresholds is None else thresholds
-    return [*single_model_policies(caps), article_router(), threshold_policy(table, thresholds),
-            optimise_policy(table, workload, budget_usd)]
+    if table is None and workload is not None:
+        table = task_model_table(workload, caps)
+    inputs = PolicyInputs(caps, workload, table, thresholds, budget_usd, router, budget_only)
+    return [p for k in list(POLICY_KINDS.values()) if per_model or not k.per_model for p in k.build(inputs)]
+
+
+@register_policy("single", per_model=True)
+def _every_model_alone(inputs: PolicyInputs) -> list[Policy]:
+    return single_model_policies(inputs.caps)
+
+
+@register_policy("router")
+def _the_article_router(inputs: PolicyInputs) -> list[Policy]:
+    return [article_router(inputs.router)]
+
+
+@register_policy("threshold")
+def _cheapest_meeting_thresholds(inputs: PolicyInputs) -> list[Policy]:
+    return [] if inputs.table is None else [threshold_policy(inputs.table, inputs.thresholds)]
+
+
+@register_policy("optimised")
+def _optimised_within_budget(inputs: PolicyInputs) -> list[Policy]:
+    if inputs.table is None or inputs.workload is None:
+        return []
+    if inputs.budget_only and (inputs.budget_usd is None or not math.isfinite(inputs.workload.requests_per_month)):
+        return []
+    return [optimise_policy(inputs.table, inputs.workload, inputs.budget_usd)]

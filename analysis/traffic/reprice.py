@@ -327,32 +327,31 @@ def reprice(scan: UsageScan, caps: pd.DataFrame, policies: Sequence[traffic_poli
 def reprice_log(path: str | os.PathLike, caps: pd.DataFrame | None = None,
                 thresholds: Mapping[str, float] | None = None, budget_usd: float | None = None,
                 baseline: str = traffic_policies.DEFAULT_BASELINE, examples: int = EXAMPLES_PER_KIND,
-                daily: bool = True, threads: int | None = None) -> UsageReport:
-    """Scan a log and re-price it under every model and the shipped policies, in one call.
+                daily: bool = True, threads: int | None = None, router: pd.DataFrame | None = None) -> UsageReport:
+    """Scan a log and re-price it under every model and the registered policies, in one call.
 
     The threshold and optimised policies are built for the workload the log itself describes
-    (its task mix, mean tokens per request and monthly rate); the budget is per month. This is
+    (its task mix, mean tokens per request and monthly rate); the budget is per month. The
+    article router is read from ``router`` (``None``: the shipped ``data/router.csv``). This is
     the grouped scan; when only the cost under every model alone is wanted, :func:`reprice_models`
     gives the same figures faster.
     """
     caps = traffic_capabilities.capabilities() if caps is None else caps
     scan = scan_usage_log(path, list(caps.index), caps.context_window_tokens.dropna().unique(),
                           daily=daily, threads=threads)
-    return reprice(scan, caps, log_policies(scan, caps, thresholds, budget_usd), baseline, examples=examples)
+    return reprice(scan, caps, log_policies(scan, caps, thresholds, budget_usd, router=router), baseline,
+                   examples=examples)
 
 
 def log_policies(scan: UsageScan, caps: pd.DataFrame, thresholds: Mapping[str, float] | None = None,
-                 budget_usd: float | None = None) -> list[traffic_policies.Policy]:
-    """The article's router, and the threshold and (with a monthly budget) optimised policies for the log's own workload."""
-    policies = [traffic_policies.article_router()]
-    w = log_workload(scan)
-    if w is not None:
-        table = traffic_capabilities.task_model_table(w, caps)
-        policies.append(traffic_policies.threshold_policy(table, traffic_policies.EXAMPLE_THRESHOLDS if thresholds is None
-                                                 else thresholds))
-        if budget_usd is not None and math.isfinite(w.requests_per_month):
-            policies.append(traffic_policies.optimise_policy(table, w, budget_usd))
-    return policies
+                 budget_usd: float | None = None, router: pd.DataFrame | None = None) -> list[traffic_policies.Policy]:
+    """The registered policies for the log's own workload, from :func:`analysis.traffic.policies.build_policies`.
+
+    That is the article's router, and the threshold and (with a monthly budget) optimised
+    policies when the log has priced rows; every model alone is priced by :func:`reprice` itself.
+    """
+    return traffic_policies.build_policies(caps, log_workload(scan), thresholds, budget_usd, router=router,
+                                           budget_only=True, per_model=False)
 
 
 def log_workload(scan: UsageScan) -> traffic_workload.Workload | None:

@@ -165,10 +165,6 @@ class Workload:
         return replace(self, tasks=tasks, notes=self.notes + (f"shares set by the mix parameter: "
                                                               f"{format_mapping(shares)}",))
 
-    def text_only(self) -> bool:
-        """Whether no request of the workload needs vision."""
-        return float(self.tasks.loc[self.tasks.task_type == "vision", "share"].sum()) == 0
-
 
 def _order_tasks(frame: pd.DataFrame) -> pd.DataFrame:
     order = {t: i for i, t in enumerate(TASK_TYPES)}

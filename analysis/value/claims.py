@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.data.tables import BENCHMARK_SHORT_LABELS
 from analysis.formatting import format_multiple, format_usd
-from analysis.value.efficiency import BENCHMARK_SHORT, benchmark_table
+from analysis.value.efficiency import benchmark_table
 from analysis.value.landscape import price_multiples, rated_above_on_every_factor
 
 
@@ -90,7 +91,7 @@ def _lookup(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str | No
 
 
 def _missing(key: str, article: str, missing: list[str], benchmark: str | None) -> Claim:
-    what = f"an output price and a {BENCHMARK_SHORT[benchmark]} score" if benchmark else "an output price"
+    what = f"an output price and a {BENCHMARK_SHORT_LABELS[benchmark]} score" if benchmark else "an output price"
     return Claim(key, article, False, f"Cannot be checked: the data has no {what} for {', '.join(missing)}.",
                  {"missing": missing})
 
@@ -113,7 +114,7 @@ def claim_within_points(pricing, benchmarks, benchmark, cheap, dear, points, pri
     multiple = pd_ / pc if pc > 0 else math.inf
     ok = abs(gap) <= points and multiple >= price_fraction - 1e-9
     p_noise = prob_within(sc, sd, points, sigma)
-    finding = (f"On {BENCHMARK_SHORT[benchmark]}, {cheap} scores {sc:g} and {dear} {sd:g}: "
+    finding = (f"On {BENCHMARK_SHORT_LABELS[benchmark]}, {cheap} scores {sc:g} and {dear} {sd:g}: "
                f"{abs(gap):g} point{'s' if abs(gap) != 1 else ''} apart; output price {format_usd(pc)} vs {format_usd(pd_)} per million "
                f"tokens, 1/{format_multiple(multiple).rstrip('×')} of it.")
     if sigma > 0:
@@ -141,7 +142,7 @@ def claim_above_cheaper(pricing, benchmarks, benchmark, cheap, dear, price_fract
     multiple = pd_ / pc if pc > 0 else math.inf
     ok = sc > sd and multiple > price_fraction
     p_noise = prob_above(sc, sd, sigma)
-    finding = (f"On {BENCHMARK_SHORT[benchmark]}, {cheap} scores {sc:g} and {dear} {sd:g}; output price "
+    finding = (f"On {BENCHMARK_SHORT_LABELS[benchmark]}, {cheap} scores {sc:g} and {dear} {sd:g}; output price "
                f"{format_usd(pc)} vs {format_usd(pd_)} per million tokens: {dear} costs {multiple:.1f}× as much "
                f"({'more' if multiple > price_fraction else 'not more'} than {price_fraction:g}×).")
     if sigma > 0:
@@ -225,7 +226,7 @@ def claim_origin_edge(pricing, benchmarks, benchmark="mmlu", low=2.0, high=3.0, 
     """
     g = origin_gaps(pricing, benchmarks, benchmark)
     if g.empty:
-        return Claim(key, article, False, f"Cannot be checked: no US and Chinese {BENCHMARK_SHORT[benchmark]} "
+        return Claim(key, article, False, f"Cannot be checked: no US and Chinese {BENCHMARK_SHORT_LABELS[benchmark]} "
                                           "scores to compare.", {})
     t = benchmark_table(pricing, benchmarks, benchmark, "output").dropna(subset=["score"])
     us, cn = t[t.origin == "US"], t[t.origin == "CN"]
@@ -233,7 +234,7 @@ def claim_origin_edge(pricing, benchmarks, benchmark="mmlu", low=2.0, high=3.0, 
     best_gap = round(float(best_us.score - best_cn.score), 6)
     mean_gap = round(float(us.score.mean() - cn.score.mean()), 6)
     ok = bool(low <= best_gap <= high)
-    finding = (f"On {BENCHMARK_SHORT[benchmark]}, the best US model ({best_us.model}, {best_us.score:g}) leads the "
+    finding = (f"On {BENCHMARK_SHORT_LABELS[benchmark]}, the best US model ({best_us.model}, {best_us.score:g}) leads the "
                f"best Chinese one ({best_cn.model}, {best_cn.score:g}) by {best_gap:g} point"
                f"{'s' if best_gap != 1 else ''}, {'within' if ok else 'not'} the article's {low:g}-{high:g}; "
                f"the pairwise gaps run from {g.score_gap.min():g} to {g.score_gap.max():g} and the averages differ "
@@ -256,7 +257,7 @@ def claim_origin_premium(pricing, benchmarks, benchmark="mmlu", gap_low=2.0, gap
     """
     g = origin_gaps(pricing, benchmarks, benchmark)
     if g.empty:
-        return Claim(key, article, False, f"Cannot be checked: no US and Chinese {BENCHMARK_SHORT[benchmark]} "
+        return Claim(key, article, False, f"Cannot be checked: no US and Chinese {BENCHMARK_SHORT_LABELS[benchmark]} "
                                           "scores to compare.", {})
     at_gap = g[(g.score_gap >= gap_low) & (g.score_gap <= gap_high)]
     in_range = g[(g.output_price_multiple >= premium_low) & (g.output_price_multiple <= premium_high)]
@@ -265,7 +266,7 @@ def claim_origin_premium(pricing, benchmarks, benchmark="mmlu", gap_low=2.0, gap
     scored = set(g.leader)
     us_all = pricing[pricing.origin == "US"]
     unscored = [m for m in us_all.model if m not in scored]
-    parts = [f"On {BENCHMARK_SHORT[benchmark]}, "]
+    parts = [f"On {BENCHMARK_SHORT_LABELS[benchmark]}, "]
     if len(at_gap):
         parts.append(f"the US-Chinese pairs {gap_low:g}-{gap_high:g} points apart carry an output price premium of "
                      f"{format_multiple(rng[0])} to {format_multiple(rng[1])}, not {premium_low:g}-{premium_high:g}×")
@@ -280,7 +281,7 @@ def claim_origin_premium(pricing, benchmarks, benchmark="mmlu", gap_low=2.0, gap
     parts.append(".")
     if unscored:
         parts.append(f" ({', '.join(unscored)} ha{'s' if len(unscored) == 1 else 've'} no "
-                     f"{BENCHMARK_SHORT[benchmark]} score.)")
+                     f"{BENCHMARK_SHORT_LABELS[benchmark]} score.)")
     return Claim(key, article, ok, "".join(parts), {
         "benchmark": benchmark, "premium_range_at_that_gap": rng,
         "pairs_at_that_gap": at_gap[["leader", "field", "score_gap", "output_price_multiple"]].to_dict("records"),

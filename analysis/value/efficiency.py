@@ -18,12 +18,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.data.tables import BENCHMARKS
+from analysis.data.tables import BENCHMARK_SHORT_LABELS, BENCHMARKS
 from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO, price_on_basis
 from analysis.value.frontier import frontier_probability, pareto_frontier
 
-#: Short names of the benchmarks for sentences and labels.
-BENCHMARK_SHORT = {"mmlu": "MMLU-style", "humaneval": "HumanEval", "ceval": "C-Eval"}
+#: An alias of :data:`analysis.data.tables.BENCHMARK_SHORT_LABELS`, kept for analysis/pages, analysis/figures
+#: and notebooks 03 and 04 until they read the data table themselves.
+BENCHMARK_SHORT = BENCHMARK_SHORT_LABELS
 
 
 def check_benchmark(benchmark: str) -> str:
@@ -68,7 +69,7 @@ def benchmark_table(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: 
         scores, on="model", how="left")
     no_score = out["score"].isna() & out["excluded_reason"].isna()
     out["excluded_reason"] = pd.Series(
-        np.where(no_score, f"no {BENCHMARK_SHORT[benchmark]} score in the data", out["excluded_reason"]),
+        np.where(no_score, f"no {BENCHMARK_SHORT_LABELS[benchmark]} score in the data", out["excluded_reason"]),
         index=out.index, dtype=object).where(lambda s: s.notna(), None)
     out.insert(0, "benchmark", benchmark)
     out.attrs.update(benchmark=benchmark, basis=basis, input_output_ratio=input_output_ratio)

@@ -30,9 +30,11 @@ def test_defaults(tmp_path):
     r = doc["results"]
     assert r["workload"]["assumption"] is True and r["workload"]["requests_per_month"] == 1_000_000
     assert r["monthly_cost_usd"]["GPT-4o"] == pytest.approx(7587.5)
-    assert r["monthly_cost_usd"][traffic_policies.ARTICLE_ROUTER] == pytest.approx(580.9)
+    # the article router as data/router.csv routes it (the table notebook 05 routes by)
+    assert r["monthly_cost_usd"][traffic_policies.ARTICLE_ROUTER] == pytest.approx(3507.5)
+    assert doc["data"]["router"]["file"].endswith("router.csv")
     assert r["monthly_cost_usd"]["DeepSeek V4 Flash"] is None  # cannot serve vision: no comparable bill
-    assert r["savings_pct"][traffic_policies.ARTICLE_ROUTER] == pytest.approx(100 * (7587.5 - 580.9) / 7587.5)
+    assert r["savings_pct"][traffic_policies.ARTICLE_ROUTER] == pytest.approx(100 * (7587.5 - 3507.5) / 7587.5)
     assert r["monthly_cost_usd"][traffic_policies.OPTIMISED_POLICY] <= 2000
     assert r["policies"]["DeepSeek V4 Flash"]["unserved"].startswith("vision (DeepSeek V4 Flash: no vision")
     assert r["unscored_task_types"] == {"vision": "no benchmark in the data: quality unknown, not guessed"}
@@ -55,14 +57,18 @@ def test_defaults(tmp_path):
 @pytest.mark.notebook
 def test_with_a_given_log_and_other_parameters(tmp_path):
     log = generate_usage_log(tmp_path / "mine.parquet", rows=3000, seed=3, bad_rows={"negative tokens": 4})
+    router = tmp_path / "my-router.csv"
+    router.write_text("task_type,rank,model,note\ncode,1,GLM-5,mine\ndefault,1,GPT-4o,any other\n")
     doc = run(tmp_path, usage_log=str(log), mix="code:1", requests_per_month=1e5, baseline="article router",
-              chosen_policy="threshold", budget_usd=500.0)
+              chosen_policy="threshold", budget_usd=500.0, router_csv=str(router))
     r = doc["results"]
     # code only, 100,000 requests of 2,000 input and 600 output tokens
     assert r["monthly_cost_usd"]["GPT-4o"] == pytest.approx(1e5 * (2000 * 2.5 + 600 * 10) / 1e6)
     assert r["monthly_cost_usd"]["DeepSeek V4 Flash"] == pytest.approx(1e5 * (2000 * 0.18 + 600 * 0.25) / 1e6)
-    # text only: the article's router costs exactly what DeepSeek V4 Flash alone costs
-    assert r["monthly_cost_usd"][traffic_policies.ARTICLE_ROUTER] == r["monthly_cost_usd"]["DeepSeek V4 Flash"]
+    # code only, and the given router sends code to GLM-5: the router costs exactly what GLM-5 alone costs
+    assert r["monthly_cost_usd"][traffic_policies.ARTICLE_ROUTER] == r["monthly_cost_usd"]["GLM-5"]
+    assert r["monthly_cost_usd"]["GLM-5"] != r["monthly_cost_usd"]["DeepSeek V4 Flash"]
+    assert doc["data"]["router"]["file"] == str(router)
     assert r["savings_usd"][traffic_policies.ARTICLE_ROUTER] == 0 and r["baseline"] == "article router"
     assert r["chosen_policy"] == traffic_policies.THRESHOLD_POLICY
     u = r["usage_log"]

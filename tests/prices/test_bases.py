@@ -60,3 +60,58 @@ def test_formatting():
     assert format_usd(2500) == "$2,500" and format_usd(float("nan")) == "n/a"
     with pytest.raises(ValueError):
         monthly_bill_usd(1.0, -5)
+
+
+# --------------------------------------------------------------------------- the registry
+
+
+def test_every_shipped_basis_is_registered_with_its_label():
+    from analysis.prices.bases import BASES, BASIS_REGISTRY, basis_label
+
+    assert tuple(BASES) == ("input", "output", "blended") == tuple(BASIS_REGISTRY)
+    assert basis_label("input") == "input price, USD per million tokens"
+    assert basis_label("blended", 1.5) == "blended price (1.5:1 input:output tokens), USD per million tokens"
+
+
+def test_blended_at_zero_ratio_is_the_output_price_with_its_reason():
+    p = price_on_basis(load_pricing(), "blended", 0).set_index("model")
+    out = price_on_basis(load_pricing(), "output").set_index("model")
+    assert p.usd_per_mtok.equals(out.usd_per_mtok)
+    assert p.loc["Qwen3.5-397B", "excluded_reason"] is None  # its input price is unknown, but not needed
+
+
+@pytest.fixture
+def mid_basis():
+    """A fake basis registered for one test: the mean of input and output price, needing both."""
+    from analysis.prices import bases
+
+    @bases.register_basis("midpoint", lambda ratio: f"midpoint price (ignores {ratio:g}:1), USD per million tokens")
+    def midpoint(inp, outp, ratio):
+        return (inp + outp) / 2, [None if pd.notna(i) and pd.notna(o) else "a price unknown (midpoint)"
+                                  for i, o in zip(inp, outp)]
+
+    yield "midpoint"
+    bases.BASIS_REGISTRY.pop("midpoint", None)  # the test may have removed it already
+
+
+def test_a_registered_basis_is_used_end_to_end_then_removed(mid_basis):
+    from analysis.data.load import load_benchmarks
+    from analysis.pages.widgets import price_basis
+    from analysis.prices import bases
+    from analysis.value.efficiency import benchmark_table
+
+    assert "midpoint" in bases.BASES and bases.check_basis("midpoint") == "midpoint"
+    assert bases.basis_label("midpoint", 3) == "midpoint price (ignores 3:1), USD per million tokens"
+    p = price_on_basis(load_pricing(), "midpoint").set_index("model")
+    assert p.loc["GPT-4o", "usd_per_mtok"] == (2.5 + 10) / 2
+    assert math.isnan(p.loc["Qwen3.5-397B", "usd_per_mtok"])
+    assert p.loc["Qwen3.5-397B", "excluded_reason"] == "a price unknown (midpoint)"
+    assert p.loc["GPT-4o", "excluded_reason"] is None
+    # what reads the registry sees it: the efficiency table and the notebooks' basis chooser
+    t = benchmark_table(load_pricing(), load_benchmarks(), "humaneval", "midpoint").set_index("model")
+    assert t.loc["GPT-4o", "usd_per_mtok"] == 6.25
+    assert "midpoint" in price_basis().values
+    bases.unregister_basis("midpoint")
+    assert "midpoint" not in bases.BASES
+    with pytest.raises(ValueError, match="is not one of input, output, blended"):
+        price_on_basis(load_pricing(), "midpoint")
