@@ -19,6 +19,7 @@ from analysis.cli.data import (
     cmd_reprice,
 )
 from analysis.cli.report import _add_report, _add_run, cmd_report, cmd_run
+from analysis.cli.sweep import _add_sweep, cmd_sweep
 
 # --------------------------------------------------------------------------- registry & main
 
@@ -36,6 +37,8 @@ COMMANDS: dict[str, tuple[str, Callable, Callable]] = {
               cmd_calls),
     "reprice": ("re-price your usage log (CSV, JSONL, Parquet) under every model and routing policy",
                 _add_reprice, cmd_reprice),
+    "sweep": ("run one notebook over a grid of parameter values and collect its results in one table",
+              _add_sweep, cmd_sweep),
 }
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from analysis.report.params import parse_value
+
 
 class UserError(Exception):
     """An error the user can fix; its message ends with what to do."""
@@ -37,27 +39,6 @@ def _resolve_notebooks(names: list[str] | None) -> list[Path] | None:
             raise UserError(f"no single notebook matches {name!r}; choose from: {', '.join(known)}")
         out.append(matches[0])
     return out
-
-
-def parse_value(text: str):
-    """A ``-p NAME VALUE`` value: a number when it reads as one (``2e9`` too), else YAML, else text.
-
-    >>> parse_value("2e9"), parse_value("3"), parse_value("true"), parse_value("humaneval")
-    (2000000000.0, 3, True, 'humaneval')
-    >>> parse_value("[GPT-4o, Kimi K2.5]")
-    ['GPT-4o', 'Kimi K2.5']
-    """
-    import yaml
-
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
 
 
 def _parse_params(pairs: list[list[str]]) -> dict:

@@ -184,3 +184,24 @@ def unused_parameters(params: dict[str, Any], notebooks: list[Path]) -> list[str
             near = difflib.get_close_matches(key, sorted(declared), n=1)
             out.append(f"no notebook declares a parameter {key!r}" + (f"; did you mean {near[0]}?" if near else ""))
     return out
+
+
+def parse_value(text: str):
+    """A ``-p NAME VALUE`` value: a number when it reads as one (``2e9`` too), else YAML, else text.
+
+    >>> parse_value("2e9"), parse_value("3"), parse_value("true"), parse_value("humaneval")
+    (2000000000.0, 3, True, 'humaneval')
+    >>> parse_value("[GPT-4o, Kimi K2.5]")
+    ['GPT-4o', 'Kimi K2.5']
+    """
+    import yaml
+
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
