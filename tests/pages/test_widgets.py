@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from analysis.data.load import load_pricing
-from analysis.figures import prices as figures_prices
+from analysis.pages import pricing as pages_pricing
 from analysis.pages.widgets import (
     Control,
     Explorer,
@@ -156,7 +156,7 @@ def test_explorer_repr():
 
 
 def test_traffic_bill_adds_input_tokens(pricing):
-    fig = figures_prices.traffic_bill_bars(pricing, 1e9, 3.0)
+    fig = pages_pricing.traffic_bill(pricing, 1e9, 3.0)
     got = {t.get_text(): float(p.get_width()) for t, p in zip(fig.axes[0].get_yticklabels(), fig.axes[0].patches)}
     assert got["GPT-4o"] == pytest.approx(1e9 / 1e6 * (10.00 + 3 * 2.50))  # 17,500
     assert got["DeepSeek V4 Flash"] == pytest.approx(1e3 * (0.25 + 3 * 0.18))
@@ -165,7 +165,7 @@ def test_traffic_bill_adds_input_tokens(pricing):
 
 
 def test_traffic_bill_at_ratio_zero_is_the_output_bill(pricing):
-    fig = figures_prices.traffic_bill_bars(pricing, 10e9, 0)
+    fig = pages_pricing.traffic_bill(pricing, 10e9, 0)
     got = {t.get_text(): float(p.get_width()) for t, p in zip(fig.axes[0].get_yticklabels(), fig.axes[0].patches)}
     assert got["Claude 3.5 Sonnet"] == pytest.approx(150_000.0)  # the article's example
     assert got["Qwen3.5-397B"] == pytest.approx(23_400.0)  # output-only: the input price is not needed
