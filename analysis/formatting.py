@@ -1,9 +1,41 @@
-"""How pricepoint writes numbers and outside text for people: money, tokens, multiples, and the one redaction of secrets."""
+"""How pricepoint writes values and outside text for people: one function per kind of value, one escaping.
+
+Money (:func:`format_usd`, :func:`format_price`, :func:`format_usd_tick`), token volumes
+(:func:`format_tokens`), percentages (:func:`format_pct`, :func:`format_saving`), multiples
+(:func:`format_multiple`), durations (:func:`format_days`), counts (:func:`format_count`), other
+measured figures (:func:`format_number`), published values by unit (:func:`format_value`) and text
+(:func:`format_text`). Unknown (``None``, ``NaN``, infinite) reads ``n/a``, never ``$0`` or ``nan``.
+
+Every string that comes from outside (model and provider names, file names, gateway errors,
+replies) goes through :func:`escape_html` before it is put into HTML, :func:`escape_markdown`
+before it is put into Markdown and :func:`escape_mathtext` before matplotlib draws it; secrets
+go through :func:`redact`. This module imports nothing from ``analysis``.
+"""
 
 from __future__ import annotations
 
+import html
 import math
 import re
+
+NA = "n/a"
+
+
+def _unknown(x) -> bool:
+    """Whether ``x`` is an unknown number: ``None``, ``NaN``, ``pd.NA`` or infinite.
+
+    >>> [_unknown(v) for v in (None, float("nan"), float("inf"), 0, 2.5)]
+    [True, True, True, False, False]
+    """
+    if x is None:
+        return True
+    try:
+        return not math.isfinite(x)
+    except TypeError:  # pd.NA and other missing markers refuse comparison
+        return True
+
+
+# --------------------------------------------------------------------------- secrets and escaping
 
 
 def redact(text: object, secrets: list[str | None] | tuple = ()) -> str:
@@ -13,6 +45,8 @@ def redact(text: object, secrets: list[str | None] | tuple = ()) -> str:
     'bad key *** for user'
     >>> redact("key=s3cr3t-VALUE!", ["s3cr3t-VALUE"])
     'key=***!'
+
+    ``None`` is empty text; secrets shorter than 4 characters are ignored (they would mangle text).
     """
     out = "" if text is None else str(text)
     for secret in secrets:
@@ -21,30 +55,70 @@ def redact(text: object, secrets: list[str | None] | tuple = ()) -> str:
     return re.sub(r"\bsk-[A-Za-z0-9_\-]{8,}", "***", out)
 
 
-def format_multiple(x: float) -> str:
-    """A multiple the way the article prints it: one decimal, trailing ``.0`` dropped.
+def escape_html(text: object) -> str:
+    """Outside text made safe for HTML, in a cell, a heading or an attribute: shown, never run.
 
-    >>> [format_multiple(x) for x in (40.0, 1.12, 7.68, 2.4, 1.0, 2.142857)]
-    ['40×', '1.1×', '7.7×', '2.4×', '1×', '2.1×']
-    >>> format_multiple(float("nan"))
-    'n/a'
+    >>> escape_html('<script>alert(1)</script>')
+    '&lt;script&gt;alert(1)&lt;/script&gt;'
+    >>> escape_html('<img src=x onerror="alert(3)">'), escape_html(None), escape_html(0.25)
+    ('&lt;img src=x onerror=&quot;alert(3)&quot;&gt;', '', '0.25')
     """
-    if x is None or not math.isfinite(x):
-        return "n/a"
-    r = round(x, 1)
-    return f"{r:.0f}×" if r == int(r) else f"{r:.1f}×"
+    return "" if text is None else html.escape(str(text), quote=True)
+
+
+#: Characters that Markdown (CommonMark, as JupyterLab's marked and nbconvert's mistune read it)
+#: would take as markup: emphasis, links, code, headings, lists, tables, math.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+
+
+def escape_markdown(text: object) -> str:
+    r"""Outside text made safe for Markdown: shown as typed, never as a link, a tag, emphasis or LaTeX.
+
+    Emphasis, code, link, table, strike-through and math characters get a backslash (so ``$2 and
+    $3`` is never read as LaTeX in JupyterLab, and ``[x](javascript:...)`` is never a link);
+    ``<``, ``>`` and ``&`` become HTML entities, so no tag, autolink or entity passes through; a
+    line break becomes a space, so outside text cannot start a heading, a list or a code block.
+
+    >>> escape_markdown("$0.25 and $10.00")
+    '\\$0.25 and \\$10.00'
+    >>> escape_markdown("<script>alert(1)</script>")
+    '&lt;script&gt;alert(1)&lt;/script&gt;'
+    >>> escape_markdown("[x](javascript:alert(2))")
+    '\\[x\\](javascript:alert(2))'
+    >>> escape_markdown("GPT-4o_mini *new*\n# h"), escape_markdown(None)
+    ('GPT-4o\\_mini \\*new\\* # h', '')
+    """
+    if text is None:
+        return ""
+    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = re.sub(r"\s*[\r\n]+\s*", " ", out)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", out)
+
+
+def escape_mathtext(text: object) -> str:
+    r"""Text for a matplotlib label: dollar signs shown as such (two of them would start math mode).
+
+    >>> escape_mathtext("$1 + $2")
+    '\\$1 + \\$2'
+    """
+    return ("" if text is None else str(text)).replace("$", r"\$")
+
+
+# --------------------------------------------------------------------------- money
 
 
 def format_usd(x: float, decimals: int | None = None) -> str:
     """Dollars for people: ``$2,500``, ``$0.25``; unknown is ``n/a``, never ``$0``.
 
-    >>> format_usd(150000.0), format_usd(0.25), format_usd(float("nan"))
-    ('$150,000', '$0.25', 'n/a')
-    >>> format_usd(4.375, 3), format_usd(0.28 * 10_000)
-    ('$4.375', '$2,800')
+    >>> format_usd(150000.0), format_usd(0.25), format_usd(float("nan")), format_usd(None)
+    ('$150,000', '$0.25', 'n/a', 'n/a')
+    >>> format_usd(4.375, 3), format_usd(0.28 * 10_000), format_usd(2000, 2)
+    ('$4.375', '$2,800', '$2,000.00')
+
+    Without ``decimals``: whole dollars from $100 up when the cents are zero, else cents.
     """
-    if x is None or not math.isfinite(x):
-        return "n/a"
+    if _unknown(x):
+        return NA
     if decimals is None:  # whole dollars from $100 up, judged on the cents (0.28 x 10,000 = 2800.0000000000005)
         decimals = 0 if abs(x) >= 100 and float(round(x, 2)).is_integer() else 2
     return f"${x:,.{decimals}f}"
@@ -56,17 +130,43 @@ def format_price(x: float) -> str:
     >>> [format_price(x) for x in (0.25, 10.0, 4.375, 0.2275, float("nan"))]
     ['$0.25', '$10.00', '$4.375', '$0.228', 'n/a']
     """
-    if x is None or not math.isfinite(x):
-        return "n/a"
+    if _unknown(x):
+        return NA
     return format_usd(x, 2 if round(x, 2) == x else 3)
 
 
-def format_tokens(v: float) -> str:
-    """A token volume for people: ``205.1 million``, ``1.3 billion``.
+def format_usd_tick(x: float, _pos=None) -> str:
+    """Dollars on a figure's axis or beside a bar: ``$0.25``, ``$10``, ``$2,500``; unknown is ``n/a``.
 
-    >>> format_tokens(2.051e8), format_tokens(1.314e9), format_tokens(5e4)
-    ('205.1 million', '1.31 billion', '50,000')
+    It takes matplotlib's ``(value, position)`` so that it can be a tick formatter.
+
+    >>> format_usd_tick(0.25), format_usd_tick(10), format_usd_tick(2500), format_usd_tick(1.5)
+    ('$0.25', '$10', '$2,500', '$1.5')
+    >>> format_usd_tick(0.0123), format_usd_tick(float("nan"))
+    ('$0.0123', 'n/a')
     """
+    if _unknown(x):
+        return NA
+    if x >= 100 or float(x).is_integer():
+        return f"${x:,.0f}"
+    if x >= 1:
+        return f"${x:,.2f}".rstrip("0").rstrip(".")
+    return f"${x:.2f}" if round(x, 2) == x else f"${x:.3g}"
+
+
+# --------------------------------------------------------------------------- tokens, counts, numbers
+
+
+def format_tokens(v: float) -> str:
+    """A token volume for people: ``205.1 million``, ``1.3 billion``; unknown is ``n/a``.
+
+    >>> format_tokens(2.051e8), format_tokens(1.314e9), format_tokens(5e4), format_tokens(2e12)
+    ('205.1 million', '1.31 billion', '50,000', '2 trillion')
+    >>> format_tokens(float("nan")), format_tokens(None)
+    ('n/a', 'n/a')
+    """
+    if _unknown(v):
+        return NA
     if v >= 1e12:
         return f"{v / 1e12:.3g} trillion"
     if v >= 1e9:
@@ -74,3 +174,122 @@ def format_tokens(v: float) -> str:
     if v >= 1e6:
         return f"{v / 1e6:.1f} million"
     return f"{v:,.0f}"
+
+
+def format_count(v) -> str:
+    """A whole count with thousands separators; unknown is ``n/a``, never ``0``.
+
+    >>> format_count(15), format_count(20000.0), format_count(None), format_count(float("nan"))
+    ('15', '20,000', 'n/a', 'n/a')
+    """
+    if _unknown(v):
+        return NA
+    return f"{int(v):,}"
+
+
+def format_number(value, unit: str = "", digits: int = 3) -> str:
+    """A measured figure (seconds, tokens per second) to ``digits`` significant digits, with its unit.
+
+    >>> format_number(0.12345, " s"), format_number(48.04), format_number(60, " tok/s")
+    ('0.123 s', '48', '60 tok/s')
+    >>> format_number(None), format_number(float("nan"), " s")
+    ('n/a', 'n/a')
+    """
+    if _unknown(value):
+        return NA
+    return f"{value:.{digits}g}{unit}"
+
+
+# --------------------------------------------------------------------------- percentages and multiples
+
+
+def format_pct(v: float, decimals: int = 1) -> str:
+    """A percentage given in percent (``92.3`` is 92.3 %): ``92.3%``; unknown is ``n/a``.
+
+    >>> format_pct(92.34), format_pct(-6.1), format_pct(5, 0), format_pct(float("nan"))
+    ('92.3%', '-6.1%', '5%', 'n/a')
+    """
+    if _unknown(v):
+        return NA
+    return f"{v:.{decimals}f}%"
+
+
+def format_saving(pct: float) -> str:
+    """A saving in percent as words: ``saves 92%`` or ``costs 6% more``; unknown is ``n/a``.
+
+    >>> format_saving(92.3), format_saving(-6.1), format_saving(0.0), format_saving(0.4)
+    ('saves 92%', 'costs 6% more', 'same cost', 'same cost')
+    >>> format_saving(float("nan"))
+    'n/a'
+    """
+    if _unknown(pct):
+        return NA
+    if round(pct) == 0:
+        return "same cost"
+    return f"saves {pct:.0f}%" if pct > 0 else f"costs {-pct:.0f}% more"
+
+
+def format_multiple(x: float) -> str:
+    """A multiple the way the article prints it: one decimal, trailing ``.0`` dropped; unknown is ``n/a``.
+
+    >>> [format_multiple(x) for x in (40.0, 1.12, 7.68, 2.4, 1.0, 2.142857)]
+    ['40×', '1.1×', '7.7×', '2.4×', '1×', '2.1×']
+    >>> format_multiple(float("nan")), format_multiple(None)
+    ('n/a', 'n/a')
+    """
+    if _unknown(x):
+        return NA
+    r = round(x, 1)
+    return f"{r:.0f}×" if r == int(r) else f"{r:.1f}×"
+
+
+# --------------------------------------------------------------------------- durations, published values, text
+
+
+def format_days(n: int) -> str:
+    """A duration in whole days: ``1 day``, ``3 days``; unknown is ``n/a``.
+
+    >>> format_days(1), format_days(0), format_days(330), format_days(None)
+    ('1 day', '0 days', '330 days', 'n/a')
+    """
+    if _unknown(n):
+        return NA
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+def format_value(value, unit: str) -> str:
+    """A published value in its unit, as the article prints it (``$0.28/M``, ``★★★★``, ``60 tok/s``).
+
+    ``unit`` is one of ``usd_per_mtok``, ``stars``, ``tok_per_s``, ``ktok``, ``yes_no``; any other
+    unit prints the bare number. Unknown is ``n/a``.
+
+    >>> [format_value(v, u) for v, u in ((0.28, "usd_per_mtok"), (4, "stars"), (60, "tok_per_s"),
+    ...                                   (128, "ktok"), (1, "yes_no"), (0, "yes_no"), (2.5, "points"))]
+    ['$0.28/M', '★★★★', '60 tok/s', '128K', 'yes', 'no', '2.5']
+    >>> format_value(float("nan"), "stars")
+    'n/a'
+    """
+    if _unknown(value):
+        return NA
+    if unit == "usd_per_mtok":
+        return f"${value:.2f}/M"
+    if unit == "stars":
+        return "★" * int(value)
+    if unit == "tok_per_s":
+        return f"{value:g} tok/s"
+    if unit == "ktok":
+        return f"{value:g}K"
+    if unit == "yes_no":
+        return "yes" if value else "no"
+    return f"{value:g}"
+
+
+def format_text(value, na: str = NA) -> str:
+    """A label or note as text; unknown (``None``, ``NaN``) reads ``na``.
+
+    >>> format_text("GPT-4o"), format_text(None), format_text(float("nan"), na=""), format_text(3)
+    ('GPT-4o', 'n/a', '', '3')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return na
+    return str(value)

@@ -13,7 +13,7 @@ from analysis.calls.policy import RetryPolicy, Timeouts
 from analysis.calls.profiles import profile_table, profiles_from_data
 from analysis.calls.session import run_session
 from analysis.calls.stats import error_counts, percentile_table, percentiles_dict, requests_by_model
-from analysis.pages.live_calls import fmt
+from analysis.formatting import format_number as fmt
 
 
 def calls_cli(args) -> int:

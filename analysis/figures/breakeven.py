@@ -8,20 +8,23 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from analysis.figures.theme import _no_math, add_source_note, log_price_axis, usd_formatter
+from analysis.figures.theme import add_source_note, log_price_axis
+from analysis.formatting import escape_mathtext, format_tokens, format_usd_tick
 
 
 def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, name_b: str, usd_per_mtok_b: float,
                      fixed_b_usd: float, volume_min: float = 1e6, volume_max: float = 1e11,
-                     color_a: str = "#1f5fa8", color_b: str = "#c8362d"):
+                     color_a: str = "#1f5fa8", color_b: str = "#c8362d", break_even=None):
     """Total monthly cost of two options against monthly token volume (log-log), the crossover marked.
+
+    ``break_even`` is the :class:`~analysis.value.breakeven.BreakEven` already computed for these
+    figures (:func:`~analysis.value.breakeven.volume_break_even`); without it the figure asks for it.
 
     >>> fig = volume_cost_plot("GPT-4o", 10.0, 0, "DeepSeek V4 Flash", 0.25, 2000)
     >>> fig.axes[0].get_xscale(), fig.axes[0].get_yscale()
     ('log', 'log')
     >>> plt.close(fig)
     """
-    from analysis.formatting import format_tokens as format_tokens
     from analysis.value.breakeven import monthly_cost_usd, volume_break_even
 
     volumes = np.logspace(np.log10(volume_min), np.log10(volume_max), 200)
@@ -31,11 +34,11 @@ def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, nam
         if pd.isna(price):
             continue
         ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, price, fixed), 1e-2), color=color, lw=2,
-                label=_no_math(f"{name}: ${price:g}/M tokens + {usd_formatter(fixed)} a month"))
-    be = volume_break_even(usd_per_mtok_a, usd_per_mtok_b, fixed_a_usd, fixed_b_usd, name_a, name_b)
+                label=escape_mathtext(f"{name}: ${price:g}/M tokens + {format_usd_tick(fixed)} a month"))
+    be = break_even if break_even is not None else volume_break_even(usd_per_mtok_a, usd_per_mtok_b, fixed_a_usd, fixed_b_usd, name_a, name_b)
     cost = None if be.never else monthly_cost_usd(be.value, usd_per_mtok_a, fixed_a_usd)
     _cost_by_volume_axes(fig, ax, be, cost, volume_min, volume_max,
-                         lambda v, c: f"break-even: {format_tokens(v)} tokens a month\n({usd_formatter(round(c, 2))} each)",
+                         lambda v, c: f"break-even: {format_tokens(v)} tokens a month\n({format_usd_tick(round(c, 2))} each)",
                          f"Monthly cost: {name_a} against {name_b}",
                          "Prices as published; fixed monthly costs are assumptions you set.")
     return fig
@@ -51,7 +54,7 @@ def _cost_by_volume_axes(fig, ax, be, cost, volume_min: float, volume_max: float
         ax.annotate(label(be.value, cost), (be.value, cost), xytext=(10, -31), textcoords="offset points",
                     fontsize=8.5)
     else:
-        note += "\nNo crossover on this range: " + _no_math(be.reason) + "."
+        note += "\nNo crossover on this range: " + escape_mathtext(be.reason) + "."
     ax.set_xscale("log")
     ax.set_xlabel("tokens per month (log scale)")
     log_price_axis(ax, "y", "total cost, USD per month (log scale)")
@@ -62,8 +65,11 @@ def _cost_by_volume_axes(fig, ax, be, cost, volume_min: float, volume_max: float
 
 def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: str, cost_b_usd: float,
                       success_b: float, failure_cost_max_usd: float = 5.0,
-                      color_a: str = "#1f5fa8", color_b: str = "#c8362d"):
+                      color_a: str = "#1f5fa8", color_b: str = "#c8362d", break_even=None):
     """Expected cost per task against the cost of one wrong answer, for two models; the break-even marked.
+
+    ``break_even``: the :class:`~analysis.value.breakeven.BreakEven` already computed for these
+    figures (:func:`~analysis.value.breakeven.quality_break_even_models`); without it the figure asks for it.
 
     >>> fig = quality_cost_plot("GPT-4o", 0.00875, 0.887, "DeepSeek V4 Flash", 0.000395, 0.855, 1.0)
     >>> fig.axes[0].get_xlabel()
@@ -79,8 +85,8 @@ def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: 
         if pd.isna(cost) or pd.isna(success):
             continue
         ax.plot(x, cost_per_task_usd(cost, success, x), color=color, lw=2,
-                label=_no_math(f"{name}: ${cost:.5f} of tokens a task, {success:.1%} right"))
-    be = quality_break_even(cost_a_usd, success_a, cost_b_usd, success_b, name_a, name_b)
+                label=escape_mathtext(f"{name}: ${cost:.5f} of tokens a task, {success:.1%} right"))
+    be = break_even if break_even is not None else quality_break_even(cost_a_usd, success_a, cost_b_usd, success_b, name_a, name_b)
     if not be.never and be.value <= failure_cost_max_usd:
         y = cost_per_task_usd(cost_a_usd, success_a, be.value)
         ax.axvline(be.value, color="#444444", ls="--", lw=1)
@@ -97,7 +103,7 @@ def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: 
     ax.set_title(f"Cost per task as wrong answers get dearer: {name_a} against {name_b}")
     note = "Success rate = the published benchmark score. Tokens per task and failure cost are assumptions."
     if be.never or be.value > failure_cost_max_usd:
-        note += "\nNo crossover on this range: " + _no_math(be.reason) + "."
+        note += "\nNo crossover on this range: " + escape_mathtext(be.reason) + "."
     add_source_note(fig, note)
     return fig
 
@@ -168,15 +174,17 @@ def quality_break_even_heatmap(matrix: pd.DataFrame, title: str | None = None):
 
 def self_hosting_plot(name: str, api_usd_per_mtok: float, gpu_usd_per_hour: float, gpu_tok_per_s: float,
                       utilisation: float, fixed_usd_per_month: float = 0.0, volume_min: float = 1e7,
-                      volume_max: float = 1e11):
+                      volume_max: float = 1e11, break_even=None):
     """Monthly cost of an API against self-hosting on whole rented GPUs (a staircase), the break-even marked.
+
+    ``break_even``: the :class:`~analysis.value.breakeven.BreakEven` already computed for these
+    figures (:func:`~analysis.value.breakeven.self_hosting_break_even`); without it the figure asks for it.
 
     >>> fig = self_hosting_plot("GPT-4o", 10.0, 2.5, 1000, 0.5)
     >>> fig.axes[0].get_xscale()
     'log'
     >>> plt.close(fig)
     """
-    from analysis.formatting import format_tokens as format_tokens
     from analysis.value.breakeven import (
         GpuAssumptions,
         monthly_cost_usd,
@@ -189,12 +197,12 @@ def self_hosting_plot(name: str, api_usd_per_mtok: float, gpu_usd_per_hour: floa
     fig, ax = plt.subplots(figsize=(8.5, 4.8))
     if not pd.isna(api_usd_per_mtok):
         ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, api_usd_per_mtok), 1e-2), color="#c8362d", lw=2,
-                label=_no_math(f"{name} API: ${api_usd_per_mtok:g}/M tokens"))
+                label=escape_mathtext(f"{name} API: ${api_usd_per_mtok:g}/M tokens"))
     ax.plot(volumes, np.maximum(self_hosting_cost_usd(volumes, gpu), 1e-2), color="#555f6b", lw=2,
             drawstyle="steps-post",
-            label=_no_math(f"self-hosted: ${gpu_usd_per_hour:g}/GPU-hour, {gpu_tok_per_s:,.0f} tok/s at "
+            label=escape_mathtext(f"self-hosted: ${gpu_usd_per_hour:g}/GPU-hour, {gpu_tok_per_s:,.0f} tok/s at "
                            f"{utilisation:.0%} use"))
-    be = self_hosting_break_even(api_usd_per_mtok, gpu, name)
+    be = break_even if break_even is not None else self_hosting_break_even(api_usd_per_mtok, gpu, name)
     cost = None if be.never else monthly_cost_usd(be.value, api_usd_per_mtok)
     _cost_by_volume_axes(fig, ax, be, cost, volume_min, volume_max,
                          lambda v, c: f"self-hosting cheaper above\n{format_tokens(v)} tokens a month",

@@ -11,8 +11,8 @@ from analysis.figures.theme import (
     add_source_note,
     log_price_axis,
     origin_legend,
-    usd_formatter,
 )
+from analysis.formatting import format_multiple, format_usd_tick
 
 
 def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
@@ -22,8 +22,6 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
 
     Models whose price is unknown on this column are listed under the chart, not drawn as 0.
     """
-    from analysis.formatting import format_multiple
-
     known = table[table[column].notna()].sort_values([column, "model"])
     unknown = table.loc[table[column].isna(), "model"].tolist()
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(known) + 1.4))
@@ -55,7 +53,7 @@ def monthly_bill_bars(table: pd.DataFrame, monthly_tokens: float, column: str = 
     ax.invert_yaxis()
     log_price_axis(ax, "x", "monthly bill, USD (log scale)")
     for y, v in enumerate(known[column]):
-        ax.text(v * 1.08, y, usd_formatter(round(v, 2)), va="center", fontsize=8.5)
+        ax.text(v * 1.08, y, format_usd_tick(round(v, 2)), va="center", fontsize=8.5)
     ax.set_xlim(known[column].min() / 1.6, known[column].max() * 5)
     ax.set_title(f"Monthly bill for {monthly_tokens:,.0f} output tokens")
     origin_legend(ax, loc="upper right")
@@ -63,34 +61,28 @@ def monthly_bill_bars(table: pd.DataFrame, monthly_tokens: float, column: str = 
     return fig
 
 
-def traffic_bill_bars(pricing: pd.DataFrame, monthly_tokens: float, input_output_ratio: float = 3.0):
-    """The monthly bill of ``monthly_tokens`` output tokens plus ``input_output_ratio`` input tokens
-    for each output token, per model, log scale; models with an unknown price are listed, not drawn.
+def traffic_bill_bars(bills: pd.DataFrame, monthly_tokens: float, input_output_ratio: float = 3.0):
+    """The monthly bill of output plus input tokens per model (``bills``, as
+    :func:`analysis.pages.pricing.traffic_bill_table` computes it), log scale; models whose bill is
+    unknown are listed under the chart, not drawn.
 
-    At a ratio of 0 it is the output-only bill of :func:`monthly_bill_bars` (the article's example).
-
-    >>> from analysis.data.load import load_pricing
-    >>> fig = traffic_bill_bars(load_pricing(), 10e9, 3.0)
-    >>> bars = {t.get_text(): float(p.get_width()) for t, p in zip(fig.axes[0].get_yticklabels(), fig.axes[0].patches)}
-    >>> bars["Claude 3.5 Sonnet"]   # 10e9 x $15/M out + 30e9 x $3/M in
-    240000.0
+    >>> bills = pd.DataFrame({"model": ["A", "B", "C"], "origin": ["US", "CN", "CN"],
+    ...                       "traffic_bill_usd": [240000.0, 2500.0, float("nan")]})
+    >>> fig = traffic_bill_bars(bills, 10e9, 3.0)
+    >>> [(t.get_text(), float(p.get_width())) for t, p in zip(fig.axes[0].get_yticklabels(), fig.axes[0].patches)]
+    [('B', 2500.0), ('A', 240000.0)]
     >>> plt.close(fig)
     """
-    from analysis.prices.bases import blended_usd_per_mtok
-
     r = float(input_output_ratio)
-    table = pricing[["model", "origin", "input_usd_per_mtok", "output_usd_per_mtok"]].copy()
-    blended = [blended_usd_per_mtok(i, o, r) for i, o in zip(table.input_usd_per_mtok, table.output_usd_per_mtok)]
-    table["traffic_bill_usd"] = pd.Series(blended, index=table.index) * (1 + r) * (monthly_tokens / 1e6)
-    known = table[table.traffic_bill_usd.notna()].sort_values(["traffic_bill_usd", "model"])
-    unknown = table.loc[table.traffic_bill_usd.isna(), "model"].tolist()
+    known = bills[bills.traffic_bill_usd.notna()].sort_values(["traffic_bill_usd", "model"])
+    unknown = bills.loc[bills.traffic_bill_usd.isna(), "model"].tolist()
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * max(len(known), 1) + 1.4))
     if len(known):
         ax.barh(known.model, known.traffic_bill_usd, color=[ORIGIN_COLORS.get(o, "#777") for o in known.origin])
         ax.invert_yaxis()
         log_price_axis(ax, "x", "monthly bill, USD (log scale)")
         for y, v in enumerate(known.traffic_bill_usd):
-            ax.text(v * 1.08, y, usd_formatter(round(v, 2)), va="center", fontsize=8.5)
+            ax.text(v * 1.08, y, format_usd_tick(round(v, 2)), va="center", fontsize=8.5)
         positive = known.traffic_bill_usd[known.traffic_bill_usd > 0]
         if len(positive):
             ax.set_xlim(positive.min() / 1.6, positive.max() * 5)

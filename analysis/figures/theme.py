@@ -21,6 +21,8 @@ import numpy as np
 import seaborn as sns
 from matplotlib.ticker import FuncFormatter
 
+from analysis.formatting import format_usd_tick
+
 #: Colours by origin, used by every figure.
 ORIGIN_COLORS = {"US": "#1f5fa8", "CN": "#c8362d"}
 
@@ -49,23 +51,10 @@ def apply_theme() -> None:
     })
 
 
-def usd_formatter(x: float, _pos=None) -> str:
-    """Tick labels in dollars: ``$0.25``, ``$10``, ``$2,500``.
-
-    >>> usd_formatter(0.25), usd_formatter(10), usd_formatter(2500)
-    ('$0.25', '$10', '$2,500')
-    """
-    if x >= 100 or float(x).is_integer():
-        return f"${x:,.0f}"
-    if x >= 1:
-        return f"${x:,.2f}".rstrip("0").rstrip(".")
-    return f"${x:.2f}" if round(x, 2) == x else f"${x:.3g}"
-
-
 def log_price_axis(ax, axis: str = "x", label: str = "price, USD per million tokens (log scale)") -> None:
     """Log scale with dollar ticks on one axis."""
     getattr(ax, f"set_{axis}scale")("log")
-    getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(usd_formatter))
+    getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(format_usd_tick))
     getattr(ax, f"{axis}axis").set_minor_formatter(FuncFormatter(lambda *_: ""))
     getattr(ax, f"set_{axis}label")(label)
 
@@ -90,15 +79,6 @@ def _model_colors(models, origins: dict[str, str] | None) -> list[str]:
 
 
 # --------------------------------------------------------------------------- efficiency and break-even (03, 04)
-
-
-def _no_math(text: str) -> str:
-    r"""Dollar signs shown as such (two of them would start matplotlib's math mode).
-
-    >>> _no_math("$1 + $2")
-    '\\$1 + \\$2'
-    """
-    return text.replace("$", r"\$")
 
 
 def _label_points(ax, xs, ys, labels, colors) -> None:

@@ -16,23 +16,11 @@ from analysis.figures.theme import (
     POLICY_COLOR,
     _dense_log_ticks,
     _label_points,
-    _no_math,
     add_source_note,
     log_price_axis,
     origin_legend,
-    usd_formatter,
 )
-
-
-def _saving_text(pct: float) -> str:
-    """``saves 92%`` or ``costs 6% more``.
-
-    >>> _saving_text(92.3), _saving_text(-6.1), _saving_text(0.0)
-    ('saves 92%', 'costs 6% more', 'same cost')
-    """
-    if round(pct) == 0:
-        return "same cost"
-    return f"saves {pct:.0f}%" if pct > 0 else f"costs {-pct:.0f}% more"
+from analysis.formatting import escape_mathtext, format_saving, format_usd_tick
 
 
 def _mark_partial(bars, complete) -> None:
@@ -83,15 +71,15 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     log_price_axis(ax, "x", "monthly bill, USD (log scale)")
     for i, row in enumerate(shown.itertuples()):
         if row.serves_all:
-            text = usd_formatter(round(row.monthly_cost_usd, 2))
+            text = format_usd_tick(round(row.monthly_cost_usd, 2))
             if pd.notna(row.savings_pct) and row.policy != summary.attrs.get("baseline"):
-                text += f"  ({_saving_text(row.savings_pct)} vs {summary.attrs.get('baseline')})"
+                text += f"  ({format_saving(row.savings_pct)} vs {summary.attrs.get('baseline')})"
             elif row.policy == summary.attrs.get("baseline"):
                 text += "  (baseline)"
         else:
-            text = f"{usd_formatter(round(row.served_cost_usd, 2))} for {row.served_share:.0%} of requests; " \
+            text = f"{format_usd_tick(round(row.served_cost_usd, 2))} for {row.served_share:.0%} of requests; " \
                    f"cannot serve {', '.join(u.split(' (')[0] for u in str(row.unserved).split('), '))}"
-        ax.text(row.served_cost_usd * 1.08, i, _no_math(text), va="center", fontsize=8)
+        ax.text(row.served_cost_usd * 1.08, i, escape_mathtext(text), va="center", fontsize=8)
     ax.set_xlim(shown.served_cost_usd.min() / 1.6, shown.served_cost_usd.max() * 60)
     extra = [matplotlib.patches.Patch(facecolor="#bbbbbb", hatch=_HATCH, edgecolor="white",
                                       label="cannot serve every request (bill of the rest)")]
@@ -193,9 +181,9 @@ def routing_grid(assignments: pd.DataFrame, policies: list[str] | None = None, h
                 color = ORIGIN_COLORS.get(r.origin, "#777777")
                 score = f"{r.score:g} on {r.benchmark}" if pd.notna(r.score) else (
                     "no benchmark" if pd.isna(r.benchmark) else "score unknown")
-                text = f"{r.model}\n{score}\n{usd_formatter(round(r.monthly_cost_usd, 2))}/month"
+                text = f"{r.model}\n{score}\n{format_usd_tick(round(r.monthly_cost_usd, 2))}/month"
             ax.add_patch(matplotlib.patches.Rectangle((j, i), 0.96, 0.92, color=color, alpha=0.85))
-            ax.text(j + 0.48, i + 0.46, _no_math(text), ha="center", va="center", fontsize=7.5,
+            ax.text(j + 0.48, i + 0.46, escape_mathtext(text), ha="center", va="center", fontsize=7.5,
                     color="white" if color != "#dddddd" else "#333333")
         if policy == highlight:
             ax.add_patch(matplotlib.patches.Rectangle((-0.03, i - 0.03), len(tasks) + 0.02, 0.98, fill=False,
@@ -245,7 +233,7 @@ def savings_by_volume(sweep: pd.DataFrame, baseline: str, budget_usd: float | No
             ax2.plot(part.requests_per_month, part.savings_pct, label=policy, marker="o", ms=3, **style)
     if budget_usd is not None and np.isfinite(budget_usd):
         ax1.axhline(budget_usd, color="#999999", lw=1, ls=":")
-        ax1.text(sweep.requests_per_month.min(), budget_usd * 1.1, _no_math(f"budget {usd_formatter(budget_usd)}"),
+        ax1.text(sweep.requests_per_month.min(), budget_usd * 1.1, escape_mathtext(f"budget {format_usd_tick(budget_usd)}"),
                  fontsize=8, color="#666666")
     ax1.set_xscale("log")
     log_price_axis(ax1, "y", "monthly bill, USD (log scale)")
@@ -266,7 +254,7 @@ def savings_by_volume(sweep: pd.DataFrame, baseline: str, budget_usd: float | No
         if len(gone):
             note += (f"\n{policy}: no answer at {gone.min():,.0f}" + (f" to {gone.max():,.0f}" if len(gone) > 1 else "")
                      + " requests a month" + (" (no assignment fits the budget)" if budget_usd else "") + ".")
-    add_source_note(fig, _no_math(note))
+    add_source_note(fig, escape_mathtext(note))
     return fig
 
 
@@ -297,12 +285,12 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
     ax.invert_yaxis()
     log_price_axis(ax, "x", "cost of the log's priced rows, USD (log scale)")
     for i, row in enumerate(t.itertuples()):
-        text = usd_formatter(round(row.cost_usd, 2))
+        text = format_usd_tick(round(row.cost_usd, 2))
         if row.complete and pd.notna(row.savings_vs_logged_pct) and row.kind != "as logged":
-            text += f"  ({_saving_text(row.savings_vs_logged_pct)} vs as logged)"
+            text += f"  ({format_saving(row.savings_vs_logged_pct)} vs as logged)"
         elif not row.complete:
             text += f"  ({row.rows_unserved:,} rows not served)"
-        ax.text(row.cost_usd * 1.08, i, _no_math(text), va="center", fontsize=8)
+        ax.text(row.cost_usd * 1.08, i, escape_mathtext(text), va="center", fontsize=8)
     ax.set_xlim(t.cost_usd.min() / 1.6, t.cost_usd.max() * 30)
     handles = [matplotlib.patches.Patch(color="#222222", label="as logged (what it cost)"),
                matplotlib.patches.Patch(color="#7f7f7f", label="one model for everything"),

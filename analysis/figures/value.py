@@ -17,6 +17,7 @@ from analysis.figures.theme import (
     log_price_axis,
     origin_legend,
 )
+from analysis.formatting import format_multiple
 
 
 def frontier_plot(table: pd.DataFrame, title: str | None = None, price_label: str | None = None):
@@ -93,7 +94,6 @@ def price_per_point_bars(table: pd.DataFrame, title: str | None = None):
     'log'
     >>> plt.close(fig)
     """
-    from analysis.formatting import format_multiple
     from analysis.prices.bases import basis_label
     from analysis.value.efficiency import BENCHMARK_SHORT
 

@@ -12,7 +12,7 @@ from analysis.figures.breakeven import (
     volume_cost_plot,
 )
 from analysis.figures.theme import ORIGIN_COLORS
-from analysis.formatting import format_price, format_usd
+from analysis.formatting import escape_markdown, format_price, format_usd
 from analysis.pages.tables import styled_table
 from analysis.value.breakeven import BreakEven, GpuAssumptions
 from analysis.value.efficiency import BENCHMARK_SHORT
@@ -27,7 +27,7 @@ def volume_markdown(volume: BreakEven) -> str:
     **Break-even volume:** 205,128,205 tokens a month: above 205.1 million tokens a month DeepSeek V4 Flash ...
     """
     return (f"**Break-even volume:** {'never' if volume.never else f'{volume.value:,.0f} tokens a month'}: "
-            f"{volume.reason}.")
+            f"{escape_markdown(volume.reason)}.")
 
 
 def quality_markdown(quality: BreakEven) -> str:
@@ -37,7 +37,8 @@ def quality_markdown(quality: BreakEven) -> str:
     **Quality break-even:** never: no mmlu score for GPT-4o-mini in the data.
     """
     return (f"**Quality break-even:** "
-            f"{'never' if quality.never else format_usd(quality.value, 4) + ' per wrong answer'}: {quality.reason}.")
+            f"{'never' if quality.never else escape_markdown(format_usd(quality.value, 4)) + ' per wrong answer'}: "
+            f"{escape_markdown(quality.reason)}.")
 
 
 def styled_self_hosting(by_model: pd.DataFrame, basis: str = "output", input_output_ratio: float = 3.0):
@@ -160,18 +161,58 @@ def findings(volume: BreakEven, quality: BreakEven, matrix: pd.DataFrame, gpu: G
     return out
 
 
-def _pair_colors(pricing: pd.DataFrame, model_a: str, model_b: str) -> tuple[str, str]:
+def pair_colors(pricing: pd.DataFrame, model_a: str, model_b: str) -> tuple[str, str]:
+    """The colours of two models in a break-even figure: by origin, and apart when they share one.
+
+    >>> from analysis.data.load import load_pricing
+    >>> pair_colors(load_pricing(), "GPT-4o", "DeepSeek V4 Flash"), pair_colors(load_pricing(), "GPT-4o", "GPT-4o-mini")
+    (('#1f5fa8', '#c8362d'), ('#1f5fa8', '#e08a3c'))
+    """
     origin = pricing.set_index("model")["origin"]
     a = ORIGIN_COLORS.get(origin.get(model_a), "#555f6b")
     b = ORIGIN_COLORS.get(origin.get(model_b), "#555f6b")
     return (a, "#e08a3c") if a == b else (a, b)
 
 
+# Figures drawn from what the notebook has computed (headless runs and the report use these) ...
+
+
+def volume_figure(pricing: pd.DataFrame, price: pd.Series, volume: BreakEven, *, model_a: str, model_b: str,
+                  fixed_a_usd_per_month: float, fixed_b_usd_per_month: float, volume_min: float, volume_max: float):
+    """:func:`volume_cost_plot` of two models, from their prices on the basis (``price``, by model) and
+    the break-even already computed (``volume``)."""
+    color_a, color_b = pair_colors(pricing, model_a, model_b)
+    return volume_cost_plot(model_a, price.get(model_a, np.nan), fixed_a_usd_per_month, model_b,
+                            price.get(model_b, np.nan), fixed_b_usd_per_month, volume_min, volume_max,
+                            color_a, color_b, break_even=volume)
+
+
+def quality_figure(pricing: pd.DataFrame, task_a: dict, task_b: dict, quality: BreakEven, *, model_a: str,
+                   model_b: str, failure_cost_max_usd: float):
+    """:func:`quality_cost_plot` of two models, from their task figures
+    (:func:`~analysis.value.breakeven.model_task_figures`) and the break-even already computed."""
+    color_a, color_b = pair_colors(pricing, model_a, model_b)
+    return quality_cost_plot(model_a, task_a["cost_usd"], task_a["success_rate"], model_b, task_b["cost_usd"],
+                             task_b["success_rate"], failure_cost_max_usd, color_a, color_b, break_even=quality)
+
+
+def self_hosting_figure(price: pd.Series, gpu: GpuAssumptions, self_host: BreakEven, *, self_host_model: str,
+                        volume_min: float, volume_max: float):
+    """:func:`self_hosting_plot` of one model, from its price on the basis, the GPU assumptions and the
+    break-even already computed."""
+    return self_hosting_plot(self_host_model, price.get(self_host_model, np.nan), gpu.usd_per_hour, gpu.tok_per_s,
+                             gpu.utilisation, gpu.fixed_usd_per_month, volume_min, volume_max, break_even=self_host)
+
+
+# ... and the same figures as pure functions of the notebook's parameters: compute, then draw (the
+# entry points of the notebook's controls, which redraw them for other values).
+
+
 def volume_break_even_models(pricing: pd.DataFrame, model_a: str = "GPT-4o", model_b: str = "DeepSeek V4 Flash",
                              basis: str = "output", input_output_ratio: float = 3.0,
                              fixed_a_usd_per_month: float = 0.0, fixed_b_usd_per_month: float = 2000.0,
                              volume_min: float = 1e6, volume_max: float = 1e11):
-    """:func:`volume_cost_plot` for two models of the pricing table, priced on ``basis``.
+    """:func:`volume_figure` for two models of the pricing table, priced on ``basis``.
 
     >>> import matplotlib.pyplot as plt
     >>> from analysis.data.load import load_pricing
@@ -181,19 +222,21 @@ def volume_break_even_models(pricing: pd.DataFrame, model_a: str = "GPT-4o", mod
     >>> plt.close(fig)
     """
     from analysis.prices.bases import price_on_basis
+    from analysis.value.breakeven import volume_break_even
 
     price = price_on_basis(pricing, basis, input_output_ratio).set_index("model")["usd_per_mtok"]
-    color_a, color_b = _pair_colors(pricing, model_a, model_b)
-    return volume_cost_plot(model_a, price.get(model_a, np.nan), fixed_a_usd_per_month, model_b,
-                            price.get(model_b, np.nan), fixed_b_usd_per_month, volume_min, volume_max,
-                            color_a, color_b)
+    volume = volume_break_even(price.get(model_a, np.nan), price.get(model_b, np.nan), fixed_a_usd_per_month,
+                               fixed_b_usd_per_month, model_a, model_b)
+    return volume_figure(pricing, price, volume, model_a=model_a, model_b=model_b,
+                         fixed_a_usd_per_month=fixed_a_usd_per_month, fixed_b_usd_per_month=fixed_b_usd_per_month,
+                         volume_min=volume_min, volume_max=volume_max)
 
 
 def quality_break_even_models_plot(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str = "mmlu",
                                    model_a: str = "GPT-4o", model_b: str = "DeepSeek V4 Flash",
                                    input_tokens_per_task: float = 1500, output_tokens_per_task: float = 500,
                                    failure_cost_max_usd: float = 1.0):
-    """:func:`quality_cost_plot` for two models of the data, their benchmark scores as success rates.
+    """:func:`quality_figure` for two models of the data, their benchmark scores as success rates.
 
     >>> import matplotlib.pyplot as plt
     >>> from analysis.data.load import load_benchmarks, load_pricing
@@ -202,13 +245,14 @@ def quality_break_even_models_plot(pricing: pd.DataFrame, benchmarks: pd.DataFra
     3
     >>> plt.close(fig)
     """
-    from analysis.value.breakeven import model_task_figures
+    from analysis.value.breakeven import model_task_figures, quality_break_even_models
 
     a = model_task_figures(pricing, benchmarks, benchmark, model_a, input_tokens_per_task, output_tokens_per_task)
     b = model_task_figures(pricing, benchmarks, benchmark, model_b, input_tokens_per_task, output_tokens_per_task)
-    color_a, color_b = _pair_colors(pricing, model_a, model_b)
-    return quality_cost_plot(model_a, a["cost_usd"], a["success_rate"], model_b, b["cost_usd"], b["success_rate"],
-                             failure_cost_max_usd, color_a, color_b)
+    quality = quality_break_even_models(pricing, benchmarks, benchmark, model_a, model_b, input_tokens_per_task,
+                                        output_tokens_per_task)
+    return quality_figure(pricing, a, b, quality, model_a=model_a, model_b=model_b,
+                          failure_cost_max_usd=failure_cost_max_usd)
 
 
 def quality_break_even_pairs(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str = "mmlu",
@@ -224,9 +268,12 @@ def self_hosting_model(pricing: pd.DataFrame, self_host_model: str = "Qwen3-32B"
                        input_output_ratio: float = 3.0, gpu_usd_per_hour: float = 2.5, gpu_tok_per_s: float = 1000.0,
                        gpu_utilisation: float = 0.5, self_host_fixed_usd_per_month: float = 0.0,
                        volume_min: float = 1e7, volume_max: float = 1e11):
-    """:func:`self_hosting_plot` for one model of the pricing table, priced on ``basis``."""
+    """:func:`self_hosting_figure` for one model of the pricing table, priced on ``basis``."""
     from analysis.prices.bases import price_on_basis
+    from analysis.value.breakeven import self_hosting_break_even
 
     price = price_on_basis(pricing, basis, input_output_ratio).set_index("model")["usd_per_mtok"]
-    return self_hosting_plot(self_host_model, price.get(self_host_model, np.nan), gpu_usd_per_hour, gpu_tok_per_s,
-                             gpu_utilisation, self_host_fixed_usd_per_month, volume_min, volume_max)
+    gpu = GpuAssumptions(gpu_usd_per_hour, gpu_tok_per_s, gpu_utilisation, self_host_fixed_usd_per_month)
+    self_host = self_hosting_break_even(price.get(self_host_model, np.nan), gpu, self_host_model)
+    return self_hosting_figure(price, gpu, self_host, self_host_model=self_host_model, volume_min=volume_min,
+                               volume_max=volume_max)

@@ -1,11 +1,11 @@
-"""What every page shows first: the data's as-of date and a stale-data warning."""
+"""What every page shows first: the data's as-of date, a stale-data warning, and notes on the files read."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from analysis.data.freshness import DEFAULT_STALE_AFTER_DAYS, data_freshness
+from analysis.formatting import escape_html, escape_markdown
 
 _STYLE = {
     "ok": "border-left:4px solid #2e7d4f;background:#edf7f0;color:#1d2329",
@@ -26,7 +26,7 @@ def freshness_html(info: dict[str, Any]) -> str:
     role = ' role="alert"' if info["stale"] else ""
     return (f'<div class="pricepoint-asof pricepoint-asof-{kind}"{role} '
             f'style="{_STYLE[kind]};padding:.45em .8em;margin:.3em 0;font-size:.95em">'
-            f"{label}{html.escape(info['text'])}</div>")
+            f"{label}{escape_html(info['text'])}</div>")
 
 
 def show_data_as_of(pub, stale_after_days: int = DEFAULT_STALE_AFTER_DAYS, today=None) -> None:
@@ -52,3 +52,20 @@ def show_data_as_of(pub, stale_after_days: int = DEFAULT_STALE_AFTER_DAYS, today
 
     prefix = "WARNING: " if info["stale"] else ""
     display({"text/html": freshness_html(info), "text/plain": prefix + info["text"]}, raw=True)
+
+
+def note_markdown(note: str) -> str:
+    """A loader's note (which file lacks which models) as one Markdown line, its text escaped.
+
+    >>> print(note_markdown("my_prices.csv does not list <b>GPT-4o</b>, which matchups names"))
+    **Note:** my\\_prices.csv does not list &lt;b&gt;GPT-4o&lt;/b&gt;, which matchups names
+    """
+    return f"**Note:** {escape_markdown(note)}"
+
+
+def show_notes(notes: list[str]) -> None:
+    """Show each of the loaders' ``notes`` (see :func:`analysis.data.load.load_beside_pricing`) as Markdown."""
+    from IPython.display import Markdown, display
+
+    for note in notes:
+        display(Markdown(note_markdown(note)))

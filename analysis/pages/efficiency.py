@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.figures.value import frontier_plot, frontier_probability_bars, price_per_point_bars
-from analysis.formatting import format_multiple, format_price, format_usd
+from analysis.formatting import escape_markdown, format_multiple, format_price, format_usd
 from analysis.pages.tables import styled_table
 from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO
 from analysis.value.claims import Claim
@@ -27,7 +27,8 @@ def frontiers_markdown(tables: dict[str, pd.DataFrame]) -> str:
     >>> print(frontiers_markdown(frontiers(load_pricing(), load_benchmarks())).splitlines()[1])
     - **HumanEval**: DeepSeek V4 Flash → GPT-4o → Claude 3.5 Sonnet
     """
-    return "\n".join(f"- **{BENCHMARK_SHORT[b]}**: {' → '.join(m)}" for b, m in frontier_models(tables).items())
+    return "\n".join(f"- **{BENCHMARK_SHORT[b]}**: {' → '.join(escape_markdown(x) for x in m)}"
+                     for b, m in frontier_models(tables).items())
 
 
 def conclusions_markdown(conclusions: dict[str, list[str]]) -> str:
@@ -37,7 +38,8 @@ def conclusions_markdown(conclusions: dict[str, list[str]]) -> str:
     - **on the frontier (robust)**: a, b
     - **dominated (robust)**: none
     """
-    return "\n".join(f"- **{k}**: {', '.join(v) or 'none'}" for k, v in conclusions.items())
+    return "\n".join(f"- **{k}**: {', '.join(escape_markdown(m) for m in v) or 'none'}"
+                     for k, v in conclusions.items())
 
 
 def claims_markdown(claims: list[Claim]) -> str:
@@ -46,7 +48,7 @@ def claims_markdown(claims: list[Claim]) -> str:
     >>> print(claims_markdown([Claim("k", "A is cheaper.", False, "A is not in the data.")]))
     - **not supported**: "A is cheaper." A is not in the data.
     """
-    return "\n".join(f"- **{c.kind}**: \"{c.article}\" {c.finding}" for c in claims)
+    return "\n".join(f"- **{c.kind}**: \"{escape_markdown(c.article)}\" {escape_markdown(c.finding)}" for c in claims)
 
 
 def styled_dominated(dominated: pd.DataFrame, benchmark: str | None = None, basis: str = "output",

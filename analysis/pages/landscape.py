@@ -7,8 +7,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data.load import load_access, load_beside_pricing, load_matchups, load_model_facts, load_pricing
-from analysis.formatting import format_multiple
-from analysis.value.landscape import access_scores, price_multiples, rated_above_on_every_factor
+from analysis.formatting import escape_markdown, format_multiple
+from analysis.pages.tables import styled_table
+from analysis.value.landscape import (
+    access_scores,
+    access_wide,
+    matchup_table,
+    price_multiples,
+    rated_above_on_every_factor,
+)
 
 
 @dataclass
@@ -69,3 +76,48 @@ def headlines(access: pd.DataFrame, matchups: pd.DataFrame, facts: pd.DataFrame)
                                                            for r in known.itertuples())
                     + "; unknown for every other model.", "as published"))
     return out
+
+
+def styled_access(access: pd.DataFrame):
+    """The access matrix as the article prints it (:func:`access_wide`), one row per factor, escaped.
+
+    >>> ls = load_landscape()
+    >>> html = styled_access(ls.access).to_html()
+    >>> ">factor</th>" in html and ">Global API</th>" in html and ">✓ PayPal/Visa</td>" in html
+    True
+    """
+    wide = access_wide(access).reset_index()
+    return styled_table(wide, {c: str(c) for c in wide.columns})
+
+
+def matchup_heading(name: str) -> str:
+    """A head-to-head's heading in Markdown, its name escaped.
+
+    >>> matchup_heading("Qwen3-32B vs GPT-4o-mini"), matchup_heading("<i>x</i> vs y")
+    ('### Qwen3-32B vs GPT-4o-mini', '### &lt;i&gt;x&lt;/i&gt; vs y')
+    """
+    return f"### {escape_markdown(name)}"
+
+
+def styled_matchup(matchups: pd.DataFrame, name: str):
+    """One head-to-head (:func:`matchup_table`) for people: both models' values and the stated winner.
+
+    >>> ls = load_landscape()
+    >>> html = styled_matchup(ls.matchups, "Qwen3-32B vs GPT-4o-mini").to_html()
+    >>> ">Qwen3-32B</th>" in html and ">$0.28/M</td>" in html and ">Qwen3-32B (2.1× cheaper)</td>" in html
+    True
+    """
+    table = matchup_table(matchups, name)
+    return styled_table(table, {c: str(c) for c in table.columns})
+
+
+def styled_model_facts(facts_table: pd.DataFrame):
+    """The published facts of every priced model (:func:`model_facts_table`), *unknown* where none.
+
+    >>> from analysis.value.landscape import model_facts_table
+    >>> ls = load_landscape()
+    >>> html = styled_model_facts(model_facts_table(ls.model_facts, ls.reference_pricing)).to_html()
+    >>> ">p99 TTFT (published)</th>" in html and ">1.5-2 s</td>" in html and ">unknown</td>" in html
+    True
+    """
+    return styled_table(facts_table, {c: str(c) for c in facts_table.columns})

@@ -5,21 +5,20 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.formatting import format_multiple, format_price, format_usd
+from analysis.pages.tables import styled_table
 from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO
 from analysis.prices.bills import monthly_bill_usd
 
 
 def styled_price_table(table: pd.DataFrame):
-    """The price table formatted for people: dollars, multiples, ``n/a`` for unknown, no index.
+    """The price table formatted for people: dollars, multiples, ``n/a`` for unknown, text escaped, no index.
 
     >>> from analysis.prices.bills import price_table
     >>> from analysis.data.load import load_pricing
     >>> html = styled_price_table(price_table(load_pricing(), monthly_tokens=1e9)).to_html()
-    >>> "$0.25" in html and "60×" in html and "n/a" in html
+    >>> "$0.25" in html and "60×" in html and "n/a" in html and ">blended $/M (3:1 in:out)</th>" in html
     True
     """
-    usd_cols = [c for c in table.columns if c.endswith("usd_per_mtok")]
-    bill_cols = [c for c in table.columns if c.startswith("monthly_bill")]
     ratio = table.attrs.get("input_output_ratio", DEFAULT_INPUT_OUTPUT_RATIO)
     rename = {
         "input_usd_per_mtok": "input $/M tokens",
@@ -29,12 +28,51 @@ def styled_price_table(table: pd.DataFrame):
         "monthly_bill_usd": "monthly bill (output)",
         "monthly_bill_blended_usd": "monthly bill (blended)",
     }
-    fmt = {c: format_price for c in usd_cols}
-    fmt.update({c: format_usd for c in bill_cols})
-    fmt["output_multiple"] = format_multiple
-    shown = table.rename(columns=rename)
-    return shown.style.format({rename.get(k, k): v for k, v in fmt.items() if rename.get(k, k) in shown},
-                              na_rep="n/a").hide(axis="index")
+    formats = {c: format_price for c in table.columns if c.endswith("usd_per_mtok")}
+    formats.update({c: format_usd for c in table.columns if c.startswith("monthly_bill")})
+    formats["output_multiple"] = format_multiple
+    return styled_table(table, {c: rename.get(c, c) for c in table.columns}, formats)
+
+
+def traffic_bill_table(pricing: pd.DataFrame, monthly_tokens: float, input_output_ratio: float = 3.0) -> pd.DataFrame:
+    """The monthly bill of ``monthly_tokens`` output tokens plus ``input_output_ratio`` input tokens for
+    each output token, per model (``traffic_bill_usd``; unknown when a price it needs is unknown).
+
+    At a ratio of 0 it is the output-only bill of :func:`analysis.prices.bills.price_table`.
+
+    >>> from analysis.data.load import load_pricing
+    >>> bills = traffic_bill_table(load_pricing(), 10e9, 3.0).set_index("model").traffic_bill_usd
+    >>> float(bills["Claude 3.5 Sonnet"])   # 10e9 x $15/M out + 30e9 x $3/M in
+    240000.0
+    >>> bool(pd.isna(bills["DeepSeek Coder"]))   # input price unknown: no bill, never $0
+    True
+    """
+    from analysis.prices.bases import blended_usd_per_mtok
+
+    r = float(input_output_ratio)
+    table = pricing[["model", "origin", "input_usd_per_mtok", "output_usd_per_mtok"]].copy()
+    blended = [blended_usd_per_mtok(i, o, r) for i, o in zip(table.input_usd_per_mtok, table.output_usd_per_mtok)]
+    table["traffic_bill_usd"] = pd.Series(blended, index=table.index) * (1 + r) * (monthly_tokens / 1e6)
+    table.attrs.update(monthly_tokens=monthly_tokens, input_output_ratio=r)
+    return table
+
+
+def traffic_bill(pricing: pd.DataFrame, monthly_tokens: float, input_output_ratio: float = 3.0):
+    """:func:`traffic_bill_table` drawn by :func:`~analysis.figures.prices.traffic_bill_bars`: the
+    entry point of notebook 01's controls (compute, then draw).
+
+    >>> import matplotlib.pyplot as plt
+    >>> from analysis.data.load import load_pricing
+    >>> fig = traffic_bill(load_pricing(), 10e9, 0.0)
+    >>> bars = {t.get_text(): float(p.get_width()) for t, p in zip(fig.axes[0].get_yticklabels(), fig.axes[0].patches)}
+    >>> bars["DeepSeek V4 Flash"]   # the article's example: 10 billion output tokens at $0.25/M
+    2500.0
+    >>> plt.close(fig)
+    """
+    from analysis.figures.prices import traffic_bill_bars
+
+    return traffic_bill_bars(traffic_bill_table(pricing, monthly_tokens, input_output_ratio), monthly_tokens,
+                             input_output_ratio)
 
 
 #: The article's example: 10 billion output tokens a month on these two models.

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
+from functools import partial
 
 import pandas as pd
 
 from analysis.figures.traffic import policy_cost_bars
+from analysis.formatting import escape_markdown, format_pct, format_text, format_usd
 from analysis.traffic.policies import ARTICLE_ROUTER, OPTIMISED_POLICY, THRESHOLD_POLICY, Policy
 from analysis.traffic.workload import TASK_BENCHMARK, Workload, format_mapping
+
+_cents = partial(format_usd, decimals=2)  # table cells in dollars and cents
 
 
 def daily_scenarios(daily: pd.DataFrame, baseline: str) -> list[str]:
@@ -32,8 +35,8 @@ def workload_markdown(workload: Workload) -> str:
     >>> print(workload_markdown(example_workload().with_volume(2e6)))
     **example workload (assumption)**: 2,000,000 requests a month.
     """
-    return (f"**{workload.name}**: {workload.requests_per_month:,.0f} requests a month."
-            + "".join(f"\n\n*{n}*" for n in workload.notes))
+    return (f"**{escape_markdown(workload.name)}**: {workload.requests_per_month:,.0f} requests a month."
+            + "".join(f"\n\n*{escape_markdown(n)}*" for n in workload.notes))
 
 
 def policy_markdown(policy: Policy) -> str:
@@ -42,21 +45,7 @@ def policy_markdown(policy: Policy) -> str:
     >>> policy_markdown(Policy("article router", "router", {}, notes=("as router.csv routes it",)))
     '**article router**  \\n*as router.csv routes it*'
     """
-    return f"**{policy.name}**" + "".join(f"  \n*{n}*" for n in policy.notes)
-
-
-def _usd2(v: float) -> str:
-    from analysis.formatting import format_usd
-
-    return format_usd(v, 2)
-
-
-def _pct(v: float) -> str:
-    return f"{v:.1f}%"
-
-
-def _text(v) -> str:
-    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+    return f"**{escape_markdown(policy.name)}**" + "".join(f"  \n*{escape_markdown(n)}*" for n in policy.notes)
 
 
 def styled_workload(workload: Workload):
@@ -91,8 +80,8 @@ def styled_summary(summary: pd.DataFrame):
                "expected_quality": "expected quality, benchmark points",
                "savings_usd": f"saving vs {summary.attrs.get('baseline', 'baseline')}, a month",
                "savings_pct": "saving, %", "models": "models used", "unserved": "cannot serve"}
-    return styled_table(summary, columns, {"monthly_cost_usd": _usd2, "savings_usd": _usd2,
-                                           "expected_quality": "{:.1f}", "savings_pct": _pct},
+    return styled_table(summary, columns, {"monthly_cost_usd": _cents, "savings_usd": _cents,
+                                           "expected_quality": "{:.1f}", "savings_pct": format_pct},
                         na={"unserved": "", "models": ""})
 
 
@@ -116,7 +105,7 @@ def styled_routing_table(table: pd.DataFrame):
                "benchmark": "quality benchmark", "score": "score", "reason": "why not served"}
     return styled_table(table, columns, {
         "share": "{:.0%}", "requests_per_month": "{:,.0f}", "input_tokens": "{:,.0f}", "output_tokens": "{:,.0f}",
-        "usd_per_request": "${:.5f}".format, "monthly_cost_usd": _usd2, "score": "{:g}",
+        "usd_per_request": "${:.5f}".format, "monthly_cost_usd": _cents, "score": "{:g}",
         "benchmark": lambda v: BENCHMARK_SHORT.get(v, v)},
         na={"benchmark": "none in the data", "model": "not served", "reason": ""})
 
@@ -138,9 +127,9 @@ def styled_usage_totals(totals: pd.DataFrame, baseline: str):
                "monthly_cost_usd": "cost a month, at the log's rate", "rows_unserved": "rows not served",
                "savings_vs_logged_pct": "saving vs as logged", "savings_vs_baseline_pct": f"saving vs {baseline}",
                "note": "note"}
-    return styled_table(totals, columns, {"cost_usd": _usd2, "monthly_cost_usd": _usd2, "rows_unserved": "{:,}",
-                                          "savings_vs_logged_pct": _pct, "savings_vs_baseline_pct": _pct,
-                                          "note": _text}, na={"note": ""})
+    return styled_table(totals, columns, {"cost_usd": _cents, "monthly_cost_usd": _cents, "rows_unserved": "{:,}",
+                                          "savings_vs_logged_pct": format_pct, "savings_vs_baseline_pct": format_pct,
+                                          "note": format_text}, na={"note": ""})
 
 
 # --------------------------------------------------------------------------- what notebook 06 publishes
@@ -237,7 +226,6 @@ def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, b
     >>> [kind for _, kind in f]
     ['assumption', 'computed', 'computed', 'computed', 'computed', 'as published', 'simulated']
     """
-    from analysis.formatting import format_usd
     from analysis.traffic.reprice import AS_LOGGED
 
     s = summary.set_index("policy")

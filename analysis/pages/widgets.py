@@ -4,7 +4,7 @@ A notebook hands :func:`explore` a *pure* figure function (its keyword arguments
 matplotlib figure out, nothing else touched), the controls to offer, and the values of its
 parameters::
 
-    explore(plots.traffic_bill_bars, [volume(), token_mix()], pub=pub, name="traffic-bill",
+    explore(pages_pricing.traffic_bill, [volume(), token_mix()], pub=pub, name="traffic-bill",
             title="Monthly bill", pricing=pricing, monthly_tokens=monthly_tokens,
             input_output_ratio=input_output_ratio);
 

@@ -254,9 +254,10 @@ def _shown_parameters(params: dict[str, Any]) -> dict[str, Any]:
 def write_index(folder: Path, runs: list[NotebookRun], started_at: dt.datetime, seconds: float,
                 params_file, params: dict[str, Any]) -> Path:
     """Write ``index.html`` and ``run.json`` for a report folder."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from jinja2 import Environment, PackageLoader
 
-    env = Environment(loader=PackageLoader("analysis.report", "templates"), autoescape=select_autoescape(["html"]))
+    # autoescape on: the template is index.html.j2, which select_autoescape(["html"]) would not escape
+    env = Environment(loader=PackageLoader("analysis.report", "templates"), autoescape=True)
     entries = []
     data_used: dict[str, dict[str, str]] = {}
     for run in runs:

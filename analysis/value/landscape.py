@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.formatting import format_multiple
+from analysis.formatting import format_multiple, format_value
 
 UNIT_LABELS = {"usd_per_mtok": "USD per million output tokens", "stars": "stars (1-5)",
                "tok_per_s": "output tokens per second", "ktok": "thousand tokens", "yes_no": "yes/no"}
@@ -44,20 +44,6 @@ def price_multiples(matchups: pd.DataFrame) -> pd.Series:
     return (hi / lo).rename("output_price_multiple")
 
 
-def _format_value(value: float, unit: str) -> str:
-    if unit == "usd_per_mtok":
-        return f"${value:.2f}/M"
-    if unit == "stars":
-        return "★" * int(value)
-    if unit == "tok_per_s":
-        return f"{value:g} tok/s"
-    if unit == "ktok":
-        return f"{value:g}K"
-    if unit == "yes_no":
-        return "yes" if value else "no"
-    return f"{value:g}"
-
-
 def matchup_table(matchups: pd.DataFrame, matchup: str) -> pd.DataFrame:
     """One head-to-head for people: factor, both values, the stated winner, multiples derived.
 
@@ -78,7 +64,7 @@ def matchup_table(matchups: pd.DataFrame, matchup: str) -> pd.DataFrame:
             winner += f" ({format_multiple(hi / lo)} cheaper)"
         elif isinstance(r.winner_note, str) and r.winner_note:
             winner += f" ({r.winner_note})"
-        out.append([r.factor, _format_value(r.value_a, r.unit), _format_value(r.value_b, r.unit), winner])
+        out.append([r.factor, format_value(r.value_a, r.unit), format_value(r.value_b, r.unit), winner])
     return pd.DataFrame(out, columns=["factor", a, b, "stated winner"])
 
 

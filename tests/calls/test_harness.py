@@ -410,7 +410,7 @@ def test_parse_retry_after_forms():
 @given(st.text())
 def test_html_table_escapes_any_reply(text):
     out = html_table(records_frame([{"request": "r", "model": "M", "reply": text}])[["model", "reply"]], "SIMULATED")
-    body = re.sub(r"</?(table|caption|thead|tbody|tr|th|td)[^>]*>", "", out)
+    body = re.sub(r"<style[^>]*>[^<]*</style>|</?(table|caption|thead|tbody|tr|th|td)[^>]*>", "", out)
     assert "<" not in body and ">" not in body
 
 
@@ -554,9 +554,9 @@ def test_notebook_05_tables_read_for_people():
     s = _session()
     failures = pages_live_calls.failures_html(s.attempts, s.label)
     # attempts counted from 1 in the table, as in the messages
-    assert "<td>1</td>" in failures and "<td>2</td>" in failures and "<td>0</td>" not in failures
+    assert ">1</td>" in failures and ">2</td>" in failures and ">0</td>" not in failures
     assert "error class" in pages_live_calls.errors_html(error_counts(s.attempts), s.label)
     assert "&lt;i&gt;hi&lt;/i&gt;" in pages_live_calls.replies_html(s.timed_requests, s.label)
     assert "succeeded" in pages_live_calls.requests_html(s.timed_requests, s.label)
     table = html_table(pd.DataFrame({"model": ["M"], "x": [float("nan")]}), "c")
-    assert '<td style="text-align: left">M</td><td>n/a</td>' in table and "nan" not in table
+    assert re.search(r">M</td>\s*<td[^>]*>n/a</td>", table) and "nan" not in table

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from analysis.data.load import load_pricing
-from analysis.figures import prices as figures_prices
+from analysis.pages import pricing as pages_pricing
 from analysis.pages.widgets import (
     Control,
     Explorer,
@@ -156,7 +156,7 @@ def test_explorer_repr():
 
 
 def test_traffic_bill_adds_input_tokens(pricing):
-    fig = figures_prices.traffic_bill_bars(pricing, 1e9, 3.0)
+    fig = pages_pricing.traffic_bill(pricing, 1e9, 3.0)
     got = {t.get_text(): float(p.get_width()) for t, p in zip(fig.axes[0].get_yticklabels(), fig.axes[0].patches)}
     assert got["GPT-4o"] == pytest.approx(1e9 / 1e6 * (10.00 + 3 * 2.50))  # 17,500
     assert got["DeepSeek V4 Flash"] == pytest.approx(1e3 * (0.25 + 3 * 0.18))
@@ -165,7 +165,7 @@ def test_traffic_bill_adds_input_tokens(pricing):
 
 
 def test_traffic_bill_at_ratio_zero_is_the_output_bill(pricing):
-    fig = figures_prices.traffic_bill_bars(pricing, 10e9, 0)
+    fig = pages_pricing.traffic_bill(pricing, 10e9, 0)
     got = {t.get_text(): float(p.get_width()) for t, p in zip(fig.axes[0].get_yticklabels(), fig.axes[0].patches)}
     assert got["Claude 3.5 Sonnet"] == pytest.approx(150_000.0)  # the article's example
     assert got["Qwen3.5-397B"] == pytest.approx(23_400.0)  # output-only: the input price is not needed
@@ -240,3 +240,43 @@ def test_text_control_redraws(pricing):
     ex = explore(titled, [text("label")], live=True, show=False, pricing=pricing, label="a")
     ex.widgets["label"].value = "code:1"
     assert ex.figure.axes[0].get_title() == "code:1"
+
+
+# --------------------------------------------------------------------------- headless runs draw what they computed
+
+#: pages functions that compute, then draw: the entry points of live controls, never the report's figure.
+COMPUTE_THEN_DRAW = {"traffic_bill", "efficiency_frontier", "efficiency_price_per_point", "efficiency_robustness",
+                     "volume_break_even_models", "quality_break_even_models_plot", "quality_break_even_pairs",
+                     "self_hosting_model", "routing_policy_cost"}
+
+
+def _code_cells(name: str) -> list[str]:
+    import nbformat
+
+    from analysis import paths
+
+    nb = nbformat.read(paths.NOTEBOOKS / name, as_version=4)
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+@pytest.mark.parametrize("name", ["01-pricing.ipynb", "03-efficiency-frontier.ipynb", "04-break-even.ipynb",
+                                  "06-routing.ipynb"])
+def test_compute_then_draw_functions_only_feed_controls(name):
+    """Outside an ``explore(...)`` call a notebook draws from the results it computed, never by recomputing them."""
+    import ast
+
+    for source in _code_cells(name):
+        tree = ast.parse(source)
+        in_explore = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] == "explore":
+                in_explore.update(id(n) for n in ast.walk(node))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute | ast.Name) and id(node) not in in_explore:
+                word = node.attr if isinstance(node, ast.Attribute) else node.id
+                assert word not in COMPUTE_THEN_DRAW, f"{name}: {word} outside explore(): {source[:80]!r}"
+
+
+def test_notebook_03_runs_its_monte_carlo_once():
+    calls = sum(src.count("robustness_table(") for src in _code_cells("03-efficiency-frontier.ipynb"))
+    assert calls == 1

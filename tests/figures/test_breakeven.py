@@ -1,0 +1,84 @@
+"""analysis.figures.breakeven: cost lines on log axes, the break-even it is given marked, or the reason why not."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.figures.breakeven import (
+    quality_break_even_heatmap,
+    quality_cost_plot,
+    self_hosting_plot,
+    volume_cost_plot,
+)
+from analysis.value.breakeven import BreakEven
+
+
+def crossover(ax) -> float:
+    """The x of the dashed vertical line that marks the break-even."""
+    (line,) = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    return float(line.get_xdata()[0])
+
+
+def test_volume_plot_draws_two_cost_lines_on_log_axes_and_the_break_even():
+    fig = volume_cost_plot("A", 10.0, 0.0, "B", 0.25, 2000.0, 1e6, 1e11)
+    ax = fig.axes[0]
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert ax.get_xlabel() == "tokens per month (log scale)" and "USD per month" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        r"A: \$10/M tokens + \$0 a month", r"B: \$0.25/M tokens + \$2,000 a month"]
+    assert crossover(ax) == pytest.approx(2000 / (10 - 0.25) * 1e6)
+    assert ax.texts[0].get_text().startswith("break-even: 205.1 million tokens a month")
+
+
+def test_volume_plot_marks_the_break_even_it_is_given_not_one_of_its_own():
+    given = BreakEven(3e8, "a break-even computed elsewhere")
+    ax = volume_cost_plot("A", 10.0, 0.0, "B", 0.25, 2000.0, 1e6, 1e11, break_even=given).axes[0]
+    assert crossover(ax) == 3e8
+
+
+def test_volume_plot_without_a_crossover_gives_the_reason():
+    fig = volume_cost_plot("A", 1.0, 0.0, "B", 2.0, 10.0, break_even=BreakEven(None, "A is cheaper at every volume"))
+    assert not [ln for ln in fig.axes[0].lines if ln.get_linestyle() == "--"]
+    assert "No crossover on this range: A is cheaper at every volume." in fig.texts[-1].get_text()
+
+
+def test_volume_plot_leaves_out_a_model_whose_price_is_unknown():
+    ax = volume_cost_plot("A", float("nan"), 0.0, "B", 0.25, 0.0, break_even=BreakEven(None, "unknown price")).axes[0]
+    assert len(ax.lines) == 1
+
+
+def test_quality_plot_draws_cost_per_task_against_the_cost_of_a_mistake():
+    fig = quality_cost_plot("A", 0.00875, 0.887, "B", 0.000395, 0.855, 1.0, break_even=BreakEven(0.25, "x"))
+    ax = fig.axes[0]
+    assert len([ln for ln in ax.lines if ln.get_linestyle() == "-"]) == 2
+    assert crossover(ax) == 0.25 and tuple(ax.get_xlim()) == (0.0, 1.0)
+    assert ax.get_xlabel() == "cost of one wrong answer, USD (an assumption)"
+    assert ax.get_ylabel() == "expected cost per task, USD"
+    assert ax.texts[0].get_text() == "break-even: $0.25 per wrong answer"
+
+
+def test_self_hosting_plot_draws_the_api_line_the_gpu_staircase_and_the_break_even():
+    fig = self_hosting_plot("M", 10.0, 2.5, 1000, 0.5, break_even=BreakEven(2e8, "x"))
+    ax = fig.axes[0]
+    solid = [ln for ln in ax.lines if ln.get_linestyle() == "-"]
+    assert [ln.get_drawstyle() for ln in solid] == ["default", "steps-post"]
+    assert crossover(ax) == 2e8 and ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert ax.get_title() == "Self-hosting against the M API"
+
+
+def test_heatmap_one_cell_per_pair_never_and_unknown_written_out():
+    matrix = pd.DataFrame({"cheaper": ["A", "A", "B"], "dearer": ["B", "C", "C"],
+                           "failure_cost_usd": [0.5, float("nan"), float("nan")],
+                           "never": [False, True, True], "unknown": [False, False, True]})
+    matrix.attrs.update(order=["A", "B", "C"], benchmark="mmlu", input_tokens=1500, output_tokens=500)
+    ax = quality_break_even_heatmap(matrix).axes[0]
+    assert sorted(t.get_text() for t in ax.texts) == ["$0.5", "never", "unknown"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["B", "C"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
+    assert ax.get_title() == "Quality break-even on MMLU-style: 1,500 input + 500 output tokens a task"
+
+
+def test_heatmap_of_no_pairs_says_so():
+    fig = quality_break_even_heatmap(pd.DataFrame(columns=["cheaper", "dearer", "failure_cost_usd", "never"]))
+    assert [t.get_text() for t in fig.axes[0].texts] == ["Fewer than two models scored on this benchmark."]
