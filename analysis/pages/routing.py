@@ -222,7 +222,7 @@ def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, b
     >>> f = findings(ev.workload, ev.summary, log, baseline="GPT-4o", budget_usd=2000,
     ...              thresholds=EXAMPLE_THRESHOLDS, generated=True)
     >>> print(f[1][0])
-    The article's router (DeepSeek V4 Flash, GPT-4o, as its router table routes each task type) costs $3,507.50 a month against $7,587.50 for GPT-4o: 54% less, at expected quality 89.6 against 89.9 points.
+    The article's router (DeepSeek V4 Flash, GPT-4o, as its router table routes each task type) costs $580.90 a month against $7,587.50 for GPT-4o: 92% less, at expected quality 87.9 against 89.9 points.
     >>> [kind for _, kind in f]
     ['assumption', 'computed', 'computed', 'computed', 'computed', 'as published', 'simulated']
     """

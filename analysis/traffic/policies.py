@@ -74,9 +74,9 @@ def article_router(router: pd.DataFrame | None = None) -> Policy:
 
     >>> p = article_router()
     >>> p.routes["chinese"], p.routes["reasoning"]
-    (('DeepSeek V4 Flash', 'GPT-4o'), ('GPT-4o',))
+    (('DeepSeek V4 Flash', 'GPT-4o'), ('DeepSeek V4 Flash', 'GPT-4o'))
     >>> print(p.notes[0])
-    as router.csv routes it: code and chinese to DeepSeek V4 Flash, then GPT-4o; reasoning, vision and general to GPT-4o (chinese: best_value:ceval is DeepSeek V4 Flash in this data)
+    as router.csv routes it: code, reasoning, chinese and general to DeepSeek V4 Flash, then GPT-4o; vision to GPT-4o (chinese: best_value:ceval is DeepSeek V4 Flash in this data)
     """
     from analysis.traffic.router import load_router, route_for, routes
 

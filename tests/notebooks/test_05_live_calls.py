@@ -47,7 +47,9 @@ def test_defaults_run_simulated_against_the_emulator(tmp_path, monkeypatch):
     first = r["router_choices"][0]
     assert (first["prompt_id"], first["answered_by"], first["fallback_used"]) == ("code-1", "GPT-4o", True)
     assert first["tried"][0]["error_class"] == "dropped_connection"
-    assert {c["prompt_id"]: c["answered_by"] for c in r["router_choices"]}["reasoning-1"] == "GPT-4o"
+    # reasoning is text: the same route as notebook 06's article router (data/router.csv), V4 Flash first
+    assert r["router_table"]["reasoning"] == ["DeepSeek V4 Flash", "GPT-4o"]
+    assert {c["prompt_id"]: c["route"][0] for c in r["router_choices"]}["reasoning-1"] == "DeepSeek V4 Flash"
     kinds = {h["kind"] for h in res["headlines"]}
     assert kinds == {"simulated", "computed"}
     assert all(h["text"].startswith("SIMULATED") for h in res["headlines"] if h["kind"] == "simulated")

@@ -31,10 +31,10 @@ def test_defaults(tmp_path):
     assert r["workload"]["assumption"] is True and r["workload"]["requests_per_month"] == 1_000_000
     assert r["monthly_cost_usd"]["GPT-4o"] == pytest.approx(7587.5)
     # the article router as data/router.csv routes it (the table notebook 05 routes by)
-    assert r["monthly_cost_usd"][traffic_policies.ARTICLE_ROUTER] == pytest.approx(3507.5)
+    assert r["monthly_cost_usd"][traffic_policies.ARTICLE_ROUTER] == pytest.approx(580.9)
     assert doc["data"]["router"]["file"].endswith("router.csv")
     assert r["monthly_cost_usd"]["DeepSeek V4 Flash"] is None  # cannot serve vision: no comparable bill
-    assert r["savings_pct"][traffic_policies.ARTICLE_ROUTER] == pytest.approx(100 * (7587.5 - 3507.5) / 7587.5)
+    assert r["savings_pct"][traffic_policies.ARTICLE_ROUTER] == pytest.approx(100 * (7587.5 - 580.9) / 7587.5)
     assert r["monthly_cost_usd"][traffic_policies.OPTIMISED_POLICY] <= 2000
     assert r["policies"]["DeepSeek V4 Flash"]["unserved"].startswith("vision (DeepSeek V4 Flash: no vision")
     assert r["unscored_task_types"] == {"vision": "no benchmark in the data: quality unknown, not guessed"}
@@ -68,11 +68,11 @@ def test_with_a_given_log_and_other_parameters(tmp_path):
     # code only, and the given router sends code to GLM-5: the router costs exactly what GLM-5 alone costs
     assert r["monthly_cost_usd"][traffic_policies.ARTICLE_ROUTER] == r["monthly_cost_usd"]["GLM-5"]
     assert r["monthly_cost_usd"]["GLM-5"] != r["monthly_cost_usd"]["DeepSeek V4 Flash"]
-    assert doc["data"]["router"]["file"] == str(router)
+    assert doc["data"]["router"]["file"] == "my-router.csv"  # named, never this machine's path
     assert r["savings_usd"][traffic_policies.ARTICLE_ROUTER] == 0 and r["baseline"] == "article router"
     assert r["chosen_policy"] == traffic_policies.THRESHOLD_POLICY
     u = r["usage_log"]
     assert u["generated"] is False and u["file"] == str(log)
     assert (u["rows_total"], u["rows_priced"], u["set_aside_by_kind"]) == (3000, 2996, {"negative tokens": 4})
-    assert doc["data"]["usage_log"]["file"] == str(log)
+    assert doc["data"]["usage_log"]["file"] == "mine.parquet"
     assert "simulated" not in {h["kind"] for h in doc["headlines"]}

@@ -141,13 +141,13 @@ def test_example_workload_costs_by_hand(caps):
                   [(300_000, 2000, 600), (150_000, 1500, 500), (150_000, 1000, 400), (50_000, 1200, 200),
                    (350_000, 800, 300)])
     assert s.loc["GPT-4o", "monthly_cost_usd"] == pytest.approx(by_hand) == pytest.approx(7587.5)
-    # the router as data/router.csv has it: code and chinese on V4 Flash ($0.18 / $0.25), reasoning,
-    # vision and general (the default route) on GPT-4o
-    router = sum(n * (i * 0.18 + o * 0.25) / 1e6 for n, i, o in [(300_000, 2000, 600), (150_000, 1000, 400)])
-    router += sum(n * (i * 2.5 + o * 10) / 1e6 for n, i, o in [(150_000, 1500, 500), (50_000, 1200, 200),
-                                                              (350_000, 800, 300)])
-    assert s.loc[ARTICLE_ROUTER, "monthly_cost_usd"] == pytest.approx(router) == pytest.approx(3507.5)
-    assert s.loc[ARTICLE_ROUTER, "savings_pct"] == pytest.approx(100 * (7587.5 - 3507.5) / 7587.5)
+    # the router as data/router.csv has it: every text task type (code, reasoning, chinese by its best-value
+    # rule, general) on V4 Flash ($0.18 / $0.25), vision on GPT-4o
+    router = sum(n * (i * 0.18 + o * 0.25) / 1e6 for n, i, o in [(300_000, 2000, 600), (150_000, 1500, 500),
+                                                                (150_000, 1000, 400), (350_000, 800, 300)])
+    router += 50_000 * (1200 * 2.5 + 200 * 10) / 1e6
+    assert s.loc[ARTICLE_ROUTER, "monthly_cost_usd"] == pytest.approx(router) == pytest.approx(580.9)
+    assert s.loc[ARTICLE_ROUTER, "savings_pct"] == pytest.approx(100 * (7587.5 - 580.9) / 7587.5)
     assert s.loc["GPT-4o", "savings_usd"] == 0
     # single models without vision cannot serve the workload: no comparable bill, no saving
     assert not s.loc["DeepSeek V4 Flash", "serves_all"] and math.isnan(s.loc["DeepSeek V4 Flash", "savings_usd"])
@@ -182,7 +182,7 @@ def test_threshold_policy_is_the_cheapest_model_meeting_each_threshold(caps):
        st.lists(st.tuples(st.integers(0, 50_000), st.integers(0, 20_000)), min_size=4, max_size=4),
        st.floats(1.0, 1e8))
 def test_article_router_on_text_costs_exactly_its_first_choices_alone(caps, raw_shares, tokens, volume):
-    # router.csv: code and chinese to DeepSeek V4 Flash, reasoning and general to GPT-4o (the default route)
+    # router.csv: every text task type to DeepSeek V4 Flash (chinese by its best-value rule, which picks it too)
     total = sum(raw_shares)
     if total == 0:
         raw_shares, total = [1, 0, 0, 0], 1
@@ -190,7 +190,7 @@ def test_article_router_on_text_costs_exactly_its_first_choices_alone(caps, raw_
     w = Workload.from_mix(shares, dict(zip(traffic_workload.TEXT_TASKS, tokens)), volume)
     ev = evaluate(w, caps)
     a = ev.assignments.set_index(["policy", "task_type"]).monthly_cost_usd
-    first = {"code": "DeepSeek V4 Flash", "chinese": "DeepSeek V4 Flash", "reasoning": "GPT-4o", "general": "GPT-4o"}
+    first = dict.fromkeys(traffic_workload.TEXT_TASKS, "DeepSeek V4 Flash")
     by_hand = sum(a[(first[t], t)] for t in traffic_workload.TEXT_TASKS)
     s = ev.summary.set_index("policy")
     assert s.loc[ARTICLE_ROUTER, "monthly_cost_usd"] == pytest.approx(by_hand, rel=1e-12, abs=1e-12)
@@ -302,7 +302,7 @@ def test_frontier_of_policies(caps):
 def test_volume_sweep_is_linear_for_fixed_policies(caps):
     s = traffic_evaluate.volume_sweep(example_workload(), caps, [1e4, 1e5, 1e6], budget_usd=2000)
     router = s[s.policy == ARTICLE_ROUTER].monthly_cost_usd.to_numpy()
-    assert router == pytest.approx([35.075, 350.75, 3507.5])
+    assert router == pytest.approx([5.809, 58.09, 580.9])
     opt = s[s.policy == OPTIMISED_POLICY]
     assert (opt.monthly_cost_usd.dropna() <= 2000).all()
 
@@ -317,7 +317,7 @@ def test_policy_cost_bars(caps):
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert ax.get_xscale() == "log" and "monthly bill, USD" in ax.get_xlabel()
     assert len(labels) == 11  # the three models whose input price is unknown serve nothing: not drawn at 0
-    assert labels[0] == THRESHOLD_POLICY and labels[2] == ARTICLE_ROUTER  # cheapest that serves every request first
+    assert labels[0] == ARTICLE_ROUTER  # cheapest that serves every request first
     widths = {lab: p.get_width() for lab, p in zip(labels, ax.patches)}
     assert widths["GPT-4o"] == pytest.approx(7587.5)
     hatched = [lab for lab, p in zip(labels, ax.patches) if p.get_hatch()]
@@ -380,11 +380,10 @@ def test_notebook_06_findings_on_the_example(caps, demo_log):
     assert f[0] == ("Workload: example workload (assumption), 1,000,000 requests a month (code 30%, reasoning 15%, "
                     "chinese 15%, vision 5%, general 35%); quality thresholds code:91, reasoning:87, chinese:89, "
                     "general:85; budget $2,000 a month.", "assumption")
-    # GPT-4o alone $7,587.50; the router $3,507.50, (7,587.50 - 3,507.50) / 7,587.50 = 54% less
+    # GPT-4o alone $7,587.50; the router $580.90, (7,587.50 - 580.90) / 7,587.50 = 92% less
     assert f[1][0].startswith("The article's router (DeepSeek V4 Flash, GPT-4o, as its router table routes each task "
-                              "type) costs $3,507.50 a month against $7,587.50 for GPT-4o: 54% less")
-    assert f[2] == ("Cheapest policy that serves every request: cheapest meeting thresholds at $881.20 a month.",
-                    "computed")
+                              "type) costs $580.90 a month against $7,587.50 for GPT-4o: 92% less")
+    assert f[2] == ("Cheapest policy that serves every request: article router at $580.90 a month.", "computed")
     assert f[3][0].startswith("Best expected quality within $2,000 a month: 89.2 points for $1,465.65")
     assert f[4][0] == ("10 of 11 models cannot serve the whole workload alone (no vision in the data, or an unknown "
                        "price).")
@@ -410,7 +409,7 @@ def test_notebook_06_results(caps, demo_log):
     r = pages_routing.results(ev.workload, ev.summary, traffic_evaluate.policy_frontier(ev.summary), ev.policy("router"),
                         traffic_evaluate.routing_table(ev, ARTICLE_ROUTER), ev.summary, log, baseline="GPT-4o",
                         budget_usd=2000.0, thresholds=traffic_policies.EXAMPLE_THRESHOLDS, log_file=str(path), demo=None)
-    assert r["monthly_cost_usd"][ARTICLE_ROUTER] == pytest.approx(3507.5)
+    assert r["monthly_cost_usd"][ARTICLE_ROUTER] == pytest.approx(580.9)
     assert r["policies"]["GPT-4o"]["savings_usd"] == 0 and r["chosen_policy"] == ARTICLE_ROUTER
     assert r["unscored_task_types"] == {"vision": "no benchmark in the data: quality unknown, not guessed"}
     u = r["usage_log"]
@@ -429,7 +428,7 @@ def test_sweep_volumes_and_daily_scenarios():
 def test_tables_for_people(caps, demo_log):
     ev = evaluate(example_workload(), caps, budget_usd=2000)
     summary = pages_routing.styled_summary(ev.summary).to_html()
-    assert "saving vs GPT-4o, a month" in summary and ">$4,080.00<" in summary and ">53.8%<" in summary
+    assert "saving vs GPT-4o, a month" in summary and ">$7,006.60<" in summary and ">92.3%<" in summary
     table = pages_routing.styled_routing_table(traffic_evaluate.routing_table(ev, ARTICLE_ROUTER)).to_html()
     assert ">$0.00051<" in table and ">C-Eval<" in table and "usd_per_request" not in table
     totals = pages_routing.styled_usage_totals(demo_log[1].table(), "GPT-4o").to_html()
