@@ -6,24 +6,41 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.figures.theme import (
+    MAX_ROWS,
     ORIGIN_COLORS,
     SOURCE_NOTE,
     add_source_note,
+    article_models,
+    bounded,
+    left_out_note,
     log_price_axis,
     origin_legend,
+    some_names,
 )
-from analysis.formatting import format_multiple, format_usd_tick
+from analysis.formatting import escape_mathtext, format_multiple, format_usd_tick
 
 
 def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
                label: str = "output price, USD per million tokens (log scale)",
-               multiple_column: str | None = "output_multiple", title: str | None = None):
+               multiple_column: str | None = "output_multiple", title: str | None = None, keep=None):
     """Horizontal bars of one price per model, log scale, coloured by origin, cheapest at the top.
 
-    Models whose price is unknown on this column are listed under the chart, not drawn as 0.
+    Models whose price is unknown on this column are listed under the chart, not drawn as 0. With
+    more than :data:`~analysis.figures.theme.MAX_ROWS` models (a whole catalog), the cheapest are drawn
+    with the models in ``keep``, and a note says how many were left out.
+
+    >>> many = pd.DataFrame({"model": [f"m{i:04d}" for i in range(2000)], "origin": "US",
+    ...                      "output_usd_per_mtok": range(1, 2001), "output_multiple": range(1, 2001)})
+    >>> fig = price_bars(many, keep=["m1999"])
+    >>> len(fig.axes[0].patches), bool(fig.get_size_inches()[1] < 20)
+    (31, True)
+    >>> "1,969 more models" in fig.texts[0].get_text()
+    True
+    >>> plt.close(fig)
     """
     known = table[table[column].notna()].sort_values([column, "model"])
     unknown = table.loc[table[column].isna(), "model"].tolist()
+    known, left = bounded(known, keep=article_models() if keep is None else keep)
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(known) + 1.4))
     colors = [ORIGIN_COLORS.get(o, "#777777") for o in known.origin]
     ax.barh(known.model, known[column], color=colors)
@@ -38,16 +55,20 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
     ax.set_xlim(known[column].min() / 1.6, known[column].max() * 4)
     origin_legend(ax, loc="upper right")
     ax.set_title(title or "Price per million tokens by model")
+    notes = [left_out_note(left, "models", f"the {MAX_ROWS} cheapest and the models the article names")] if left else []
     if unknown:
-        fig.text(0.01, -0.06, "Unknown on this basis (not drawn): " + ", ".join(unknown),
-                 fontsize=8, color="#555555")
+        notes.append("Unknown on this basis (not drawn): " + some_names(unknown))
+    if notes:
+        fig.text(0.01, -0.06, escape_mathtext(" ".join(notes)), fontsize=8, color="#555555", wrap=True)
     add_source_note(fig)
     return fig
 
 
-def monthly_bill_bars(table: pd.DataFrame, monthly_tokens: float, column: str = "monthly_bill_usd"):
-    """The monthly bill of a token volume per model, log scale, coloured by origin."""
+def monthly_bill_bars(table: pd.DataFrame, monthly_tokens: float, column: str = "monthly_bill_usd",
+                      keep=None):
+    """The monthly bill of a token volume per model, log scale, coloured by origin (bounded as :func:`price_bars`)."""
     known = table[table[column].notna()].sort_values([column, "model"])
+    known, left = bounded(known, keep=article_models() if keep is None else keep)
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(known) + 1.4))
     ax.barh(known.model, known[column], color=[ORIGIN_COLORS.get(o, "#777") for o in known.origin])
     ax.invert_yaxis()
@@ -57,11 +78,15 @@ def monthly_bill_bars(table: pd.DataFrame, monthly_tokens: float, column: str = 
     ax.set_xlim(known[column].min() / 1.6, known[column].max() * 5)
     ax.set_title(f"Monthly bill for {monthly_tokens:,.0f} output tokens")
     origin_legend(ax, loc="upper right")
+    if left:
+        fig.text(0.01, -0.06, left_out_note(left, "models", f"the {MAX_ROWS} cheapest and the models the article names"),
+                 fontsize=8, color="#555555")
     add_source_note(fig, SOURCE_NOTE + " Volume is a parameter.")
     return fig
 
 
-def traffic_bill_bars(bills: pd.DataFrame, monthly_tokens: float, input_output_ratio: float = 3.0):
+def traffic_bill_bars(bills: pd.DataFrame, monthly_tokens: float, input_output_ratio: float = 3.0,
+                      keep=None):
     """The monthly bill of output plus input tokens per model (``bills``, as
     :func:`analysis.pages.pricing.traffic_bill_table` computes it), log scale; models whose bill is
     unknown are listed under the chart, not drawn.
@@ -76,6 +101,7 @@ def traffic_bill_bars(bills: pd.DataFrame, monthly_tokens: float, input_output_r
     r = float(input_output_ratio)
     known = bills[bills.traffic_bill_usd.notna()].sort_values(["traffic_bill_usd", "model"])
     unknown = bills.loc[bills.traffic_bill_usd.isna(), "model"].tolist()
+    known, left = bounded(known, keep=article_models() if keep is None else keep)
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * max(len(known), 1) + 1.4))
     if len(known):
         ax.barh(known.model, known.traffic_bill_usd, color=[ORIGIN_COLORS.get(o, "#777") for o in known.origin])
@@ -93,8 +119,10 @@ def traffic_bill_bars(bills: pd.DataFrame, monthly_tokens: float, input_output_r
         ax.set_axis_off()
     ax.set_title(f"Monthly bill: {monthly_tokens:,.0f} output + {r * monthly_tokens:,.0f} input tokens "
                  f"({r:g}:1 input:output)")
+    notes = [left_out_note(left, "models", f"the {MAX_ROWS} cheapest and the models the article names")] if left else []
     if unknown:
-        fig.text(0.01, -0.06, "Unknown price for this mix (not drawn): " + ", ".join(unknown),
-                 fontsize=8, color="#555555")
+        notes.append("Unknown price for this mix (not drawn): " + some_names(unknown))
+    if notes:
+        fig.text(0.01, -0.06, escape_mathtext(" ".join(notes)), fontsize=8, color="#555555", wrap=True)
     add_source_note(fig, SOURCE_NOTE + " Volume and mix are parameters.")
     return fig

@@ -15,6 +15,8 @@ does that.
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
@@ -106,3 +108,60 @@ _HATCH = "///"
 def _dense_log_ticks(axis) -> None:
     """Ticks at 1, 2 and 5 of each decade, for log axes that span less than two decades."""
     axis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+
+
+@functools.lru_cache(maxsize=1)
+def article_models() -> tuple[str, ...]:
+    """The models the source article names (the shipped pricing table): a bounded figure always draws
+    them when its data has them."""
+    from analysis.data.load import load_pricing
+
+    return tuple(load_pricing().model)
+
+
+#: The most rows (bars, grid rows) one figure draws: its size stays bounded however many models the data holds.
+MAX_ROWS = 30
+#: The most names a note under a figure lists before it says how many more there are.
+MAX_NAMES = 12
+
+
+def bounded(frame, n: int = MAX_ROWS, keep=(), name_col: str = "model"):
+    """The first ``n`` rows of an ordered frame, plus any row named in ``keep`` (the models a reader
+    looks for), in the frame's order; and how many rows were left out.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"model": list("abcdef")})
+    >>> shown, left = bounded(t, 2, keep=["e"]); shown.model.tolist(), left
+    (['a', 'b', 'e'], 3)
+    >>> bounded(t, 10)[1]
+    0
+    """
+    if len(frame) <= n:
+        return frame, 0
+    head = frame.iloc[:n]
+    extra = frame.iloc[n:]
+    extra = extra[extra[name_col].isin(list(keep))]
+    shown = frame.loc[list(head.index) + list(extra.index)]
+    return shown, len(frame) - len(shown)
+
+
+def some_names(names, limit: int = MAX_NAMES) -> str:
+    """Names for a note under a figure: all of them when few, else the first ``limit`` and how many more.
+
+    >>> some_names(["a", "b"]), some_names([f"m{i}" for i in range(30)], 3)
+    ('a, b', 'm0, m1, m2 and 27 more')
+    """
+    names = [str(n) for n in names]
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" and {len(names) - limit:,} more"
+
+
+def left_out_note(left: int, what: str, order: str) -> str:
+    """The note of a bounded figure: how many rows it does not draw, and which it draws.
+
+    >>> left_out_note(2792, "models", "the 30 cheapest")
+    'Not drawn: 2,792 more models (this figure shows the 30 cheapest; the table and results.json have them all).'
+    """
+    return (f"Not drawn: {left:,} more {what} (this figure shows {order}; the table and results.json have "
+            f"them all).")

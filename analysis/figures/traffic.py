@@ -10,6 +10,7 @@ import seaborn as sns
 
 from analysis.figures.theme import (
     _HATCH,
+    MAX_ROWS,
     OK_COLORS,
     ORIGIN_COLORS,
     ORIGIN_LABELS,
@@ -17,8 +18,12 @@ from analysis.figures.theme import (
     _dense_log_ticks,
     _label_points,
     add_source_note,
+    article_models,
+    bounded,
+    left_out_note,
     log_price_axis,
     origin_legend,
+    some_names,
 )
 from analysis.formatting import escape_mathtext, format_saving, format_usd_tick
 
@@ -61,6 +66,8 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     shown["sort"] = shown.monthly_cost_usd.fillna(shown.served_cost_usd)
     shown = shown.sort_values(["serves_all", "sort"], ascending=[False, True])
     nothing = summary.loc[~(summary.served_cost_usd > 0), "policy"].tolist()
+    keep = [*summary.loc[summary.kind != "single", "policy"], summary.attrs.get("baseline"), *article_models()]
+    shown, left = bounded(shown, keep=keep, name_col="policy")
     fig, ax = plt.subplots(figsize=(9.0, 0.38 * len(shown) + 1.6))
     colors = _policy_colors(shown)
     y = np.arange(len(shown))
@@ -87,9 +94,12 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     vol = summary.attrs.get("requests_per_month")
     ax.set_title(title or (f"Monthly bill by policy, {vol:,.0f} requests a month" if vol else "Monthly bill by policy"))
     note = "Prices as published; workload, thresholds and budget are assumptions (parameters)."
+    if left:
+        note += " " + left_out_note(left, "single models", f"the {MAX_ROWS} cheapest, every routing policy, the "
+                                    "baseline and the models the article names")
     if nothing:
-        note += " Serves no request (price unknown): " + ", ".join(nothing) + "."
-    add_source_note(fig, note)
+        note += " Serves no request (price unknown): " + some_names(nothing) + "."
+    add_source_note(fig, escape_mathtext(note))
     return fig
 
 
@@ -221,8 +231,13 @@ def savings_by_volume(sweep: pd.DataFrame, baseline: str, budget_usd: float | No
     >>> plt.close(fig)
     """
     full = sweep.groupby("policy", sort=False).serves_all.any()
-    if policies is None:
+    if policies is None:  # those that serve every request: the routing policies, the baseline, the cheapest models
         policies = [p for p in full.index if full[p]]
+        if len(policies) > 10:
+            kinds = sweep.groupby("policy", sort=False).kind.first()
+            cost = sweep.groupby("policy", sort=False).monthly_cost_usd.max()
+            singles = sorted((p for p in policies if kinds[p] == "single" and p != baseline), key=lambda p: cost[p])
+            policies = [p for p in policies if kinds[p] != "single" or p == baseline or p in singles[:5]]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11.0, 4.6))
     palette = sns.color_palette("tab10", len(policies))
     for color, policy in zip(palette, policies):
@@ -276,6 +291,7 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
     t["complete"] = t.rows_unserved == 0
     t = t.sort_values(["complete", "cost_usd"], ascending=[False, True])
     none = totals.loc[~(totals.cost_usd > 0), "scenario"].tolist()
+    t, left = bounded(t, keep=[*totals.loc[totals.kind != "single", "scenario"], *article_models()], name_col="scenario")
     fig, ax = plt.subplots(figsize=(9.0, 0.38 * len(t) + 1.6))
     colors = ["#222222" if k == "as logged" else (POLICY_COLOR if k != "single" else "#7f7f7f") for k in t.kind]
     y = np.arange(len(t))
@@ -300,9 +316,12 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
     ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "The usage log re-priced")
     note = "Prices as published; rows set aside as bad are not in any bar."
+    if left:
+        note += " " + left_out_note(left, "single models", f"the {MAX_ROWS} cheapest, as logged, every routing "
+                                    "policy and the models the article names")
     if none:
-        note += " Serves no row (price unknown): " + ", ".join(none) + "."
-    add_source_note(fig, note)
+        note += " Serves no row (price unknown): " + some_names(none) + "."
+    add_source_note(fig, escape_mathtext(note))
     return fig
 
 

@@ -16,6 +16,7 @@ from analysis.figures.theme import (
     add_source_note,
     log_price_axis,
     origin_legend,
+    some_names,
 )
 from analysis.formatting import format_multiple
 
@@ -79,7 +80,7 @@ def frontier_plot(table: pd.DataFrame, title: str | None = None, price_label: st
     if len(left_out):
         groups = left_out.groupby("excluded_reason", sort=False)["model"].apply(list)
         fig.text(0.01, -0.06, "Left out, not drawn: " + "; ".join(
-            f"{reason[0].upper() + reason[1:]}: {', '.join(models)}" for reason, models in groups.items()),
+            f"{reason[0].upper() + reason[1:]}: {some_names(models)}" for reason, models in groups.items()),
             fontsize=7.5, color="#555555", va="top", wrap=True)
     return fig
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis import paths
 from analysis.traffic import capabilities as traffic_capabilities
 from analysis.traffic import policies as traffic_policies
 from analysis.traffic import workload as traffic_workload
@@ -80,7 +81,7 @@ class UsageReport:
 
 
 def _summary(r: UsageReport | ModelTotals) -> str:
-    lines = [f"{r.file} ({r.format.upper()})",
+    lines = [f"{paths.shown(r.file)} ({r.format.upper()})",  # never this machine's absolute path (pages show it)
              f"{r.rows_total:,} rows read: {r.rows_priced:,} priced, {r.rows_set_aside:,} set aside."]
     if r.first_ts is not None:
         lines.append(f"Period: {r.first_ts:%Y-%m-%d %H:%M} to {r.last_ts:%Y-%m-%d %H:%M} UTC "
