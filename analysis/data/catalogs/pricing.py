@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from collections import Counter
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -75,7 +74,7 @@ def catalog_pricing(imp: CatalogImport) -> tuple[pd.DataFrame, Counter]:
         "origin": best.origin.astype(object),
         "input_usd_per_mtok": best.input_usd_per_mtok,
         "output_usd_per_mtok": best.output_usd_per_mtok,
-        "price_source": [f"{r.source} {r.version}: {k} ({w})".replace("  ", " ")
+        "price_source": [f"{r.source}{' ' + r.version if r.version else ''}: {k} ({w})"
                          for k, w in zip(best.endpoint_key, best.time_window, strict=True)],
         "canonical_model_id": best.canonical_model_id,
         "maker_id": best.maker_id,
@@ -148,6 +147,8 @@ def write_catalog(imp: CatalogImport, out: str | os.PathLike, force: bool = Fals
                    "models_written": len(table), "entries_set_aside": dict(r.set_aside),
                    "models_left_out": dict(left_out), "cells_rounded": len(r.rounded_cells)},
         "tariffs": {"endpoints": side["endpoints"].name, "tiers": side["tiers"].name},
+        "rounded_cells": r.rounded_cells,
+        "fields_not_modelled": dict(r.ignored_fields.most_common()),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     _atomic(side["endpoints"], imp.endpoints.to_csv(index=False, date_format="%Y-%m-%d"))
@@ -172,9 +173,8 @@ def _as_of_basis(source: str, as_of: str) -> str:
 
 
 def _atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
 
