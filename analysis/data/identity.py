@@ -194,6 +194,9 @@ def is_first_party(provider: str, name: str, ident: Identity) -> bool | None:
 def annotate(endpoints: pd.DataFrame, ident: Identity) -> pd.DataFrame:
     """Add maker_id, origin, open_weights, display_name and first_party to an endpoints table (vectorized by id).
 
+    ``first_party`` already known in the table (not NA) is kept; the rest comes from the maker's
+    first-party providers.
+
     >>> from analysis.data.tariff_tables import endpoints_frame
     >>> ep = endpoints_frame([dict(endpoint_key='azure_ai/mistral-large', provider='azure_ai',
     ...     api_model_id='mistral-large-2411', canonical_model_id='mistral-large')])
@@ -219,7 +222,10 @@ def annotate(endpoints: pd.DataFrame, ident: Identity) -> pd.DataFrame:
         None if (m is None or m != m) else (p.lower() in fpp[m])
         for m, p in zip(out["maker_id"], out["provider"], strict=True)
     ]
-    out["first_party"] = pd.array(fp, dtype="boolean")
+    computed = pd.array(fp, dtype="boolean")
+    if "first_party" in out:  # a source that states it (the article quotes makers' own prices) is kept
+        computed = out["first_party"].astype("boolean").fillna(pd.Series(computed, index=out.index))
+    out["first_party"] = computed
     return out
 
 

@@ -12,8 +12,8 @@ counts reasoning tokens too.
 
 >>> ep = endpoints_frame([dict(endpoint_key='openai/gpt-4o', canonical_model_id='gpt-4o', provider='openai',
 ...     input_usd_per_mtok=2.5, output_usd_per_mtok=10.0)])
->>> ep.loc[0, ['service_tier', 'time_window', 'utc_weekday_mask']].tolist()
-['standard', 'all day', 127]
+>>> ep.loc[0, ['service_tier', 'time_window']].tolist(), int(ep.loc[0, 'utc_weekday_mask'])
+(['standard', 'all day'], 127)
 >>> validate_tables({'endpoints': ep, 'tiers': tiers_frame([])})
 []
 """

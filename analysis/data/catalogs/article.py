@@ -6,7 +6,7 @@ a price the article does not give stays unknown (NaN). The pricing table the not
 
 >>> imp = load()
 >>> row = imp.endpoints.set_index("canonical_model_id").loc["gpt-4o"]
->>> row.endpoint_key, row.input_usd_per_mtok, row.output_usd_per_mtok, bool(row.first_party)
+>>> row.endpoint_key, float(row.input_usd_per_mtok), float(row.output_usd_per_mtok), bool(row.first_party)
 ('article/GPT-4o', 2.5, 10.0, True)
 >>> imp.report.as_of, imp.report.version
 ('2026-11-27', 'as published')
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 
-from analysis.data.catalogs import CatalogImport, ImportReport, register
+from analysis.data.catalogs.registry import CatalogImport, ImportReport, register
 from analysis.data.identity import load_identity, resolve
 from analysis.data.tariff_tables import endpoints_frame, tiers_frame
 

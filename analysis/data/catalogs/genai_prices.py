@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.data.catalogs import CatalogImport, ImportReport, register
+from analysis.data.catalogs.registry import CatalogImport, ImportReport, register
 from analysis.data.identity import is_first_party, load_identity, resolve
 from analysis.data.tariff_tables import endpoints_frame, tiers_frame
 

@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from analysis.data.catalogs import CatalogImport, ImportReport, register
+from analysis.data.catalogs.registry import CatalogImport, ImportReport, register
 from analysis.data.identity import annotate, load_identity, resolve
 from analysis.data.tariff_tables import endpoints_frame, tiers_frame
 
@@ -321,3 +321,52 @@ def _version_from_path(path: Path) -> str:
     """
     m = re.search(r"litellm-(\d[\w.]*?)(?:[-/]|$)", str(path))
     return m.group(1) if m else ""
+
+
+# --------------------------------------------------------------------------- LiteLLM's JSON, from its wheel
+
+WHEEL_JSON = "litellm/model_prices_and_context_window_backup.json"
+
+
+def litellm_cache() -> Path:
+    """Where LiteLLM's JSON is kept once taken from its wheel: ``$PRICEPOINT_LITELLM_DIR``, else
+    ``~/.cache/pricepoint/litellm`` (outside the repository: it is never committed)."""
+    import os
+
+    return Path(os.environ.get("PRICEPOINT_LITELLM_DIR") or Path.home() / ".cache" / "pricepoint" / "litellm")
+
+
+def cached_litellm_json() -> Path | None:
+    """The newest LiteLLM JSON already in :func:`litellm_cache` (``litellm-VERSION/...json``), or ``None``."""
+    found = sorted(litellm_cache().glob("litellm-*/model_prices_and_context_window_backup.json"),
+                   key=lambda p: [int(x) if x.isdigit() else 0 for x in _version_from_path(p).split(".")])
+    return found[-1] if found else None
+
+
+def fetch_litellm_json(spec: str = "litellm") -> Path:
+    """LiteLLM's JSON out of its wheel, downloaded at most once with ``pip download SPEC --no-deps``.
+
+    The only function here that uses the network (through pip, the registry's own client), and only
+    when the cache holds no JSON yet; raises ``OSError`` naming the command when pip cannot reach the
+    registry. The test suite never calls it (it is offline); ``make bench`` does.
+    """
+    import subprocess
+    import sys
+    import tempfile
+    import zipfile
+
+    have = cached_litellm_json()
+    if have is not None:
+        return have
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-m", "pip", "download", spec, "--no-deps", "--only-binary", ":all:", "-d", tmp, "-q"]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        wheels = sorted(Path(tmp).glob("litellm-*.whl"))
+        if done.returncode != 0 or not wheels:
+            raise OSError(f"`{' '.join(cmd[2:])}` failed (is the package registry reachable?): "
+                          f"{(done.stderr or done.stdout).strip()[-300:]}")
+        out = litellm_cache() / f"litellm-{wheels[0].name.split('-')[1]}" / Path(WHEEL_JSON).name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(wheels[0]) as z:
+            out.write_bytes(z.read(WHEEL_JSON))
+    return out

@@ -13,7 +13,7 @@ catalog, its version and its date.
 >>> table, left_out = catalog_pricing(load_catalog("article"))
 >>> table.loc[table.model == "GPT-4o", ["provider", "origin", "input_usd_per_mtok", "output_usd_per_mtok"]
 ...           ].values.tolist(), dict(left_out)
-[['OpenAI', 'US', 2.5, 10.0]], {}
+([['OpenAI', 'US', 2.5, 10.0]], {})
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import pandas as pd
 import yaml
 
 from analysis import paths
-from analysis.data.catalogs import SOURCES, CatalogImport, load_catalog
+from analysis.data.catalogs.registry import SOURCES, CatalogImport, load_catalog
 from analysis.data.identity import annotate, default_endpoints, load_identity
 from analysis.data.tariff_tables import ENDPOINT_COLUMNS, TIER_COLUMNS, _typed_endpoints, tiers_frame
 
