@@ -25,8 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis import paths
-
-ORIGINS = ("US", "CN", "EU", "other", "unknown")
+from analysis.data.tables import ORIGINS
 
 _REGION_PREFIX = re.compile(r"^(?:us|eu|apac|global|jp|au|ca|us-gov|apne1|use1)\.")
 _CLOUD_MAKER_PREFIX = re.compile(
