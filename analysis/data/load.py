@@ -341,7 +341,9 @@ def load_beside_pricing(loader, path: str | Path | None, pricing: pd.DataFrame, 
             raise
     frame = loader(path, pricing=load_pricing(), **kwargs)
     table = Path(frame.attrs.get("source_file", "the table")).name
-    mine = Path(pricing_csv).name
+    source = (pricing.attrs.get("meta") or {}).get("source")
+    mine = (f"the {source['catalog']} {source.get('version', '')} catalog".replace("  ", " ")
+            if isinstance(source, dict) and source.get("catalog") else Path(pricing_csv).name)
     notes = []
     if missing:
         names = sorted({p.value for p in missing})
