@@ -177,8 +177,10 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
                              f"(the day the catalog's prices were current).") from None
     if args.fmt == "litellm":
         if not args.catalog:
-            raise ValueError("--from litellm needs the catalog FILE. Pass the path of LiteLLM's "
-                             "model_prices_and_context_window.json.")
+            from analysis.cli.common import HELP_HINT
+
+            raise ValueError("--from litellm needs the catalog FILE: the path of LiteLLM's "
+                             f"model_prices_and_context_window.json (or use --from genai-prices).\n{HELP_HINT}")
         source = Path(args.catalog).expanduser()
         if not source.exists():
             raise ValueError(f"{source}: no such file. Pass the path of LiteLLM's "

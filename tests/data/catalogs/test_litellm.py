@@ -261,7 +261,7 @@ def test_default_output_beside_the_catalog_and_refusals(catalog, tmp_path, capsy
 
 @pytest.mark.parametrize("args, last_words", [
     (["--from", "litellm", "missing.json"], "model_prices_and_context_window.json."),
-    (["--from", "litellm"], "model_prices_and_context_window.json."),
+    (["--from", "litellm"], "`pricepoint COMMAND --help` for a command's options."),
     (["--from", "litellm", "{catalog}", "--as-of", "June"], "(the day the catalog's prices were current)."),
     (["--from", "litellm", "{catalog}", "-o", "{tmp}/x.txt"], "Pass -o NAME.csv."),
     (["--from", "genai-prices", "{catalog}"], "Run it without FILE."),
