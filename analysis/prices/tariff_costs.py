@@ -231,6 +231,7 @@ def price_rows(usage: pd.DataFrame, tables: Mapping[str, pd.DataFrame], con: Any
 
     Same index and order as ``usage``. Unknown prices never count as 0: such rows are set aside with a reason.
 
+    >>> from analysis.data.tariff_tables import endpoints_frame, tiers_frame
     >>> ep = endpoints_frame([dict(endpoint_key='d/m', input_usd_per_mtok=1.0, output_usd_per_mtok=2.0)])
     >>> u = pd.DataFrame(dict(endpoint_key=['d/m', 'd/m', 'x/y'], timestamp=pd.to_datetime(['2026-01-01'] * 3),
     ...     input_tokens=[10**6, 10**6, 1], output_tokens=[0, 0, 1], cache_read_tokens=[0, 10, 0]))

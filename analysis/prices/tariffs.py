@@ -116,6 +116,7 @@ def cost_usd(
 ) -> Priced:
     """Reference cost of one request on one endpoint's tariff rows (all periods/windows of one endpoint and tier).
 
+    >>> from analysis.data.tariff_tables import endpoints_frame, tiers_frame
     >>> ep = endpoints_frame([dict(endpoint_key='a/m', input_usd_per_mtok=3.0, output_usd_per_mtok=15.0)])
     >>> tiers = tiers_frame([dict(price_row_id=0, price_column='input_usd_per_mtok', threshold_input_tokens=200_000,
     ...     usd_per_mtok=6.0, rule='whole_request')])
