@@ -122,7 +122,7 @@ class Publisher:
         >>> Publisher.for_notebook("01-pricing", {"output_dir": ""})
         Traceback (most recent call last):
         ...
-        NameError: 01-pricing declares parameters this run does not define: input_output_ratio, monthly_tokens, pricing_csv, stale_after_days
+        NameError: 01-pricing declares parameters this run does not define: catalog, input_output_ratio, monthly_tokens, pricing_csv, stale_after_days
         """
         from analysis.report.params import parameter_names
 
