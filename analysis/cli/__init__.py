@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, Callable, Callable]] = {
     "run": ("run one notebook with parameters and export its page, figures and results.json", _add_run, cmd_run),
     "check-data": ("validate the shipped tables or your own CSVs, listing every problem", _add_check_data,
                    cmd_check_data),
-    "import-prices": ("convert a price catalog (LiteLLM JSON) into a pricing CSV the notebooks can use",
+    "import-prices": ("import a price catalog (LiteLLM JSON, genai-prices) as a pricing CSV plus its tariff tables",
                       _add_import_prices, cmd_import_prices),
     "emulator": ("serve the local OpenAI-compatible gateway emulator on 127.0.0.1 (SIMULATED speeds, faults on demand)",
                  _add_emulator, cmd_emulator),

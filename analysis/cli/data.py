@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -132,37 +133,88 @@ def cmd_check_data(args: argparse.Namespace) -> int:
 
 
 def _add_import_prices(p: argparse.ArgumentParser) -> None:
-    p.add_argument("catalog", metavar="FILE.json", help="the price catalog, e.g. LiteLLM's "
-                   "model_prices_and_context_window.json (read from disk; nothing is downloaded)")
-    p.add_argument("--from", dest="fmt", choices=["litellm"], default="litellm",
-                   help="the catalog's format (default: litellm)")
+    p.add_argument("catalog", metavar="FILE", nargs="?", default=None,
+                   help="the catalog file, for --from litellm: LiteLLM's model_prices_and_context_window.json "
+                        "(read from disk; nothing is downloaded)")
+    p.add_argument("--from", dest="fmt", choices=["litellm", "genai-prices"], default="litellm",
+                   help="the catalog: litellm (a FILE) or genai-prices (the installed package; no FILE). "
+                        "Default: litellm")
     p.add_argument("-o", "--out", metavar="OUT.csv", default=None,
-                   help="the pricing CSV to write, with OUT.meta.yml beside it "
-                        "(default: FILE.pricing.csv beside the catalog)")
-    p.add_argument("--origin", action="append", metavar="KEY=US|CN", default=[],
-                   help="origin of a model key or of a provider the built-in maps do not know (repeatable)")
-    p.add_argument("--provider", action="append", metavar="NAME", default=[],
-                   help="keep only this litellm_provider (repeatable)")
-    p.add_argument("--match", action="append", metavar="PATTERN", default=[],
-                   help="keep only model keys matching this shell pattern, e.g. '*deepseek*' (repeatable)")
+                   help="the pricing CSV to write, with OUT.meta.yml, OUT.endpoints.csv and OUT.tiers.csv beside "
+                        "it (default: FILE.pricing.csv beside the catalog; genai-prices.pricing.csv for genai-prices)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", default=None,
-                   help="the day the catalog's prices were current (default: the file's modification date)")
-    p.add_argument("--force", action="store_true", help="replace OUT.csv and OUT.meta.yml if they exist")
-    p.add_argument("--keep-keys", action="store_true",
-                   help="keep every catalog key as the model name (by default a key that is a known gateway "
-                        "id, such as gpt-4o, takes pricepoint's name, GPT-4o, so its scores and facts apply)")
+                   help="the day the catalog's prices were current (LiteLLM's file carries no date; without this "
+                        "the date is recorded as unknown, never the file's modification time)")
+    p.add_argument("--force", action="store_true", help="replace OUT.csv and its sidecars if they exist")
+
+
+def _default_out(args: argparse.Namespace) -> Path:
+    """Where the pricing CSV goes without ``-o``.
+
+    >>> _default_out(argparse.Namespace(out=None, fmt="litellm", catalog="/tmp/prices.json")).name
+    'prices.pricing.csv'
+    """
+    if args.out:
+        return Path(args.out)
+    if args.fmt == "litellm":
+        source = Path(args.catalog).expanduser()
+        return source.with_name(source.stem + ".pricing.csv")
+    return Path(f"{args.fmt}.pricing.csv")
 
 
 def cmd_import_prices(args: argparse.Namespace) -> int:
-    from analysis.data.catalogs.litellm import import_litellm, parse_origin_options
+    """Import a catalog: a pricing CSV (first-party standard price per model) plus its full tariff tables."""
+    import datetime as dt
 
-    target, result = import_litellm(args.catalog, args.out, origins=parse_origin_options(args.origin),
-                                    providers=args.provider or None, match=args.match or None,
-                                    as_of=args.as_of, force=args.force, known_names=not args.keep_keys)
-    for line in result.summary():
-        print("  " + line)
-    print(f"Wrote {target} and {target.with_name(target.stem + '.meta.yml')} (validated).")
-    print(f"Use it: pricepoint report -p pricing_csv {target}   (or pricepoint run 01 -p pricing_csv {target})")
+    from analysis.data.catalogs import load_catalog
+    from analysis.data.catalogs.pricing import sidecars, write_catalog
+
+    if args.as_of:
+        try:
+            args.as_of = dt.date.fromisoformat(args.as_of).isoformat()
+        except ValueError:
+            raise ValueError(f"--as-of {args.as_of!r}: expected a date YYYY-MM-DD. Pass --as-of as YYYY-MM-DD "
+                             f"(the day the catalog's prices were current).") from None
+    if args.fmt == "litellm":
+        if not args.catalog:
+            from analysis.cli.common import HELP_HINT
+
+            raise ValueError("--from litellm needs the catalog FILE: the path of LiteLLM's "
+                             f"model_prices_and_context_window.json (or use --from genai-prices).\n{HELP_HINT}")
+        source = Path(args.catalog).expanduser()
+        if not source.exists():
+            raise ValueError(f"{source}: no such file. Pass the path of LiteLLM's "
+                             f"model_prices_and_context_window.json.")
+        imp = load_catalog("litellm", source, as_of=args.as_of)
+    else:
+        if args.catalog:
+            raise ValueError(f"--from {args.fmt} reads the installed package and takes no FILE "
+                             f"(got {args.catalog!r}). Run it without FILE.")
+        source = None
+        imp = load_catalog(args.fmt)
+        if args.as_of:
+            imp.report.as_of = args.as_of
+    target, table, left_out = write_catalog(imp, _default_out(args), force=args.force, source_file=source)
+    r = imp.report
+    print(f"  {r.source} {r.version or '(version unknown)'}, as of {r.as_of or 'unknown'}")
+    print(f"  {r.entries_read:,} entries read; {r.endpoints_written:,} endpoints (endpoint x service tier) written "
+          f"as {r.price_rows_written:,} price rows and {r.tier_rows_written:,} tier rows")
+    modes = {why: n for why, n in r.set_aside.items() if why.startswith("mode ")}
+    if modes:
+        kinds = ", ".join(f"{why.split(' ')[1].strip(chr(39))} {n:,}" for why, n in Counter(modes).most_common())
+        print(f"  set aside: {sum(modes.values()):,} not text generation ({kinds})")
+    for why, n in r.set_aside.most_common():
+        if why not in modes:
+            print(f"  set aside: {n:,} {why}")
+    if r.rounded_cells:
+        print(f"  {len(r.rounded_cells)} cells with float artefacts rounded to 10 significant digits (listed in "
+              f"{target.stem}.meta.yml), e.g. {r.rounded_cells[0]['raw']} -> {r.rounded_cells[0]['rounded']}")
+    print(f"  {len(table):,} models at their first-party standard price in {target.name}")
+    for why, n in left_out.most_common():
+        print(f"  models left out: {n:,} {why}")
+    side = sidecars(target)
+    print(f"Wrote {target}, {side['endpoints'].name}, {side['tiers'].name} and {side['meta'].name} (validated).")
+    print(f"Use it: pricepoint report -p catalog {target}")
     return 0
 
 

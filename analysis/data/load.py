@@ -323,16 +323,40 @@ def load_beside_pricing(loader, path: str | Path | None, pricing: pd.DataFrame, 
     >>> scores, notes = load_beside_pricing(load_benchmarks, "", load_pricing(mine), mine)
     >>> len(scores), notes[0][:60]
     (16, 'mine.csv does not list Claude 3.5 Sonnet, DeepSeek Coder, De')
+
+    A catalog that prices a model the article's matchups quote differently never stops the notebook:
+    the matchups keep the article's figures, and a note says so.
+
+    >>> _ = mine.write_text(pathlib.Path(paths.data_file("pricing.csv")).read_text().replace("2.50,10.00", "2.50,11.00"))
+    >>> matchups, notes = load_beside_pricing(load_matchups, "", load_pricing(mine), mine)
+    >>> len(matchups), notes[0]
+    (13, "mine.csv prices GPT-4o differently from the article: matchups.csv shows the article's own figures, as published, checked against the shipped prices (data/pricing.csv).")
     """
     try:
         return loader(path, pricing=pricing, **kwargs), []
     except DataError as err:
         missing = [p for p in err.problems if p.expected.startswith("a model listed in")]
-        if not pricing_csv or len(missing) != len(err.problems):
+        repriced = [p for p in err.problems if _PRICE_IN in p.expected]
+        if not pricing_csv or len(missing) + len(repriced) != len(err.problems):
             raise
     frame = loader(path, pricing=load_pricing(), **kwargs)
-    names = sorted({p.value for p in missing})
     table = Path(frame.attrs.get("source_file", "the table")).name
-    return frame, [f"{Path(pricing_csv).name} does not list {', '.join(names)}, which {table} names: "
-                   f"{table} was checked against the shipped prices (data/pricing.csv) instead, and those "
-                   f"models take no part wherever a price is needed."]
+    source = (pricing.attrs.get("meta") or {}).get("source")
+    mine = (f"the {source['catalog']} {source.get('version', '')} catalog".replace("  ", " ")
+            if isinstance(source, dict) and source.get("catalog") else Path(pricing_csv).name)
+    notes = []
+    if missing:
+        names = sorted({p.value for p in missing})
+        notes.append(f"{mine} does not list {', '.join(names)}, which {table} names: {table} was checked against "
+                     f"the shipped prices (data/pricing.csv) instead, and those models take no part wherever a "
+                     f"price is needed.")
+    if repriced:
+        names = sorted({p.expected.split(_PRICE_IN)[0] for p in repriced})
+        notes.append(f"{mine} prices {', '.join(names)} differently from the article: {table} shows the "
+                     f"article's own figures, as published, checked against the shipped prices "
+                     f"(data/pricing.csv).")
+    return frame, notes
+
+
+#: How a price mismatch of the matchups names the pricing file (see :func:`_matchup_consistency`).
+_PRICE_IN = "'s output price in"

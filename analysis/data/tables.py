@@ -56,7 +56,9 @@ BENCHMARK_LABELS = {key: f"{what} ({name})" for key, (what, name) in BENCHMARK_N
 #: The short label, for axes and sentences: ``"HumanEval"``.
 BENCHMARK_SHORT_LABELS = {key: name for key, (_, name) in BENCHMARK_NAMES.items()}
 
-ORIGINS = ("US", "CN")
+#: A model's origin is its maker's country (data/makers.csv): the article's models are US or CN; an
+#: imported catalog also has EU (Mistral), other (Cohere, AI21, ...) and unknown (no maker known).
+ORIGINS = ("US", "CN", "EU", "other", "unknown")
 
 PRICING_COLUMNS = ("model", "provider", "origin", "input_usd_per_mtok", "output_usd_per_mtok")
 
@@ -68,8 +70,8 @@ PRICING_COLUMNS = ("model", "provider", "origin", "input_usd_per_mtok", "output_
 class Problem:
     """One thing wrong with one cell (or one line, or the whole file) of a data file.
 
-    >>> str(Problem("pricing.csv", 3, "origin", "EU", "US or CN"))
-    "pricing.csv, line 3, column 'origin': got 'EU'; expected US or CN"
+    >>> str(Problem("pricing.csv", 3, "origin", "FR", "US, CN, EU, other or unknown"))
+    "pricing.csv, line 3, column 'origin': got 'FR'; expected US, CN, EU, other or unknown"
     """
 
     file: str
@@ -167,7 +169,7 @@ PRICING = Table(
     (
         Col("model", expected="a model name"),
         Col("provider", expected="the provider's name"),
-        Col("origin", isin=ORIGINS, expected="US or CN"),
+        Col("origin", isin=ORIGINS, expected="US, CN, EU, other or unknown (the maker's country)"),
         Col("input_usd_per_mtok", "float", required=False, ge=0, expected=_PRICE_OR_EMPTY),
         Col("output_usd_per_mtok", "float", required=False, ge=0, expected=_PRICE_OR_EMPTY),
     ),

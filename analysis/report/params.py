@@ -29,7 +29,7 @@ def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     (name, inferred type, default and help comment).
 
     >>> sorted(declared_parameters(paths.NOTEBOOKS / "01-pricing.ipynb"))[:2]
-    ['input_output_ratio', 'monthly_tokens']
+    ['catalog', 'input_output_ratio']
     """
     import papermill
 

@@ -88,9 +88,9 @@ def test_bad_yaml_parameter_file(capsys, tmp_path):
 
 
 def test_bad_data_file(capsys, write_csv):
-    path = write_csv("p.csv", "model,provider,origin,input_usd_per_mtok,output_usd_per_mtok\nX,Acme,EU,1,2\n")
+    path = write_csv("p.csv", "model,provider,origin,input_usd_per_mtok,output_usd_per_mtok\nX,Acme,Mars,1,2\n")
     code, _, err = run_main(["check-data", "--pricing", str(path)], capsys)
-    assert code == 2 and "column 'origin': got 'EU'; expected US or CN" in err
+    assert code == 2 and "column 'origin': got 'Mars'; expected US, CN, EU, other or unknown" in err
     assert err.strip().splitlines()[-1].startswith("Fix the cells listed above")
 
 

@@ -251,11 +251,11 @@ def test_byte_order_mark_is_read_as_text_not_as_part_of_the_header(write_csv):
 
 
 def test_byte_order_mark_with_bad_cells_reports_true_line_numbers(write_csv):
-    path = write_csv("p.csv", f"{HEADER}\nX,Acme,EU,1.0,2.0\n", encoding="utf-8-sig")
+    path = write_csv("p.csv", f"{HEADER}\nX,Acme,Mars,1.0,2.0\n", encoding="utf-8-sig")
     with pytest.raises(DataError) as exc:
         load_pricing(path)
     [p] = _problems(exc)
-    assert (p.line, p.column, p.value) == (2, "origin", "EU")
+    assert (p.line, p.column, p.value) == (2, "origin", "Mars")
 
 
 def test_not_utf8(write_csv):
@@ -267,7 +267,7 @@ def test_not_utf8(write_csv):
 
 
 def test_every_problem_listed_at_once(write_csv):
-    path = write_csv("p.csv", f"{HEADER}\nX,Acme,EU,$1,2\nY,Acme,US,1,-2\nX,Acme,US,,abc\nZ,Acme,US,1\n")
+    path = write_csv("p.csv", f"{HEADER}\nX,Acme,Mars,$1,2\nY,Acme,US,1,-2\nX,Acme,US,,abc\nZ,Acme,US,1\n")
     with pytest.raises(DataError) as exc:
         load_pricing(path)
     got = {(p.line, p.column) for p in _problems(exc)}
@@ -343,3 +343,21 @@ def test_dataset_checksums_and_as_of(shipped):
     assert set(sums) == {"pricing", "benchmarks", "model_facts", "access", "matchups"}
     assert all(re.fullmatch(r"[0-9a-f]{64}", s) for s in sums.values())
     assert shipped.as_of() == "2026-11-27"
+
+
+def test_a_catalog_pricing_a_matchup_model_differently_is_a_note_not_an_error(tmp_path):
+    """The article's matchups quote its own prices: an imported catalog's other price never stops a notebook."""
+    from analysis.data.load import load_beside_pricing, load_matchups
+    from analysis.data.tables import DataError
+
+    mine = tmp_path / "mine.csv"
+    mine.write_text(paths.data_file("pricing.csv").read_text().replace("DeepSeek V4 Flash,DeepSeek,CN,0.18,0.25",
+                                                                        "DeepSeek V4 Flash,deepseek,CN,0.15,0.60"))
+    with pytest.raises(DataError, match="DeepSeek V4 Flash's output price in mine.csv, 0.6"):
+        load_matchups(pricing=load_pricing(mine))  # the loader itself still checks the user's own matchups
+    matchups, notes = load_beside_pricing(load_matchups, "", load_pricing(mine), mine)
+    assert len(matchups) == 13 and matchups.query("unit == 'usd_per_mtok'").value_a.tolist()  # as published
+    assert notes == ["mine.csv prices DeepSeek V4 Flash differently from the article: matchups.csv shows the "
+                     "article's own figures, as published, checked against the shipped prices (data/pricing.csv)."]
+    with pytest.raises(DataError):  # without a pricing file of the user's, a mismatch stays an error
+        load_beside_pricing(load_matchups, "", load_pricing(mine), "")
