@@ -33,8 +33,8 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
     ...                      "output_usd_per_mtok": range(1, 2001), "output_multiple": range(1, 2001)})
     >>> fig = price_bars(many, keep=["m1999"])
     >>> len(fig.axes[0].patches), bool(fig.get_size_inches()[1] < 20)
-    (31, True)
-    >>> "1,969 more models" in fig.texts[0].get_text()
+    (21, True)
+    >>> "1,979 more models" in fig.texts[0].get_text()
     True
     >>> plt.close(fig)
     """

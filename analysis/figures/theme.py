@@ -61,9 +61,9 @@ def log_price_axis(ax, axis: str = "x", label: str = "price, USD per million tok
     getattr(ax, f"set_{axis}label")(label)
 
 
-def add_source_note(fig, text: str = SOURCE_NOTE) -> None:
-    """A small attribution line under the figure."""
-    fig.text(0.01, -0.02, text, fontsize=7.5, color="#555555", ha="left", va="top")
+def add_source_note(fig, text: str = SOURCE_NOTE, wrap: bool = False) -> None:
+    """A small attribution line under the figure (``wrap``: broken at the figure's width, for long notes)."""
+    fig.text(0.01, -0.02, text, fontsize=7.5, color="#555555", ha="left", va="top", wrap=wrap)
 
 
 def origin_legend(ax, origins=("US", "CN"), **kw) -> None:
@@ -120,7 +120,7 @@ def article_models() -> tuple[str, ...]:
 
 
 #: The most rows (bars, grid rows) one figure draws: its size stays bounded however many models the data holds.
-MAX_ROWS = 30
+MAX_ROWS = 20
 #: The most names a note under a figure lists before it says how many more there are.
 MAX_NAMES = 12
 

@@ -99,7 +99,7 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
                                     "baseline and the models the article names")
     if nothing:
         note += " Serves no request (price unknown): " + some_names(nothing) + "."
-    add_source_note(fig, escape_mathtext(note))
+    add_source_note(fig, escape_mathtext(note), wrap=bool(left))
     return fig
 
 
@@ -321,7 +321,7 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
                                     "policy and the models the article names")
     if none:
         note += " Serves no row (price unknown): " + some_names(none) + "."
-    add_source_note(fig, escape_mathtext(note))
+    add_source_note(fig, escape_mathtext(note), wrap=bool(left))
     return fig
 
 

@@ -41,6 +41,18 @@ def quality_markdown(quality: BreakEven) -> str:
             f"{escape_markdown(quality.reason)}.")
 
 
+def missing_model_markdown(model: str, parameter: str) -> str:
+    r"""What the page says when a model a parameter names has no price in the table (an imported catalog lists
+    each model at its maker's own price, and some are only priced by resellers).
+
+    >>> print(missing_model_markdown("Qwen3-32B", "self_host_model"))
+    **Note:** Qwen3-32B has no price in this pricing table, so its self-hosting break-even is unknown (never \$0). Pass `-p self_host_model MODEL` with a model the table prices; the table below compares every model it does price.
+    """
+    return (f"**Note:** {escape_markdown(model)} has no price in this pricing table, so its self-hosting break-even "
+            f"is unknown (never \\$0). Pass `-p {parameter} MODEL` with a model the table prices; the table below "
+            f"compares every model it does price.")
+
+
 def styled_self_hosting(by_model: pd.DataFrame, basis: str = "output", input_output_ratio: float = 3.0):
     """:func:`self_hosting_table` for people: API price in dollars, break-even tokens or *never*, and why.
 
@@ -101,7 +113,7 @@ def results(prices: pd.DataFrame, assumptions: dict, volume: BreakEven, task_a: 
             "failure_cost_usd": quality.value, "never": quality.never, "reason": quality.reason},
         "quality_break_even_matrix": matrix,
         "self_hosting_break_even": {
-            "model": self_host_model, "api_usd_per_mtok": price[self_host_model],
+            "model": self_host_model, "api_usd_per_mtok": price.get(self_host_model, np.nan),  # unknown, never 0
             "self_hosted_usd_per_mtok_at_full_use": gpu.usd_per_mtok, "gpu_usd_per_month": gpu.usd_per_month,
             "gpu_tokens_per_month": gpu.tokens_per_month, "tokens_per_month": self_host.value,
             "never": self_host.never, "reason": self_host.reason},

@@ -23,8 +23,26 @@ def _escaped(formatter: str | Callable | None, numeric: bool) -> Callable | None
     return None if numeric else escape_html
 
 
+#: The most rows a page's table shows: a whole catalog (thousands of models) stays a readable page.
+MAX_TABLE_ROWS = 40
+
+
+def _bounded_rows(frame: pd.DataFrame, max_rows: int) -> tuple[pd.DataFrame, int, str]:
+    """The rows a page shows of a long table: the first ``max_rows`` in the table's order plus the article's
+    models and every routing policy; how many were left out; the name column used."""
+    from analysis.figures.theme import article_models, bounded
+
+    name_col = next((c for c in ("model", "policy", "scenario") if c in frame.columns), frame.columns[0])
+    keep = list(article_models())
+    if "kind" in frame.columns:
+        keep += list(frame.loc[frame["kind"] != "single", name_col])
+    shown, left = bounded(frame, max_rows, keep=keep, name_col=name_col)
+    return shown, left, name_col
+
+
 def styled_table(frame: pd.DataFrame, columns: dict[str, str], formats: dict | None = None,
-                 na_rep: str = NA, na: dict[str, str] | None = None, caption: str | None = None):
+                 na_rep: str = NA, na: dict[str, str] | None = None, caption: str | None = None,
+                 max_rows: int = MAX_TABLE_ROWS):
     """A table for people who never see code: the chosen ``columns`` renamed, formatted, escaped, no index.
 
     ``columns`` maps each shown column to its heading (in that order; others are left out),
@@ -53,9 +71,23 @@ def styled_table(frame: pd.DataFrame, columns: dict[str, str], formats: dict | N
     >>> "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;b&gt;A&lt;/b&gt;" in html
     True
 
-    A frame with no rows still shows its headings.
+    A frame with no rows still shows its headings. A table longer than ``max_rows`` (a whole catalog)
+    shows its first rows in their order, plus the models the article names and every routing policy,
+    and says in its caption how many more rows results.json holds:
+
+    >>> many = pd.DataFrame({"model": [f"m{i}" for i in range(100)], "usd": range(100)})
+    >>> html = styled_table(many, {"model": "model", "usd": "usd"}, max_rows=5).to_html()
+    >>> html.count("<tr>") - 1, "95 more rows" in html
+    (5, True)
     """
     formats, na = formats or {}, na or {}
+    left = 0
+    if len(frame) > max_rows:
+        frame, left, _ = _bounded_rows(frame, max_rows)
+        more = (f"Showing {len(frame):,} of {len(frame) + left:,} rows: {left:,} more rows are left out here "
+                f"(the first {max_rows} in this order and the models the article names are shown; results.json "
+                f"has them all).")
+        caption = f"{caption} {more}" if caption else more
     shown = frame[list(columns)].rename(columns=columns)
     styles, numeric = {}, {}
     for c, heading in columns.items():

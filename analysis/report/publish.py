@@ -36,6 +36,8 @@ import pandas as pd
 from analysis import paths
 
 FIGURE_FORMATS = ("png", "svg")
+#: Figures taller than this (inches) are rendered at 110 dpi instead of 144.
+TALL_FIGURE_IN = 9.0
 
 #: The kinds of finding a report may state. "as published" repeats the source article;
 #: "computed" is our arithmetic on data/; "not supported" is a claim the data does not bear out;
@@ -195,7 +197,9 @@ class Publisher:
 
         entry = {"name": name, "title": title or name}
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight", dpi=144)
+        # a tall figure (a bounded catalog's bars) at a lower resolution: pages stay within 2 MB
+        dpi = 144 if fig.get_figheight() <= TALL_FIGURE_IN else 110
+        fig.savefig(buffer, format="png", bbox_inches="tight", dpi=dpi)
         png = buffer.getvalue()
         if self.output_dir is not None:
             folder = self.output_dir / "figures" / self.notebook

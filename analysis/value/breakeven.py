@@ -453,17 +453,26 @@ def self_hosting_table(prices: pd.DataFrame, gpu: GpuAssumptions) -> pd.DataFram
 # --------------------------------------------------------------------------- what notebook 04 shows and says
 
 
-def check_models(pricing: pd.DataFrame, *models: str) -> None:
-    """A ``ValueError`` naming every model missing from the pricing table, and the models it has.
+def check_models(pricing: pd.DataFrame, **models: str) -> None:
+    """A ``ValueError`` naming every parameter whose model is missing from the pricing table, with the
+    nearest names it has (a catalog has hundreds) and what to pass.
 
     >>> from analysis.data.load import load_pricing
-    >>> check_models(load_pricing(), "GPT-4o", "Qwen3-32B")
-    >>> check_models(load_pricing(), "GPT-5", "GPT-4o", "Grok")  # doctest: +ELLIPSIS
+    >>> check_models(load_pricing(), model_a="GPT-4o", model_b="Qwen3-32B")
+    >>> check_models(load_pricing(), model_a="GPT-4o ", model_b="Grok")
     Traceback (most recent call last):
     ...
-    ValueError: no model 'GPT-5', 'Grok' in the pricing table; it has: GPT-4o, Claude 3.5 Sonnet, ...
+    ValueError: model_a: no model 'GPT-4o ' in the pricing table of 11 models (nearest: GPT-4o, GPT-4o-mini); model_b: no model 'Grok' in the pricing table of 11 models (nearest: none close): pass a model the table names, such as -p model_a GPT-4o
     """
-    unknown = [m for m in models if m not in set(pricing.model)]
-    if unknown:
-        raise ValueError(f"no model {', '.join(map(repr, unknown))} in the pricing table; it has: "
-                         f"{', '.join(pricing.model)}")
+    import difflib
+
+    names = list(pricing.model)
+    problems = []
+    for param, model in models.items():
+        if model not in set(names):
+            near = difflib.get_close_matches(str(model), names, n=3, cutoff=0.6)
+            problems.append(f"{param}: no model {model!r} in the pricing table of {len(names):,} models "
+                            f"(nearest: {', '.join(near) or 'none close'})")
+    if problems:
+        first = next(iter(models))
+        raise ValueError("; ".join(problems) + f": pass a model the table names, such as -p {first} {names[0]}")

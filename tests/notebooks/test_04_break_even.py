@@ -49,3 +49,13 @@ def test_04_other_pair_and_gpu(tmp_path, run_notebook):
     # 2,000 tok/s at 25% use = same tokens as the default GPU; Claude blended 3:1 = $6.00
     assert sh["api_usd_per_mtok"] == pytest.approx(6.0)
     assert sh["tokens_per_month"] == pytest.approx(2.5 * 730 / 6.0 * 1e6)
+
+
+@pytest.mark.notebook
+def test_04_a_self_host_model_the_table_does_not_price_is_unknown_not_a_crash(tmp_path, run_notebook):
+    """A catalog lists each model at its maker's own price; a model only resellers price is not in it."""
+    results, page = run_notebook(NB04, tmp_path, self_host_model="Not A Model")
+    s = results["results"]["self_hosting_break_even"]
+    assert s["model"] == "Not A Model" and s["api_usd_per_mtok"] is None and s["tokens_per_month"] is None
+    assert "Not A Model has no price in this pricing table" in page
+    assert results["results"]["self_hosting_by_model"], "the table still compares every priced model"
