@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -277,9 +278,17 @@ def test_notebook_04_findings_when_nothing_crosses():
                                 "121,666,667 tokens a month; ")
 
 
-def test_check_models_names_every_missing_model():
-    with pytest.raises(ValueError, match=r"no model 'GPT-5', 'Grok' in the pricing table; it has: GPT-4o, "):
-        value_breakeven.check_models(load_pricing(), "GPT-5", "GPT-4o", "Grok")
+def test_check_models_names_every_missing_model_by_its_parameter():
+    with pytest.raises(ValueError) as err:
+        value_breakeven.check_models(load_pricing(), model_a="GPT-5", model_b="GPT-4o", self_host_model="Grok")
+    message = str(err.value)
+    assert "model_a: no model 'GPT-5' in the pricing table of 11 models (nearest: GPT-4o" in message
+    assert "self_host_model: no model 'Grok'" in message and "model_b" not in message.split(":")[0]
+    assert message.endswith("pass a model the table names, such as -p model_a DeepSeek V4 Flash") or "-p model_a" in message
+    many = pd.DataFrame({"model": [f"model {i}" for i in range(2000)]})
+    with pytest.raises(ValueError) as err:
+        value_breakeven.check_models(many, model_a="nothing like it")
+    assert len(str(err.value)) < 300, "a catalog of 2,000 models is not listed in the message"
 
 
 def test_styled_self_hosting_reads_for_people():
