@@ -42,7 +42,7 @@ import os
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -271,6 +271,42 @@ def _open_log(con, path: Path) -> _LogSource:
                       kind_sql, typed)
 
 
+@functools.lru_cache(maxsize=32)
+def _aliases_for(models: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    from analysis.data.gateway import load_gateway_models
+    from analysis.data.identity import _alias_map, load_identity, resolve
+
+    ident = load_identity()
+    names = set(models)
+    canonical = {resolve(m, ident): m for m in models}
+    out: dict[str, str] = {}
+    try:
+        ids = load_gateway_models()
+        out.update({i: m for m, i in zip(ids.model, ids.gateway_model_id) if m in names})
+    except Exception:  # a damaged gateway table only costs the gateway's ids
+        pass
+    for alias, cid in _alias_map(ident).items():
+        if cid in canonical:
+            out.setdefault(alias, canonical[cid])
+    for cid, m in canonical.items():
+        out.setdefault(cid, m)
+    return tuple((a, m) for a, m in sorted(out.items()) if a not in names)
+
+
+def model_aliases(models: Sequence[str]) -> dict[str, str]:
+    """The names a usage log may give a priced model by, mapped to the pricing table's name: the gateway's
+    model ids (data/gateway_models.csv), the identity aliases (data/aliases.csv) and canonical ids.
+
+    >>> aliases = model_aliases(["GPT-4o", "Claude 3.5 Sonnet", "DeepSeek V4 Flash"])
+    >>> aliases["gpt-4o"], aliases["claude-3-5-sonnet"], aliases["deepseek-v4-flash"]
+    ('GPT-4o', 'Claude 3.5 Sonnet', 'DeepSeek V4 Flash')
+
+    Names are matched whole: a provider's path (``azure/gpt-4o``) is that endpoint's, not the model's own
+    price, and stays unknown until the log is priced per endpoint.
+    """
+    return dict(_aliases_for(tuple(dict.fromkeys(str(m) for m in models))))
+
+
 def _over_col(ctx: float) -> str:
     return f"over_{int(ctx)}"
 
@@ -280,7 +316,8 @@ _BAD_TOKENS, _NEGATIVE, _BAD_TS, _TASK_MISSING = 1, 2, 4, 8
 
 
 def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windows: Sequence[float] = (), *,
-                   daily: bool = True, threads: int | None = None, memory_limit: str = "1GB") -> UsageScan:
+                   daily: bool = True, threads: int | None = None, memory_limit: str = "1GB",
+                   aliases: Mapping[str, str] | None = None) -> UsageScan:
     """One streaming pass over the log in DuckDB: rows and token sums per model, task type and problem.
 
     What :func:`reprice` needs for policies, the as-logged cost and daily figures; for per-model
@@ -311,6 +348,7 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
     fmt, has_task, reader = src.format, src.has_task_type, src.reader
     inp, out, bad_inp, bad_out, ts_expr = src.inp, src.out, src.bad_inp, src.bad_out, src.ts_expr
     models = list(dict.fromkeys(str(m) for m in models))
+    aliases = model_aliases(models) if aliases is None else dict(aliases)  # a log may say gpt-4o for GPT-4o
     windows = _windows(context_windows)
     if len(windows) > 3:
         con.close()
@@ -318,7 +356,8 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
     # ENUM codes instead of strings: DuckDB then groups with a perfect hash, much faster
     suffix = uuid.uuid4().hex[:12]  # the database is shared within the process: names unique to this scan
     model_type, task_type = f"pp_model_{suffix}", f"pp_task_{suffix}"
-    con.execute(f"CREATE TYPE {model_type} AS ENUM ({', '.join(_sql_str(m) for m in models) or _sql_str('')})")
+    named = list(dict.fromkeys([*models, *aliases]))
+    con.execute(f"CREATE TYPE {model_type} AS ENUM ({', '.join(_sql_str(m) for m in named) or _sql_str('')})")
     # '' is a member so that an empty task type is told from an unknown one without comparing strings
     con.execute(f"CREATE TYPE {task_type} AS ENUM ({', '.join(_sql_str(t) for t in (*traffic_workload.TASK_TYPES, ''))})")
     task_raw = src.task_raw
@@ -360,8 +399,14 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
     if int(groups["rows"].sum()) == 0 and malformed.empty:
         raise UsageLogError(f"{path}: the log has no rows (a header or schema, and nothing under it); expected one "
                             f"row per request: export the log again, or pass another file")
-    flags = groups.pop("flag").astype(int)
     groups["model"] = groups["model"].astype(object).where(groups["model"].notna(), None)
+    if aliases:  # rows logged under an alias are the model's own: counted and priced as the pricing table names it
+        groups["model"] = groups["model"].map(lambda m: aliases.get(m, m) if m is not None else None)
+        keys = [c for c in groups.columns if c not in ("rows", "input_tokens", "output_tokens")]
+        groups = groups.groupby(keys, dropna=False, sort=False, as_index=False)[
+            ["rows", "input_tokens", "output_tokens"]].sum()
+        groups["model"] = groups["model"].astype(object).where(groups["model"].notna(), None)
+    flags = groups.pop("flag").astype(int)
     groups["task"] = groups["task"].astype(object).where(groups["task"].notna(), None)
     groups["bad_tokens"] = (flags & _BAD_TOKENS) > 0
     groups["negative"] = (flags & _NEGATIVE) > 0

@@ -28,6 +28,7 @@ from analysis.traffic.logs import (
     _windows,
     classify,
     log_format,
+    model_aliases,
     scan_usage_log,
 )
 from analysis.traffic.reprice import (
@@ -253,6 +254,7 @@ def reprice_models(path: str | os.PathLike, caps: pd.DataFrame | None = None, *,
     """
     caps = traffic_capabilities.capabilities() if caps is None else caps
     known = list(dict.fromkeys(str(m) for m in caps.index))
+    known += [a for a in model_aliases(known) if a not in known]  # a log may name a model by its API id
     windows = _windows(caps.context_window_tokens.dropna().unique())
     path = Path(path).expanduser()
     log_format(path)

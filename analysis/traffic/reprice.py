@@ -26,6 +26,7 @@ from analysis.traffic.logs import (
     _LogSource,
     _over_col,
     classify,
+    model_aliases,
     scan_usage_log,
 )
 
@@ -250,7 +251,8 @@ def reprice(scan: UsageScan, caps: pd.DataFrame, policies: Sequence[traffic_poli
     bad = g[g.bad]
     kinds = {k: int(bad.rows[bad[k].to_numpy(bool)].sum()) for k in BAD_ROW_KINDS if k in bad}
     kinds["malformed line"] = len(scan.malformed)
-    problems = _problem_table(kinds, scan.malformed, scan, list(caps.index), examples, locate_lines)
+    named = list(caps.index) + list(model_aliases(list(caps.index)))  # API ids of priced models are not unknown
+    problems = _problem_table(kinds, scan.malformed, scan, named, examples, locate_lines)
 
     grp = _Groups(good, scan.context_windows)
     rows_priced = int(grp.rows.sum())

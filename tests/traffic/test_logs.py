@@ -52,3 +52,25 @@ def test_reprice_exits_non_zero_on_an_empty_log(tmp_path, capsys):
     assert main(["reprice", str(log)]) == 2
     err = capsys.readouterr().err
     assert "the log has no rows" in err and "$0.00" not in err
+
+
+def test_a_log_naming_models_by_api_id_is_priced_as_those_models(tmp_path):
+    """The gateway's ids (data/gateway_models.csv) and the identity aliases name the same models."""
+    log = tmp_path / "log.csv"
+    rows = ["timestamp,model,input_tokens,output_tokens",
+            "2026-10-01T00:00:00Z,gpt-4o,1000,500", "2026-10-01T01:00:00Z,GPT-4o,1000,500",
+            "2026-10-01T02:00:00Z,claude-3-5-sonnet,2000,100", "2026-10-01T03:00:00Z,azure/gpt-4o,10,10",
+            "2026-10-02T00:00:00Z,no-such-model,10,10"]
+    log.write_text("\n".join(rows) + "\n")
+    report = reprice_log(log)
+    assert report.rows_priced == 3 and report.rows_set_aside == 2, "only the truly unknown names are set aside"
+    logged = report.totals.set_index("scenario").loc["as logged", "cost_usd"]
+    assert logged == pytest.approx((2 * (1000 * 2.50 + 500 * 10.00) + (2000 * 3.00 + 100 * 15.00)) / 1e6)
+    kinds = report.problems.set_index("kind").rows
+    assert kinds["unknown model"] == 2
+    examples = {ex["model"] for ex in report.problems.set_index("kind").examples["unknown model"]}
+    assert examples == {"azure/gpt-4o", "no-such-model"}
+    from analysis.traffic.model_totals import reprice_models
+
+    fast = reprice_models(log)
+    assert (fast.rows_priced, fast.rows_set_aside) == (3, 2), "the fast path agrees"
