@@ -158,7 +158,10 @@ class Table:
         return tuple(c.name for c in self.columns)
 
 
-_PRICE = "a price in USD per million tokens: a plain number >= 0 such as 3.00 (no $ sign)"
+#: The largest price a table may hold: no LLM API charges $100,000 per million tokens; a larger number
+#: (1e308) is a typo that would break every figure and results.json downstream, so it is refused here.
+MAX_USD_PER_MTOK = 1e5
+_PRICE = "a price in USD per million tokens: a plain number from 0 to 100,000 such as 3.00 (no $ sign)"
 
 _PRICE_OR_EMPTY = _PRICE + ", or empty when unknown"
 
@@ -170,8 +173,8 @@ PRICING = Table(
         Col("model", expected="a model name"),
         Col("provider", expected="the provider's name"),
         Col("origin", isin=ORIGINS, expected="US, CN, EU, other or unknown (the maker's country)"),
-        Col("input_usd_per_mtok", "float", required=False, ge=0, expected=_PRICE_OR_EMPTY),
-        Col("output_usd_per_mtok", "float", required=False, ge=0, expected=_PRICE_OR_EMPTY),
+        Col("input_usd_per_mtok", "float", required=False, ge=0, le=MAX_USD_PER_MTOK, expected=_PRICE_OR_EMPTY),
+        Col("output_usd_per_mtok", "float", required=False, ge=0, le=MAX_USD_PER_MTOK, expected=_PRICE_OR_EMPTY),
     ),
     key=("model",),
     strict_order=True,
@@ -195,15 +198,15 @@ MODEL_FACTS = Table(
     "model_facts.csv",
     (
         Col("model", expected="a model name"),
-        Col("output_tok_per_s", "float", required=False, ge=0,
-            expected="output tokens per second, a number >= 0, or empty when unknown"),
-        Col("context_window_ktok", "float", required=False, ge=0,
-            expected="context window in thousands of tokens (128 for 128K), or empty when unknown"),
+        Col("output_tok_per_s", "float", required=False, ge=0, le=1e6,
+            expected="output tokens per second, a number from 0 to 1,000,000, or empty when unknown"),
+        Col("context_window_ktok", "float", required=False, ge=0, le=1e6,
+            expected="context window in thousands of tokens (128 for 128K, at most 1,000,000), or empty when unknown"),
         Col("vision", "bool", required=False, expected="true, false, or empty when unknown"),
-        Col("ttft_p99_low_s", "float", required=False, ge=0,
-            expected="seconds, a number >= 0, or empty when unknown"),
-        Col("ttft_p99_high_s", "float", required=False, ge=0,
-            expected="seconds, a number >= 0, or empty when unknown"),
+        Col("ttft_p99_low_s", "float", required=False, ge=0, le=3600,
+            expected="seconds, a number from 0 to 3,600, or empty when unknown"),
+        Col("ttft_p99_high_s", "float", required=False, ge=0, le=3600,
+            expected="seconds, a number from 0 to 3,600, or empty when unknown"),
     ),
     key=("model",),
 )
@@ -233,8 +236,8 @@ MATCHUPS = Table(
         Col("model_a", expected="a model name"),
         Col("model_b", expected="a model name"),
         Col("unit", isin=MATCHUP_UNITS, expected="one of " + ", ".join(MATCHUP_UNITS)),
-        Col("value_a", "float", ge=0, expected="a number >= 0"),
-        Col("value_b", "float", ge=0, expected="a number >= 0"),
+        Col("value_a", "float", ge=0, le=1e9, expected="a number from 0 to 1,000,000,000"),
+        Col("value_b", "float", ge=0, le=1e9, expected="a number from 0 to 1,000,000,000"),
         Col("winner", expected="model_a, model_b or 'tie'"),
         Col("winner_note", required=False, expected="text or empty"),
     ),

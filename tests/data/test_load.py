@@ -196,7 +196,7 @@ def test_negative_price(write_csv):
         load_pricing(path)
     [p] = _problems(exc)
     assert (p.line, p.column, p.value) == (3, "output_usd_per_mtok", "-1")
-    assert ">= 0" in p.expected
+    assert "from 0 to 100,000" in p.expected
 
 
 def test_score_out_of_range(write_csv):
@@ -361,3 +361,18 @@ def test_a_catalog_pricing_a_matchup_model_differently_is_a_note_not_an_error(tm
                      "article's own figures, as published, checked against the shipped prices (data/pricing.csv)."]
     with pytest.raises(DataError):  # without a pricing file of the user's, a mismatch stays an error
         load_beside_pricing(load_matchups, "", load_pricing(mine), "")
+
+
+@pytest.mark.parametrize("value", ["1e308", "100001", "1e6"])
+def test_a_price_that_would_break_a_figure_or_json_is_refused_at_validation(write_csv, value):
+    """1e308 passed before, then the notebooks failed inside matplotlib and JSON; now the file is named."""
+    from analysis.data.load import load_pricing
+    from analysis.data.tables import DataError
+
+    text = (paths.DATA / "pricing.csv").read_text()
+    bad = write_csv("prices.csv", text.replace("0.25", value, 1))
+    with pytest.raises(DataError) as err:
+        load_pricing(bad)
+    [problem] = err.value.problems
+    assert float(problem.value) == float(value) and "from 0 to 100,000" in problem.expected
+    assert problem.line >= 2 and problem.column.endswith("usd_per_mtok")
