@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.traffic import capabilities as traffic_capabilities
 from analysis.traffic import workload as traffic_workload
+from analysis.traffic.aliases import model_aliases
 from analysis.traffic.logs import (
     BAD_ROW_KINDS,
     EXAMPLES_PER_KIND,
@@ -28,7 +29,6 @@ from analysis.traffic.logs import (
     _windows,
     classify,
     log_format,
-    model_aliases,
     scan_usage_log,
 )
 from analysis.traffic.reprice import (

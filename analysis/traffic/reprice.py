@@ -16,6 +16,7 @@ from analysis import paths
 from analysis.traffic import capabilities as traffic_capabilities
 from analysis.traffic import policies as traffic_policies
 from analysis.traffic import workload as traffic_workload
+from analysis.traffic.aliases import model_aliases
 from analysis.traffic.logs import (
     BAD_ROW_KINDS,
     EXAMPLES_PER_KIND,
@@ -26,7 +27,6 @@ from analysis.traffic.logs import (
     _LogSource,
     _over_col,
     classify,
-    model_aliases,
     scan_usage_log,
 )
 
