@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import ipaddress
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,28 @@ MODES = ("auto", "live", "emulated")
 
 
 SIMULATED_LABEL = "SIMULATED (local emulator)"
+
+
+# --------------------------------------------------------------------------- text from outside
+
+
+def outside_text(text: object, secrets: list[str | None] | tuple = (), limit: int = 500) -> str:
+    """Text a gateway sent (an error body, a header), safe for stdout, logs, Markdown and HTML pages.
+
+    The key and anything shaped like a key are redacted (:func:`analysis.formatting.redact`);
+    angle brackets become the look-alikes ‹ › so no markup survives in any output (not even
+    unescaped Markdown); control characters become spaces; over ``limit`` characters it is cut.
+
+    >>> outside_text("bad key KEY-123456 <img src=x onerror=alert(3)>", ["KEY-123456"])
+    'bad key *** ‹img src=x onerror=alert(3)›'
+    >>> outside_text("x" * 20, limit=10)
+    'xxxxxxxxx…'
+    """
+    from analysis.formatting import redact
+
+    out = redact(text, list(secrets) + [api_key()])
+    out = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", out).replace("<", "‹").replace(">", "›")
+    return out if len(out) <= limit else out[:limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- key, URL, mode
@@ -122,26 +145,47 @@ def mode_label(mode: str, base_url: str | None = None) -> str:
     return f"LIVE ({host})"
 
 
-#: Set by the harness around each call; the client's request hook writes the send time into it.
-SENT_AT: contextvars.ContextVar[list | None] = contextvars.ContextVar("pricepoint_sent_at", default=None)
+class Progress:
+    """How far one attempt got, written by the client's HTTP hooks: when its request was sent
+    (``sent_at``, ``time.perf_counter()``) and its ``phase``: ``connecting``, ``headers`` (the connection
+    is made and the request is going out), ``first_token`` (the response headers are in).
+    ``on_sent`` is called once, when the first byte of the request is about to be written."""
+
+    __slots__ = ("sent_at", "phase", "on_sent")
+
+    def __init__(self, on_sent=None):
+        self.sent_at: float | None = None
+        self.phase = "connecting"
+        self.on_sent = on_sent
+
+
+#: Set by the harness around each call; the client's request hook reports into it (:class:`Progress`).
+SENT_AT: contextvars.ContextVar[Progress | None] = contextvars.ContextVar("pricepoint_sent_at", default=None)
 
 
 async def _mark_sent(request) -> None:
     """HTTP request hook: note when the request is handed to the transport (after the SDK built it),
-    and ask the transport (httpcore's ``trace`` extension) to say when its body has been written."""
+    and ask the transport (httpcore's ``trace`` extension) to say when the connection is made, when the
+    request has been written and when the response headers are in."""
     box = SENT_AT.get()
     if box is None:
         return
-    box[0] = time.perf_counter()
+    box.sent_at = time.perf_counter()
 
     async def trace(name: str, info: dict) -> None:
-        if name.endswith("send_request_body.complete"):
-            box[0] = time.perf_counter()
+        if name.endswith("send_request_headers.started") and box.phase == "connecting":
+            box.phase = "headers"
+            if box.on_sent is not None:
+                box.on_sent()
+        elif name.endswith("send_request_body.complete"):
+            box.sent_at = time.perf_counter()
+        elif name.endswith("receive_response_headers.complete"):
+            box.phase = "first_token"
 
     try:
         request.extensions["trace"] = trace
     except (AttributeError, TypeError):  # an HTTP stack without extensions: the hook's time stands
-        pass
+        box.phase = "headers"
 
 
 def make_client(base_url: str, key: str, *, connect_timeout_s: float = 10.0, read_timeout_s: float = 60.0):

@@ -168,32 +168,126 @@ def test_client_errors_are_not_retried_even_with_retry_after(emulator, kind, err
 
 
 STREAM_FAULTS = [
-    ("stall", {"after_tokens": 3, "stall_s": 1000}, "error", "idle_timeout", "no data for 5 s"),
-    ("slow", {"tok_per_s": 2}, "error", "total_timeout", "total timeout (8 s)"),
-    ("incomplete", {"after_tokens": 3}, "incomplete", "incomplete_stream", "without a finish reason and [DONE]"),
-    ("drop", {"after_tokens": 3}, "error", "dropped_connection", "connection was dropped"),
-    ("malformed", {"after_tokens": 3}, "error", "malformed_chunk", "not valid JSON"),
+    # kind, fault settings, status, error class, what the message says, retried
+    ("stall", {"after_tokens": 3, "stall_s": 10_000}, "error", "idle_timeout",
+     "no data for 5 s (the idle timeout) while streaming", True),
+    ("slow", {"tok_per_s": 2}, "error", "total_timeout", "not finished within the total timeout (8 s) while streaming",
+     True),
+    ("silent_headers", {"stall_s": 10_000}, "error", "header_timeout",
+     "no data for 5 s (the idle timeout) while waiting for the response headers", True),
+    ("silent_first_chunk", {"stall_s": 10_000}, "error", "first_token_timeout",
+     "no data for 5 s (the idle timeout) while waiting for the first token", True),
+    ("incomplete", {"after_tokens": 3}, "incomplete", "incomplete_stream", "without a finish reason and [DONE]", True),
+    ("drop", {"after_tokens": 3}, "error", "dropped_connection", "connection was dropped while streaming", True),
+    ("malformed", {"after_tokens": 3}, "error", "malformed_chunk", "not valid JSON", True),
     ("stream_error", {"after_tokens": 3, "message": "upstream overloaded"}, "error", "stream_error",
-     "error inside the 200 stream: upstream overloaded"),
+     "error inside the 200 stream: upstream overloaded", False),
+    ("finish_error", {"after_tokens": 3}, "error", "finish_error", "finish_reason 'error'", False),
 ]
 
 
-@pytest.mark.parametrize("kind,settings_,status,error_class,says", STREAM_FAULTS, ids=[k for k, *_ in STREAM_FAULTS])
-def test_stream_faults_are_caught_named_and_not_retried(emulator, kind, settings_, status, error_class, says):
+@pytest.mark.parametrize("kind,settings_,status,error_class,says,retried", STREAM_FAULTS,
+                         ids=[k for k, *_ in STREAM_FAULTS])
+def test_stream_faults_are_caught_and_named(emulator, kind, settings_, status, error_class, says, retried):
+    """Total 8 s >> idle 5 s for the silences (and the stall 10,000 s): which timer fired is known
+    from the phase and the deadline armed, never from how late the machine woke us."""
     emulator.inject(kind, model="gpt-4o", **settings_)
-    recs = harness(emulator, total_s=8.0).run_blocking([call(max_tokens=40)])
-    assert len(recs) == 1 and len(arrivals(emulator, "GPT-4o|code-1|0")) == 1  # recorded, not retried
+    recs = harness(emulator, total_s=8.0, max_retries=0).run_blocking([call(max_tokens=40)])
+    assert len(recs) == 1 and len(arrivals(emulator, "GPT-4o|code-1|0")) == 1
     r = recs[0]
     assert (r["status"], r["error_class"], r["final"]) == (status, error_class, True)
     assert says in r["message"]
     assert r["message"].startswith("GPT-4o (gpt-4o), request GPT-4o|code-1|0, attempt 1:")  # model and request
-    assert r["ttft_s"] is not None and r["tok_per_s"] is None  # timed, but never a success
-    if kind == "stall":
-        assert r["e2e_s"] >= 5.0 - 0.5  # the idle timeout, in model seconds
-    if kind == "slow":
-        # stopped by the 8 s total timeout, long before the 20 s the stream would take (40 tokens at 2 tok/s);
-        # the clock of e2e starts after the request is sent, so under load it can read a little under 8 s
-        assert r["e2e_s"] < 16.0
+    assert r["tok_per_s"] is None  # never a success
+    assert (r["ttft_s"] is None) == (kind in ("silent_headers", "silent_first_chunk"))
+    if error_class.endswith("_timeout"):
+        assert r["e2e_s"] >= (8.0 if kind == "slow" else 5.0) - 0.5  # a timer never fires early
+
+
+@pytest.mark.parametrize("kind,settings_,status,error_class,says,retried", STREAM_FAULTS,
+                         ids=[k for k, *_ in STREAM_FAULTS])
+def test_stream_faults_are_retried_as_the_policy_says(emulator, kind, settings_, status, error_class, says, retried):
+    emulator.inject(kind, model="gpt-4o", times=1, **settings_)
+    recs = harness(emulator, total_s=8.0, max_retries=2, backoff_base_s=1.0).run_blocking([call(max_tokens=40)])
+    assert [r["error_class"] for r in recs] == ([error_class, None] if retried else [error_class])
+    assert len(arrivals(emulator, "GPT-4o|code-1|0")) == len(recs)
+    assert recs[-1]["final"] and (recs[-1]["status"] == "ok") == retried
+
+
+def test_finish_reason_error_with_usage_is_a_costed_failure(emulator, pricing):
+    emulator.inject("finish_error", model="gpt-4o", after_tokens=4)
+    r = harness(emulator, pricing, max_retries=0).run_blocking([call()])[0]
+    assert (r["status"], r["error_class"], r["finish_reason"], r["done"]) == ("error", "finish_error", "error", True)
+    assert r["tok_per_s"] is None and r["output_tokens"] == 4  # the tokens the server reported, costed
+    assert r["cost_usd"] == pytest.approx((r["input_tokens"] * 2.50 + 4 * 10.00) / 1e6)
+
+
+def _wall(h, c):
+    t = time.perf_counter()
+    recs = h.run_blocking([c])
+    return recs, time.perf_counter() - t
+
+
+@pytest.mark.parametrize("kind", ["silent_headers", "silent_first_chunk"])
+def test_deadlines_hold_before_the_first_chunk(kind):
+    """Issue 12's case: --total-timeout 3 --idle-timeout 10 --deadline 4 --max-retries 0 against a server
+    silent before its headers (or before its first chunk) ends the attempt at 3 s, not the 20 s of the
+    SDK's read timeout. Bounded by the configured deadline (a timer never fires early) and by the
+    overhead of a healthy call measured on this machine just before."""
+    scale = 0.1
+    with Emulator(seed=3, time_scale=scale) as emu:
+        def h(**kw):
+            return Harness(emu.base_url, "k", mode="emulated", time_scale=scale,
+                           timeouts=Timeouts(idle_s=10, total_s=3), retry=RetryPolicy(max_retries=0, deadline_s=4))
+
+        healthy, wall_ok = _wall(h(), call("GPT-4o|ok|0", max_tokens=4))
+        overhead = wall_ok - healthy[0]["e2e_s"] * scale  # client start-up, loop and thread hand-overs
+        emu.inject(kind, stall_s=10_000)
+        recs, wall = _wall(h(), call())
+    r = recs[0]
+    assert healthy[0]["status"] == "ok" and len(recs) == 1
+    assert r["error_class"] == {"silent_headers": "header_timeout", "silent_first_chunk": "first_token_timeout"}[kind]
+    assert "not finished within the total timeout (3 s)" in r["message"]
+    assert wall >= 3 * scale  # the total timeout, never early
+    assert wall <= 3 * scale + 3 * overhead + 0.25  # and not the 10 s idle nor the 20 s of the SDK
+
+
+def test_the_request_deadline_bounds_an_attempt_from_the_start():
+    scale = 0.1
+    with Emulator(seed=3, time_scale=scale) as emu:
+        emu.inject("silent_headers", stall_s=10_000)
+        h = Harness(emu.base_url, "k", mode="emulated", time_scale=scale,
+                    timeouts=Timeouts(idle_s=10, total_s=10), retry=RetryPolicy(max_retries=3, deadline_s=4))
+        recs, wall = _wall(h, call())
+    assert [r["error_class"] for r in recs][0] == "header_timeout"
+    assert "not finished within the request deadline (4 s" in recs[0]["message"]
+    assert wall >= 4 * scale and recs[-1]["final"]
+
+
+def test_connect_timeout_only_when_no_connection_was_made():
+    """A listening socket that never accepts (backlog full) leaves the connection unmade."""
+    import socket
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(0)
+    fillers = []
+    for _ in range(8):  # fill the accept queue so that the next connect hangs
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex(srv.getsockname())
+        fillers.append(s)
+    try:
+        url = f"http://127.0.0.1:{srv.getsockname()[1]}/v1"
+        h = Harness(url, "k", mode="emulated", time_scale=0.1, timeouts=Timeouts(connect_s=0.3, idle_s=1, total_s=2),
+                    retry=RetryPolicy(max_retries=0))
+        r = h.run_blocking([call()])[0]
+    finally:
+        for s in fillers:
+            s.close()
+        srv.close()
+    assert r["error_class"] in ("connect_timeout", "header_timeout")  # the kernel may accept into its queue
+    assert r["ttft_s"] is None
 
 
 def test_missing_usage_gives_na_speed_and_cost_but_a_success(emulator, pricing):
@@ -237,7 +331,7 @@ def test_an_outside_address_fails_inside_the_test_suite():
 
 
 def test_every_error_class_used_is_documented():
-    classes = {c for *_, c, _ in STREAM_FAULTS} | {c for _, c, *_ in NOT_RETRIED} | {"rate_limit", "server_error"}
+    classes = {c for _, _, _, c, _, _ in STREAM_FAULTS} | {c for _, c, *_ in NOT_RETRIED} | {"rate_limit", "server_error"}
     assert classes <= set(ERROR_CLASSES)
 
 
@@ -326,7 +420,7 @@ def test_failover_records_who_answered_and_why_others_did_not(emulator):
     assert tried["DeepSeek V4 Flash"]["error_class"] == "dropped_connection"
     assert "connection was dropped" in tried["DeepSeek V4 Flash"]["message"]
     assert tried["GPT-4o"]["outcome"] == "answered" and tried["Kimi K2.5"]["outcome"] == "not needed"
-    assert [r["route_rank"] for r in out["records"]] == [1, 2]
+    assert [r["route_rank"] for r in out["records"]] == [1, 1, 1, 1, 2]  # a drop is retried (3 retries), then GPT-4o
 
 
 def test_failover_after_rate_limits_exhaust_their_retries(emulator):
