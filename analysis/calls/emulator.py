@@ -426,6 +426,7 @@ class Emulator:
             if i == 0:
                 entry["first_content_t"] = time.perf_counter() - self.t0
                 entry["first_content_monotonic"] = entry["first_content_t"] + self.t0
+            entry["last_content_monotonic"] = time.perf_counter()
             await writer.drain()
             i = j
         if fault is not None:

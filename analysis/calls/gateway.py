@@ -165,8 +165,8 @@ SENT_AT: contextvars.ContextVar[Progress | None] = contextvars.ContextVar("price
 
 async def _mark_sent(request) -> None:
     """HTTP request hook: note when the request is handed to the transport (after the SDK built it),
-    and ask the transport (httpcore's ``trace`` extension) to say when the connection is made, when the
-    request has been written and when the response headers are in."""
+    and ask the transport (httpcore's ``trace`` extension) to say when the connection is made and its
+    first byte is about to be written (the clock's start), and when the response headers are in."""
     box = SENT_AT.get()
     if box is None:
         return
@@ -174,11 +174,12 @@ async def _mark_sent(request) -> None:
 
     async def trace(name: str, info: dict) -> None:
         if name.endswith("send_request_headers.started") and box.phase == "connecting":
+            # the clock starts before the first byte is written: a thread that takes over while the
+            # request is being written (the emulator, in tests) cannot make it start late
+            box.sent_at = time.perf_counter()
             box.phase = "headers"
             if box.on_sent is not None:
                 box.on_sent()
-        elif name.endswith("send_request_body.complete"):
-            box.sent_at = time.perf_counter()
         elif name.endswith("receive_response_headers.complete"):
             box.phase = "first_token"
 
@@ -193,8 +194,8 @@ def make_client(base_url: str, key: str, *, connect_timeout_s: float = 10.0, rea
 
     ``read_timeout_s`` is the SDK's own socket read timeout, a backstop behind the harness's
     idle timeout (the SDK's default would wait 600 s of silence). The client's HTTP stack
-    calls a request hook just before sending, so the harness's clock starts when the request
-    has been written to the connection, not while the SDK is still building it (:data:`SENT_AT`).
+    calls a request hook just before sending, so the harness's clock starts when the first byte of
+    the request goes out on the connection, not while the SDK is still building it (:data:`SENT_AT`).
     """
     import openai
 
@@ -221,7 +222,8 @@ class ModelCheck:
     known: dict[str, str] = field(default_factory=dict)  # model -> gateway id
     unknown: dict[str, str] = field(default_factory=dict)  # model -> gateway id
     source: str = "data/gateway_models.csv"
-    error: str | None = None  # why the list could not be read, when it could not
+    error: str | None = None  # why the list could not be read, when it could not (safe to show)
+    listing_attempts: int = 1  # attempts at GET /v1/models
 
     @property
     def ok(self) -> bool:
@@ -235,8 +237,10 @@ class ModelCheck:
         """
         n = len(self.known) + len(self.unknown)
         if self.error:
-            return (f"Could not list the models of the gateway at {self.base_url}: {self.error}. "
-                    f"Every model is left out of this run.")
+            tries = f" ({self.listing_attempts} attempts)" if self.listing_attempts > 1 else ""
+            then = ("The calls were made anyway: a model the gateway does not know fails with its own row."
+                    if self.known else "No call was made.")
+            return f"Could not list the models of the gateway at {self.base_url}{tries}: {self.error}. {then}"
         if self.ok:
             return f"The gateway at {self.base_url} knows all {n} mapped model ids."
         lines = [f"The gateway at {self.base_url} does not know {len(self.unknown)} of the {n} mapped model ids:"]

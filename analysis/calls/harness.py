@@ -37,7 +37,9 @@ REQUEST_HEADER = "X-Pricepoint-Request"
 
 ATTEMPT_HEADER = "X-Pricepoint-Attempt"
 
-REPLY_CHARS = 400  # characters of each reply kept in the log
+REPLY_CHARS = 400
+
+MODELS_KEY = "/v1/models"  # the request id of the model listing  # characters of each reply kept in the log
 
 
 class Harness:
@@ -116,6 +118,8 @@ class Harness:
                 "route_task": call.route_task, "route_rank": call.route_rank}
 
     def _context(self, call: Call, attempt: int) -> str:
+        if call.key == MODELS_KEY:
+            return f"the model list (GET /v1/models), attempt {attempt + 1}"
         return f"{call.model} ({call.gateway_id}), request {call.key}, attempt {attempt + 1}"
 
     async def attempt(self, call: Call, attempt: int = 0, remaining_s: float | None = None) -> dict:
