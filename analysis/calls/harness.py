@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gc
-import json
 import math
 import threading
 import time
