@@ -339,13 +339,6 @@ class NoUsage(FaultKind):
         return False
 
 
-#: Kept for readers of older code: each HTTP fault's status.
-STATUS_OF = {name: kind.status for name, kind in FAULT_KINDS.items() if kind.status is not None}
-
-#: Faults drawn at random when ``fault_rate`` > 0.
-RANDOM_FAULTS = random_faults()
-
-
 # --------------------------------------------------------------------------- faults
 
 

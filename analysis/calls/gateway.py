@@ -200,7 +200,7 @@ def make_client(base_url: str, key: str, *, connect_timeout_s: float = 10.0, rea
     import openai
 
     timeout = openai.Timeout(connect=connect_timeout_s, read=read_timeout_s, write=connect_timeout_s,
-                             pool=read_timeout_s)
+                             pool=connect_timeout_s)
     http_client = openai.DefaultAsyncHttpxClient(timeout=timeout, event_hooks={"request": [_mark_sent]})
     return openai.AsyncOpenAI(api_key=key, base_url=base_url, max_retries=0, timeout=timeout,
                               http_client=http_client)

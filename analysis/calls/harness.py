@@ -124,9 +124,9 @@ class Harness:
     async def attempt(self, call: Call, attempt: int = 0, remaining_s: float | None = None) -> dict:
         """Make one streaming attempt and return its record (never raises for a failed call).
 
-        The total timeout (or the request's remaining deadline, whichever is sooner) runs from the
-        start; the idle timeout from the first byte of the request sent, restarted by every byte
-        received. Which phase a timeout struck in names its class (:data:`ERROR_CLASSES`).
+        The total timeout (or the request's remaining deadline, whichever is sooner) and the idle
+        timeout run from the first byte of the request sent, the idle one restarted by every byte
+        received; before that, the connect timeout and the request deadline. Which phase a timeout struck in names its class (:data:`ERROR_CLASSES`).
         """
         rec = self._base(call, attempt)
         scale = self.time_scale
@@ -140,9 +140,9 @@ class Harness:
             limit = f"the request deadline ({self.retry.deadline_s:g} s with its retries)"
         t0 = time.perf_counter()
         deadline_at = loop.time() + (total if remaining_s is None else remaining_s)  # the request's
-        # until the request goes out, connecting is bounded by the connect timeout (the SDK's) and the
-        # total timeout; from the first byte sent, the total and idle timeouts run, within the deadline
-        armed = {"timer": None, "by": "total", "total_at": min(loop.time() + total, deadline_at), "sent": False}
+        # until the request goes out, getting a connection is bounded by the connect timeout (the SDK's,
+        # never scaled) and the request deadline; from the first byte sent, the total and idle timeouts run
+        armed = {"timer": None, "by": "total", "total_at": deadline_at, "sent": False}
 
         def arm() -> None:  # silence allowed from now on: the idle timeout, never past the total
             now = loop.time()
@@ -223,6 +223,8 @@ class Harness:
             end = time.perf_counter()
             if armed["by"] == "idle":
                 what = f"no data for {self.timeouts.idle_s:g} s (the idle timeout)"
+            elif not armed["sent"]:
+                what = f"not connected within the request deadline ({self.retry.deadline_s:g} s with its retries)"
             else:
                 what = f"not finished within {limit}"
             rec.update(error_class=_timeout_class(progress.phase, armed["by"]),

@@ -10,11 +10,13 @@ Each request streams with usage included and is timed on this side:
   server sends no usage);
 - **cost** = usage x the prices of ``data/pricing.csv`` (unknown when a price is unknown).
 
-Failures are rows, never crashes (:data:`ERROR_CLASSES`): 429 and 5xx are retried with backoff
-that honours ``Retry-After`` within a deadline per request; 400/401/403/404 are not retried; an
-idle timeout between chunks and a total timeout are ours (the SDK would wait 600 s); a stream
-without a finish reason or ``[DONE]`` is *incomplete*; a dropped connection, a malformed chunk
-and an error object inside a 200 stream are each named, with the model and the request.
+Failures are rows, never crashes (:data:`ERROR_CLASSES`). The idle timeout (silence before the
+headers, before the first token, between chunks), the total timeout of an attempt and the deadline of a
+request run from the first byte sent (the SDK alone would wait 600 s). What the openai SDK retries
+(408, 409, 429, 5xx, connection errors, timeouts) is retried, honouring ``retry-after-ms`` and
+``Retry-After``, and so is a stream that drops, is cut short or sends a malformed chunk
+(:data:`RETRYABLE`), all within the request's deadline; other 4xx, an error object inside a 200
+stream and ``finish_reason: "error"`` are not. Each is named, with the model and the request.
 
 Every attempt is appended to a JSONL log as soon as it completes; a run given the same log
 resumes where it stopped. With ``time_scale`` (the emulator's speed factor) every timeout is
