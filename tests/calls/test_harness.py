@@ -42,8 +42,10 @@ def pricing():
     return load_pricing()
 
 
-def harness(emu, pricing=None, log=None, idle_s=5.0, total_s=60.0, **retry):
-    retry = {"max_retries": 3, "deadline_s": 120.0, **retry}
+def harness(emu, pricing=None, log=None, idle_s=100.0, total_s=6000.0, **retry):
+    """A harness for the emulator; its default timeouts are a second (idle) and a minute (total, deadline)
+    of wall time at ``SCALE``, so that a busy machine never turns a healthy stream into a timeout."""
+    retry = {"max_retries": 3, "deadline_s": 6000.0, **retry}
     return Harness(emu.base_url, "test-key", mode="emulated", time_scale=emu.time_scale,
                    timeouts=Timeouts(idle_s=idle_s, total_s=total_s), retry=RetryPolicy(**retry),
                    pricing=pricing, log_path=log)
@@ -81,9 +83,10 @@ def test_tokens_come_from_usage_not_from_chunks(pricing):
     harness still reports the server's count, and TPOT/tok/s follow their definitions."""
     with Emulator(seed=4, time_scale=0.0005) as emu:
         # timeouts scale with the emulator: give this very fast run seconds of wall time anyway
-        recs = harness(emu, pricing, idle_s=4000, total_s=8000).run_blocking([call(max_tokens=20)])
-        sent = emu.requests[0]["completion_tokens"]
-    r = recs[0]
+        recs = harness(emu, pricing, idle_s=120_000, total_s=240_000, deadline_s=240_000).run_blocking([call(max_tokens=20)])
+        sent = emu.requests[-1]["completion_tokens"]
+    r = recs[-1]
+    assert r["status"] == "ok" and len(recs) == 1
     assert r["usage"] == "reported" and r["output_tokens"] == sent
     assert len(r["reply"].split()) == sent
     assert r["tpot_s"] == pytest.approx((r["e2e_s"] - r["ttft_s"]) / (sent - 1))
@@ -180,13 +183,13 @@ def test_client_errors_are_not_retried_even_with_retry_after(emulator, kind, err
 STREAM_FAULTS = [
     # kind, fault settings, status, error class, what the message says, retried
     ("stall", {"after_tokens": 3, "stall_s": 10_000}, "error", "idle_timeout",
-     "no data for 5 s (the idle timeout) while streaming", True),
-    ("slow", {"tok_per_s": 2}, "error", "total_timeout", "not finished within the total timeout (8 s) while streaming",
+     "no data for 100 s (the idle timeout) while streaming", True),
+    ("slow", {"tok_per_s": 0.5}, "error", "total_timeout", "not finished within the total timeout (30 s) while streaming",
      True),
     ("silent_headers", {"stall_s": 10_000}, "error", "header_timeout",
-     "no data for 5 s (the idle timeout) while waiting for the response headers", True),
+     "no data for 100 s (the idle timeout) while waiting for the response headers", True),
     ("silent_first_chunk", {"stall_s": 10_000}, "error", "first_token_timeout",
-     "no data for 5 s (the idle timeout) while waiting for the first token", True),
+     "no data for 100 s (the idle timeout) while waiting for the first token", True),
     ("incomplete", {"after_tokens": 3}, "incomplete", "incomplete_stream", "without a finish reason and [DONE]", True),
     ("drop", {"after_tokens": 3}, "error", "dropped_connection", "connection was dropped while streaming", True),
     ("malformed", {"after_tokens": 3}, "error", "malformed_chunk", "not valid JSON", True),
@@ -196,13 +199,21 @@ STREAM_FAULTS = [
 ]
 
 
+def _timeouts(kind: str) -> dict:
+    """Timeouts that decide which one fires by construction, however late a busy machine runs: for
+    ``slow`` the idle timeout is longer than the total one (so the total fires); for every other kind
+    the total timeout is out of reach (10,000 s, 100 s of wall time) and the idle one a full second of
+    wall time, longer than a busy machine keeps a healthy stream waiting."""
+    return {"idle_s": 1000.0, "total_s": 30.0} if kind == "slow" else {"idle_s": 100.0, "total_s": 10_000.0}
+
+
 @pytest.mark.parametrize("kind,settings_,status,error_class,says,retried", STREAM_FAULTS,
                          ids=[k for k, *_ in STREAM_FAULTS])
 def test_stream_faults_are_caught_and_named(emulator, kind, settings_, status, error_class, says, retried):
-    """Total 8 s >> idle 5 s for the silences (and the stall 10,000 s): which timer fired is known
-    from the phase and the deadline armed, never from how late the machine woke us."""
+    """Which timer fired is known from the phase and the deadline armed (:func:`_timeouts`), never
+    from how late the machine woke us."""
     emulator.inject(kind, model="gpt-4o", **settings_)
-    recs = harness(emulator, total_s=8.0, max_retries=0).run_blocking([call(max_tokens=40)])
+    recs = harness(emulator, **_timeouts(kind), max_retries=0).run_blocking([call(max_tokens=40)])
     assert len(recs) == 1 and len(arrivals(emulator, "GPT-4o|code-1|0")) == 1
     r = recs[0]
     assert (r["status"], r["error_class"], r["final"]) == (status, error_class, True)
@@ -211,14 +222,14 @@ def test_stream_faults_are_caught_and_named(emulator, kind, settings_, status, e
     assert r["tok_per_s"] is None  # never a success
     assert (r["ttft_s"] is None) == (kind in ("silent_headers", "silent_first_chunk"))
     if error_class.endswith("_timeout"):
-        assert r["e2e_s"] >= (8.0 if kind == "slow" else 5.0) - 0.5  # a timer never fires early
+        assert r["e2e_s"] >= (30.0 if kind == "slow" else 100.0) - 0.5  # a timer never fires early
 
 
 @pytest.mark.parametrize("kind,settings_,status,error_class,says,retried", STREAM_FAULTS,
                          ids=[k for k, *_ in STREAM_FAULTS])
 def test_stream_faults_are_retried_as_the_policy_says(emulator, kind, settings_, status, error_class, says, retried):
     emulator.inject(kind, model="gpt-4o", times=1, **settings_)
-    recs = harness(emulator, total_s=8.0, max_retries=2, backoff_base_s=1.0).run_blocking([call(max_tokens=40)])
+    recs = harness(emulator, **_timeouts(kind), max_retries=2, backoff_base_s=1.0).run_blocking([call(max_tokens=40)])
     assert [r["error_class"] for r in recs] == ([error_class, None] if retried else [error_class])
     assert len(arrivals(emulator, "GPT-4o|code-1|0")) == len(recs)
     assert recs[-1]["final"] and (recs[-1]["status"] == "ok") == retried
