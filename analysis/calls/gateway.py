@@ -187,6 +187,8 @@ async def _mark_sent(request) -> None:
         request.extensions["trace"] = trace
     except (AttributeError, TypeError):  # an HTTP stack without extensions: the hook's time stands
         box.phase = "headers"
+        if box.on_sent is not None:
+            box.on_sent()
 
 
 def make_client(base_url: str, key: str, *, connect_timeout_s: float = 10.0, read_timeout_s: float = 60.0):

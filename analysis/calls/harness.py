@@ -126,7 +126,8 @@ class Harness:
 
         The total timeout (or the request's remaining deadline, whichever is sooner) and the idle
         timeout run from the first byte of the request sent, the idle one restarted by every byte
-        received; before that, the connect timeout and the request deadline. Which phase a timeout struck in names its class (:data:`ERROR_CLASSES`).
+        received; before that, the connect timeout and the request deadline. The phase a timeout
+        struck in names its class (:data:`ERROR_CLASSES`).
         """
         rec = self._base(call, attempt)
         scale = self.time_scale
@@ -165,8 +166,6 @@ class Harness:
         try:
             async with asyncio.timeout_at(armed["total_at"]) as timer:
                 armed["timer"] = timer
-                if progress.phase != "connecting":  # already sent (an HTTP stack without trace events)
-                    arm()
                 async with client.chat.completions.with_streaming_response.create(
                         model=call.gateway_id, messages=[{"role": "user", "content": call.text}],
                         max_tokens=call.max_tokens, stream=True, stream_options={"include_usage": True},

@@ -93,17 +93,20 @@ def test_tokens_come_from_usage_not_from_chunks(pricing):
     assert r["tok_per_s"] == pytest.approx(1 / r["tpot_s"])
 
 
-def test_output_speed_matches_the_rate_the_emulator_sent_at(pricing):
-    """tok/s against the emulator's own clock (when it wrote its first and last token), not against the
-    published 60 tok/s: on a busy machine the emulator itself falls behind its schedule."""
+def test_output_speed_is_bounded_by_the_emulators_schedule(pricing):
+    """The emulator schedules token i at TTFT + i / 60 s (60 tok/s published for V4 Flash) and never
+    sends one early, so the stream the harness times cannot end before the last token was due; how
+    much later it ends depends on how busy the machine is, and is not asserted."""
     with Emulator(seed=5, time_scale=0.1) as emu:
         recs = harness(emu, pricing).run_blocking(
             [call("DeepSeek V4 Flash|code-1|0", "DeepSeek V4 Flash", "deepseek-v4-flash", max_tokens=48)])
         e = emu.requests[0]
     r = recs[0]
-    sent_rate = (e["completion_tokens"] - 1) / ((e["last_content_monotonic"] - e["first_content_monotonic"]) / 0.1)
-    assert sent_rate <= 60 * 1.25  # the schedule's 60 tok/s (published for V4 Flash), less a late first token
-    assert r["tok_per_s"] == pytest.approx(sent_rate, rel=0.25)
+    n, injected = e["completion_tokens"], e["ttft_s"] / 0.1
+    assert r["status"] == "ok" and r["output_tokens"] == n
+    assert (e["last_content_monotonic"] - e["t_monotonic"]) / 0.1 >= injected + (n - 1) / 60 - 1e-3  # its clock
+    assert r["e2e_s"] >= injected + (n - 1) / 60 - 0.1  # ours: never earlier than the schedule
+    assert r["tok_per_s"] == pytest.approx((n - 1) / (r["e2e_s"] - r["ttft_s"]))
 
 
 def test_cost_is_usage_times_list_prices(emulator, pricing):
