@@ -9,9 +9,18 @@
    same emulator at the same concurrency. Target: >= 0.8. Measured at the published speeds and
    again with the emulator 50 times faster, where the client's own CPU cost shows.
 
-The emulator runs in its own process (``pricepoint emulator``), as a real gateway would.
+3. **Accounting under load**: 10,000 calls at concurrency 256 with 5 % of attempts given a random fault
+   of every random-eligible kind (429, 5xx, 408, silence before the headers, before the first chunk
+   and mid-stream, cut, dropped and malformed streams, an error object, ``finish_reason: "error"``,
+   no usage), with the emulator 50 times faster: every request must end with exactly one final row,
+   its attempts numbered 0..n without a gap, and the attempts the harness logged must be exactly the
+   requests the emulator received (as ``(request, attempt)`` pairs).
 
-Run: ``.venv/bin/python benchmarks/bench_gateway.py`` (about a minute).
+The emulator runs in its own process (``pricepoint emulator``), as a real gateway would. The machine is
+shared: the load average is printed beside the figures. ``--one-core-busy`` repeats the TTFT error with
+a CPU burner running.
+
+Run: ``.venv/bin/python benchmarks/bench_gateway.py`` (a few minutes).
 """
 
 from __future__ import annotations
@@ -38,9 +47,10 @@ MAX_TOKENS = 32
 MODELS = (("GPT-4o", "gpt-4o"), ("DeepSeek V4 Flash", "deepseek-v4-flash"))
 
 
-def start_emulator(time_scale: float) -> tuple[subprocess.Popen, str]:
+def start_emulator(time_scale: float, fault_rate: float = 0.0) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([sys.executable, "-m", "analysis.cli", "emulator", "--port", "0", "--seed", "1",
-                             "--time-scale", str(time_scale)], stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                             "--time-scale", str(time_scale), "--fault-rate", str(fault_rate)],
+                            stdout=subprocess.PIPE, text=True, cwd=ROOT,
                             env=dict(os.environ, PYTHONUNBUFFERED="1"))
     line = proc.stdout.readline()
     if " at http://" not in line:
@@ -97,9 +107,69 @@ def ttft_errors(records: list[dict], url: str) -> tuple[np.ndarray, np.ndarray]:
     return np.abs(np.array(errors)) * 1000, np.array(lateness) * 1000
 
 
+def accounting(n: int = 10_000, concurrency: int = 256, fault_rate: float = 0.05, scale: float = 0.02) -> None:
+    """Item 3 of the docstring: every request accounted for exactly once."""
+    import collections
+    import tempfile
+
+    from analysis.calls.attempt_log import read_log
+    from analysis.calls.policy import RetryPolicy, Timeouts
+
+    proc, url = start_emulator(scale, fault_rate)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            log = Path(tmp) / "attempts.jsonl"
+
+            async def go():
+                async with Harness(url, "bench-key", mode="emulated", time_scale=scale, log_path=log,
+                                   # wall seconds a saturated client can keep: 5 s idle, 30 s per attempt
+                                   timeouts=Timeouts(idle_s=5 / scale, total_s=30 / scale),
+                                   retry=RetryPolicy(max_retries=3, deadline_s=120 / scale)) as h:
+                    start = time.perf_counter()
+                    records = await h.run(calls("acct", n), concurrency, resume=False)
+                    return records, time.perf_counter() - start
+
+            records, took = asyncio.run(go())
+            logged = read_log(log)
+        served = httpx.get(url.removesuffix("/v1") + "/_emulator/requests", timeout=60).json()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    by_request = collections.defaultdict(list)
+    for r in logged:
+        by_request[r["request"]].append(r)
+    problems = []
+    if set(by_request) != {c.key for c in calls("acct", n)}:
+        problems.append(f"{len(by_request)} requests in the log, {n} made")
+    for key, rows in by_request.items():
+        if [r["attempt"] for r in rows] != list(range(len(rows))) or [r["final"] for r in rows][-1] is not True \
+                or sum(r["final"] for r in rows) != 1:
+            problems.append(f"{key}: attempts {[(r['attempt'], r['final']) for r in rows]}")
+    unsent = sum(r["error_class"] in ("connect_error", "connect_timeout") for r in logged)  # never reached it
+    ours = collections.Counter((r["request"], str(r["attempt"])) for r in logged
+                               if r["error_class"] not in ("connect_error", "connect_timeout"))
+    theirs = collections.Counter((r["request"], str(r["attempt"])) for r in served if r.get("endpoint") != "models")
+    if ours != theirs:
+        problems.append(f"{sum((ours - theirs).values())} attempts logged but not served, "
+                        f"{sum((theirs - ours).values())} served but not logged")
+    finals = [r for r in logged if r["final"]]
+    outcome = collections.Counter(r["error_class"] or "ok" for r in finals)
+    faults = collections.Counter(r["fault"] for r in served if r["fault"])
+    classes = collections.Counter(r["error_class"] for r in logged if r["error_class"])
+    print(f"\n== accounting: {n:,} calls at concurrency {concurrency}, {fault_rate:.0%} random faults, emulator "
+          f"x{1 / scale:g} faster: {took:.1f} s, {n / took:.0f} requests/s")
+    print(f"  attempts {len(logged):,} logged ({unsent} never connected), {sum(theirs.values()):,} served; faults injected "
+          f"{sum(faults.values())} ({', '.join(f'{k} {v}' for k, v in faults.most_common())})")
+    print(f"  error classes of attempts: {', '.join(f'{k} {v}' for k, v in classes.most_common())}")
+    print(f"  final outcome of requests: {', '.join(f'{k} {v}' for k, v in outcome.most_common())}")
+    print(f"  every request accounted exactly once: {'YES' if not problems else 'NO'}"
+          + "".join(f"\n    {p}" for p in problems[:10]))
+
+
 def main() -> None:
+    busy = "--one-core-busy" in sys.argv
     print(f"bench_gateway: {REQUESTS} streamed requests, concurrency {CONCURRENCY}, {MAX_TOKENS} output tokens each; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine adds noise)")
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (a shared machine: other work adds noise)")
     for scale in (1.0, 0.02):
         proc, url = start_emulator(scale)
         try:
@@ -110,17 +180,30 @@ def main() -> None:
             label = "published speeds (time scale 1)" if scale == 1 else f"emulator x{1 / scale:g} faster"
             print(f"\n== {label}: {ok}/{len(records)} requests ok")
             if scale == 1.0:
-                err, late = ttft_errors(records, url)
-                print(f"  TTFT error |harness - injected|: p50 {np.percentile(err, 50):.2f} ms, "
-                      f"p99 {np.percentile(err, 99):.2f} ms, max {err.max():.2f} ms (n = {err.size}; target p99 <= 5 ms)")
-                print(f"    of which the emulator's own lateness: p50 {np.percentile(late, 50):.2f} ms, "
-                      f"p99 {np.percentile(late, 99):.2f} ms")
+                ttft_report(records, url, "")
+                if busy:
+                    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                    try:
+                        records, _ = asyncio.run(harness_run(url, "busy"))
+                        ttft_report(records, url, f" with one core busy (load average {os.getloadavg()[0]:.1f})")
+                    finally:
+                        burner.kill()
+                        burner.wait()
             rps_h, rps_b = len(records) / t_harness, REQUESTS / t_bare
             print(f"  throughput: harness {rps_h:.1f} req/s, bare httpx {rps_b:.1f} req/s, "
                   f"ratio {rps_h / rps_b:.2f} (target >= 0.8)")
         finally:
             proc.terminate()
             proc.wait(10)
+    accounting()
+
+
+def ttft_report(records: list[dict], url: str, what: str) -> None:
+    err, late = ttft_errors(records, url)
+    print(f"  TTFT error |harness - injected|{what}: p50 {np.percentile(err, 50):.2f} ms, "
+          f"p99 {np.percentile(err, 99):.2f} ms, max {err.max():.2f} ms (n = {err.size}; target p99 <= 5 ms)")
+    print(f"    of which the emulator's own lateness: p50 {np.percentile(late, 50):.2f} ms, "
+          f"p99 {np.percentile(late, 99):.2f} ms")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,8 @@ import re
 import threading
 import time
 
-from analysis.calls.faults import ATTEMPT_HEADER, RANDOM_FAULTS, REQUEST_HEADER, STATUS_OF, Fault
+from analysis.calls.faults import ATTEMPT_HEADER, REQUEST_HEADER, Fault, FaultKind
+from analysis.calls.faults import random_faults as eligible_faults
 from analysis.calls.profiles import TTFT_SIGMA, ModelProfile, profiles_from_data
 
 _WORDS = ("the model returns a short answer with enough words to stream for a while and then it "
@@ -52,7 +53,7 @@ _HANZI = list("长城是中国古代的军事防御工程历史悠久我们下�
 # --------------------------------------------------------------------------- HTTP helpers
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-            405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error",
+            405: "Method Not Allowed", 408: "Request Timeout", 409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error",
             502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
@@ -96,14 +97,14 @@ class Emulator:
 
     def __init__(self, profiles: dict[str, ModelProfile] | None = None, *, seed: int = 0,
                  time_scale: float = 1.0, faults: list[Fault] | tuple = (), fault_rate: float = 0.0,
-                 random_faults: tuple[str, ...] = RANDOM_FAULTS, api_key: str | None = None,
+                 random_faults: tuple[str, ...] | None = None, api_key: str | None = None,
                  host: str = "127.0.0.1", port: int = 0, reply: str | None = None,
                  echo_key_in_errors: bool = False):
         self.profiles = profiles_from_data() if profiles is None else dict(profiles)
         self.seed = seed
         self.time_scale = float(time_scale)
         self.fault_rate = float(fault_rate)
-        self.random_faults = tuple(random_faults)
+        self.random_faults = eligible_faults() if random_faults is None else tuple(random_faults)
         for kind in self.random_faults:
             Fault(kind)
         self.api_key = api_key
@@ -216,10 +217,10 @@ class Emulator:
     def _rng(self, *parts) -> random.Random:
         return random.Random("|".join(map(str, (self.seed, *parts))))
 
-    def _pick_fault(self, gid: str, key: str, attempt: str) -> Fault | None:
+    def _pick_fault(self, gid: str, key: str, attempt: str, endpoint: str = "chat") -> Fault | None:
         with self._lock:
             for fault in self._faults:
-                if fault.model not in (None, gid) or fault.request not in (None, key) \
+                if fault.endpoint != endpoint or fault.model not in (None, gid) or fault.request not in (None, key) \
                         or (fault.times is not None and fault.times <= 0):
                     continue
                 if fault.rate < 1 and self._rng("fault", gid, key, attempt).random() >= fault.rate:
@@ -227,7 +228,7 @@ class Emulator:
                 if fault.times is not None:
                     fault.times -= 1
                 return fault
-        if self.fault_rate > 0 and self.random_faults:
+        if endpoint == "chat" and self.fault_rate > 0 and self.random_faults:
             rng = self._rng("random-fault", gid, key, attempt)
             if rng.random() < self.fault_rate:
                 kind = rng.choice(self.random_faults)
@@ -269,6 +270,15 @@ class Emulator:
                 writer.write(_response(401, self._auth_error(headers)))
                 await writer.drain()
                 return True
+            fault = self._pick_fault("", headers.get(REQUEST_HEADER, "models"), headers.get(ATTEMPT_HEADER, "0"),
+                                     "models")
+            if fault is not None:
+                entry = self._record({"t": time.perf_counter() - self.t0, "model": None, "request": "/v1/models",
+                                      "attempt": headers.get(ATTEMPT_HEADER, "0"), "status": None,
+                                      "fault": fault.kind, "endpoint": "models"})
+                ex = _Exchange(self, writer, entry)
+                ex.fault = fault
+                return await fault.behaviour().respond(ex)
             data = [{"id": gid, "object": "model", "created": 0, "owned_by": "pricepoint-emulator"}
                     for gid in self.profiles]
             writer.write(_response(200, json.dumps({"object": "list", "data": data}).encode()))
@@ -324,15 +334,11 @@ class Emulator:
             with self._lock:
                 self._counters[gid] = self._counters.get(gid, 0) + 1
                 key = f"#{self._counters[gid]}"
-        entry = self._record({"t": arrived - self.t0, "t_monotonic": arrived, "model": gid, "request": key, "attempt": attempt,
-                              "status": None, "fault": None, "ttft_s": None, "first_content_t": None,
-                              "completion_tokens": None, "stream": bool((req or {}).get("stream"))})
-
-        def send_error(status: int, message: str, kind: str, code: str | None = None,
-                       extra: dict | None = None) -> bool:
-            entry["status"] = status
-            writer.write(_response(status, _error_body(message, kind, code), headers=extra))
-            return True
+        entry = self._record({"t": arrived - self.t0, "t_monotonic": arrived, "model": gid, "request": key,
+                              "attempt": attempt, "status": None, "fault": None, "ttft_s": None,
+                              "first_content_t": None, "completion_tokens": None,
+                              "stream": bool((req or {}).get("stream"))})
+        ex = _Exchange(self, writer, entry)
 
         if not self._authorized(headers):
             entry["status"] = 401
@@ -340,33 +346,27 @@ class Emulator:
             await writer.drain()
             return True
         if req is None or not isinstance(req.get("messages"), list):
-            send_error(400, "The request body must be JSON with a messages list.", "invalid_request_error")
+            ex.send_error(400, "The request body must be JSON with a messages list.", None, {})
             await writer.drain()
             return True
         profile = self.profiles.get(gid)
         if profile is None:
-            send_error(404, f"The model '{gid}' does not exist or you do not have access to it.",
-                       "invalid_request_error", "model_not_found")
+            ex.send_error(404, f"The model '{gid}' does not exist or you do not have access to it.",
+                          "model_not_found", {})
             await writer.drain()
             return True
 
         fault = self._pick_fault(gid, key, attempt)
         entry["fault"] = fault.kind if fault else None
-        if fault is not None and fault.kind in STATUS_OF:
-            status = fault.status or STATUS_OF[fault.kind]
-            extra = {}
-            if fault.retry_after_s is not None:
-                wall = fault.retry_after_s * self.time_scale
-                extra["Retry-After"] = f"{wall:g}"
-                if fault.retry_after_ms:
-                    extra["retry-after-ms"] = f"{wall * 1000:g}"
-                entry["retry_after_wall_s"] = wall
+        behaviour = fault.behaviour() if fault is not None else FaultKind(None)
+        ex.fault = fault
+        if fault is not None:
             entry["retry_after_s"] = fault.retry_after_s
-            kind = "server_error" if status >= 500 else "invalid_request_error"
-            send_error(status, fault.message or f"Emulated {fault.kind} (HTTP {status}).", kind,
-                       fault.kind, extra)
-            await writer.drain()
-            return True
+            if fault.retry_after_s is not None:
+                entry["retry_after_wall_s"] = fault.retry_after_s * self.time_scale
+            answered = await behaviour.respond(ex)
+            if answered is not None:
+                return answered
 
         rng = self._rng("reply", gid, key, attempt)
         ttft = profile.ttft_median_s * math.exp(TTFT_SIGMA * rng.gauss(0.0, 1.0)) * self.time_scale
@@ -378,10 +378,9 @@ class Emulator:
             n = max(2, min(max_tokens, round(max_tokens * rng.uniform(0.5, 1.0))))
             vocab = _HANZI if re.search(r"[\u4e00-\u9fff]", text) else [w + " " for w in _WORDS]
             tokens = [vocab[rng.randrange(len(vocab))] for _ in range(n)]
-        rate = (fault.tok_per_s if fault is not None and fault.kind == "slow" and fault.tok_per_s
-                else profile.tok_per_s)
+        rate = behaviour.token_rate(profile.tok_per_s)
         interval = self.time_scale / rate
-        finish = "length" if len(tokens) >= max_tokens else "stop"
+        finish = behaviour.finish_reason("length" if len(tokens) >= max_tokens else "stop")
         usage = {"prompt_tokens": _count_tokens(text), "completion_tokens": len(tokens),
                  "total_tokens": _count_tokens(text) + len(tokens)}
         entry.update(ttft_s=ttft, completion_tokens=len(tokens), status=200)
@@ -402,61 +401,70 @@ class Emulator:
 
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
                      b"Transfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n")
+        answered = await behaviour.after_headers(ex)
+        if answered is not None:
+            return answered
         base = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": gid}
         # the role-only chunk and a keep-alive comment come first: neither is the first token
         writer.write(_chunk(_event({**base, "choices": [{"index": 0, "delta": {"role": "assistant",
                                                                                 "content": ""},
                                                          "finish_reason": None}]}) + b": keep-alive\n\n"))
         await writer.drain()
-        kind = fault.kind if fault is not None else None
-        cut = min(fault.after_tokens, len(tokens)) if fault is not None else len(tokens)
+        cut = behaviour.cut(len(tokens))
         i = 0
-        while i < len(tokens):
-            if kind in ("incomplete", "drop", "malformed", "stream_error", "stall") and i >= cut:
-                break
+        while i < cut:
             due = start + ttft + i * interval
             delay = due - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
             now = loop.time()
             j = i + 1  # send every token already due in one chunk
-            while j < len(tokens) and start + ttft + j * interval <= now and not (kind and j >= cut):
+            while j < cut and start + ttft + j * interval <= now:
                 j += 1
             writer.write(_chunk(_event({**base, "choices": [{"index": 0, "delta": {"content": "".join(
                 tokens[i:j])}, "finish_reason": None}]})))
             if i == 0:
                 entry["first_content_t"] = time.perf_counter() - self.t0
                 entry["first_content_monotonic"] = entry["first_content_t"] + self.t0
+            entry["last_content_monotonic"] = time.perf_counter()
             await writer.drain()
             i = j
-
-        if kind == "stall":
-            await asyncio.sleep(fault.stall_s * self.time_scale)
-            kind = "incomplete"
-        if kind == "drop":
-            writer.write(b"%x\r\ndata: {\"id\":" % 200)  # half a chunk, then the connection goes
-            await writer.drain()
-            writer.transport.abort()
-            return False
-        if kind == "incomplete":
-            writer.write(b"0\r\n\r\n")
-            await writer.drain()
-            return True
-        if kind == "malformed":
-            writer.write(_chunk(b'data: {"id":"' + cid.encode() + b'","choices":[{"delta":{"content":"x"\n\n'))
-            await writer.drain()
-            await asyncio.sleep(interval)
-        if kind == "stream_error":
-            writer.write(_chunk(b"data: " + json.dumps({"error": {
-                "message": fault.message or "The server had an error while processing your request.",
-                "type": "server_error", "code": "stream_error"}}).encode() + b"\n\n"))
-            writer.write(b"0\r\n\r\n")
-            await writer.drain()
-            return True
+        if fault is not None:
+            answered = await behaviour.at_cut(ex, 1.0 / rate)
+            if answered is not None:
+                return answered
+        usage.update(completion_tokens=cut, total_tokens=usage["prompt_tokens"] + cut)  # what was sent
         tail = _event({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
         include_usage = bool((req.get("stream_options") or {}).get("include_usage"))
-        if include_usage and kind != "no_usage":
+        if include_usage and behaviour.send_usage():
             tail += _event({**base, "choices": [], "usage": usage})
         writer.write(_chunk(tail + b"data: [DONE]\n\n") + b"0\r\n\r\n")
         await writer.drain()
         return True
+
+
+class _Exchange:
+    """One request's connection as a fault kind sees it (:class:`analysis.calls.faults.Exchange`)."""
+
+    def __init__(self, emu: Emulator, writer: asyncio.StreamWriter, entry: dict):
+        self.fault: Fault | None = None
+        self.time_scale = emu.time_scale
+        self._writer = writer
+        self._entry = entry
+
+    def send_error(self, status: int, message: str, code: str | None, headers: dict[str, str]) -> None:
+        self._entry["status"] = status
+        kind = "server_error" if status >= 500 else "invalid_request_error"
+        self._writer.write(_response(status, _error_body(message, kind, code), headers=headers))
+
+    def write(self, data: bytes) -> None:
+        self._writer.write(data)
+
+    async def drain(self) -> None:
+        await self._writer.drain()
+
+    async def sleep_model_s(self, seconds: float) -> None:
+        await asyncio.sleep(seconds * self.time_scale)
+
+    def abort(self) -> None:
+        self._writer.transport.abort()

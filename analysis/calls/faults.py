@@ -1,37 +1,342 @@
-"""The emulator's fault kinds and the fault specifications users write."""
+"""The emulator's fault kinds, one registered class each, and the fault specifications users write.
+
+A fault kind says what the emulator does at the points of an exchange where a gateway can go
+wrong; the emulator calls those hooks and knows nothing else about any kind:
+
+- :meth:`FaultKind.respond`: before any response (an HTTP error, or silence before the headers);
+- :meth:`FaultKind.after_headers`: after the 200 headers, before any chunk;
+- :meth:`FaultKind.cut` and :meth:`FaultKind.at_cut`: where the token stream stops, and what follows;
+- :meth:`FaultKind.token_rate`, :meth:`FaultKind.finish_reason`, :meth:`FaultKind.send_usage`: the
+  shape of an otherwise complete stream.
+
+Adding a kind is one class decorated with :func:`register_fault` (plus its test):
+
+>>> @register_fault
+... class Teapot(FaultKind):
+...     "HTTP 418 (an example)"
+...     name, status = "teapot_example", 418
+>>> FAULT_KINDS["teapot_example"].status, Fault("teapot_example").kind
+(418, 'teapot_example')
+>>> del FAULT_KINDS["teapot_example"]
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-#: Every fault the emulator can inject, and what it does.
-FAULT_KINDS: dict[str, str] = {
-    "rate_limit": "HTTP 429 with a Retry-After header (retry_after_s)",
-    "server_error": "HTTP 5xx (status, default 500), with Retry-After when retry_after_s is set",
-    "bad_request": "HTTP 400",
-    "unauthorized": "HTTP 401",
-    "forbidden": "HTTP 403",
-    "not_found": "HTTP 404",
-    "stall": "the stream goes silent for stall_s after after_tokens tokens (an idle timeout)",
-    "slow": "the stream sends at tok_per_s (a total timeout without any idle gap)",
-    "incomplete": "the stream ends after after_tokens tokens with no finish reason, usage or [DONE]",
-    "drop": "the connection is dropped after after_tokens tokens",
-    "malformed": "a chunk that is not valid JSON after after_tokens tokens",
-    "stream_error": "an error object inside the 200 stream after after_tokens tokens",
-    "no_usage": "a complete stream without the usage chunk",
-}
-
-STATUS_OF = {"rate_limit": 429, "server_error": 500, "bad_request": 400, "unauthorized": 401,
-             "forbidden": 403, "not_found": 404}
-
-#: Faults drawn at random when ``fault_rate`` > 0 (the ones a healthy key can meet).
-RANDOM_FAULTS = ("rate_limit", "server_error", "stall", "incomplete", "drop", "malformed",
-                 "stream_error", "no_usage")
+from typing import Any, ClassVar, Protocol
 
 REQUEST_HEADER = "x-pricepoint-request"
 
 ATTEMPT_HEADER = "x-pricepoint-attempt"
+
+#: Every registered fault kind, by name.
+FAULT_KINDS: dict[str, type[FaultKind]] = {}
+
+
+class Exchange(Protocol):
+    """What the emulator hands a fault kind: the fault's settings and a way to write, wait and hang up."""
+
+    fault: Fault
+    time_scale: float
+
+    def send_error(self, status: int, message: str, code: str | None, headers: dict[str, str]) -> None: ...
+
+    def write(self, data: bytes) -> None: ...
+
+    async def drain(self) -> None: ...
+
+    async def sleep_model_s(self, seconds: float) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class FaultKind:
+    """A fault kind: its ``name``, the HTTP ``status`` it answers with (``None``: a 200 stream that goes
+    wrong), whether random faults may draw it (``random_eligible``), and what the emulator does.
+
+    The docstring's first line is the description listed by ``pricepoint emulator --help`` and the README.
+    Every hook's default is "behave like a healthy gateway".
+    """
+
+    name: ClassVar[str] = ""
+    status: ClassVar[int | None] = None
+    random_eligible: ClassVar[bool] = False
+    #: whether the fault also applies to ``GET /v1/models`` (only HTTP errors can)
+    on_models: ClassVar[bool] = False
+
+    def __init__(self, fault: Fault):
+        self.fault = fault
+
+    @classmethod
+    def description(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0]
+
+    async def respond(self, ex: Exchange) -> bool | None:
+        """Before any response: return ``True`` (keep the connection) or ``False`` (closed) when the fault
+        answered; ``None`` lets the emulator answer."""
+        return None
+
+    async def after_headers(self, ex: Exchange) -> bool | None:
+        """After the 200 headers of a stream: same contract as :meth:`respond`."""
+        return None
+
+    def cut(self, n_tokens: int) -> int:
+        """How many tokens to stream before :meth:`at_cut` runs."""
+        return n_tokens
+
+    async def at_cut(self, ex: Exchange, interval_s: float) -> bool | None:
+        """Once ``cut`` tokens are out (``interval_s``: model seconds between tokens): end the exchange (``True``/``False`` as in :meth:`respond`), or
+        ``None`` to send the tail (finish reason, usage, ``[DONE]``)."""
+        return None
+
+    def token_rate(self, tok_per_s: float) -> float:
+        return tok_per_s
+
+    def finish_reason(self, finish: str) -> str:
+        return finish
+
+    def send_usage(self) -> bool:
+        return True
+
+
+def register_fault(cls: type[FaultKind]) -> type[FaultKind]:
+    """Register a fault kind under its ``name`` (a class decorator); names are unique."""
+    if not cls.name or cls.name in FAULT_KINDS:
+        raise ValueError(f"fault kind {cls.name!r} is unnamed or already registered")
+    FAULT_KINDS[cls.name] = cls
+    return cls
+
+
+def fault_descriptions() -> dict[str, str]:
+    """Every fault kind and what it does.
+
+    >>> fault_descriptions()["rate_limit"]
+    'HTTP 429 with a Retry-After header (retry_after_s)'
+    """
+    return {name: kind.description() for name, kind in FAULT_KINDS.items()}
+
+
+def random_faults() -> tuple[str, ...]:
+    """The kinds drawn at random when ``fault_rate`` > 0 (the ones a healthy key can meet)."""
+    return tuple(name for name, kind in FAULT_KINDS.items() if kind.random_eligible)
+
+
+# --------------------------------------------------------------------------- HTTP errors
+
+
+class HttpError(FaultKind):
+    """An HTTP error status, with Retry-After (and retry-after-ms) when ``retry_after_s`` is set."""
+
+    on_models = True
+
+    async def respond(self, ex: Exchange) -> bool:
+        f = self.fault
+        status = f.status or self.status
+        extra = {}
+        if f.retry_after_s is not None:
+            wall = f.retry_after_s * ex.time_scale
+            extra["Retry-After"] = f"{wall:g}"
+            if f.retry_after_ms:
+                extra["retry-after-ms"] = f"{wall * 1000:g}"
+        ex.send_error(status, f.message or f"Emulated {self.name} (HTTP {status}).", self.name, extra)
+        await ex.drain()
+        return True
+
+
+@register_fault
+class RateLimit(HttpError):
+    """HTTP 429 with a Retry-After header (retry_after_s)"""
+
+    name, status, random_eligible = "rate_limit", 429, True
+
+
+@register_fault
+class ServerError(HttpError):
+    """HTTP 5xx (status, default 500), with Retry-After when retry_after_s is set"""
+
+    name, status, random_eligible = "server_error", 500, True
+
+
+@register_fault
+class RequestTimeout(HttpError):
+    """HTTP 408 (the gateway timed out waiting for the request); retried"""
+
+    name, status, random_eligible = "request_timeout", 408, True
+
+
+@register_fault
+class Conflict(HttpError):
+    """HTTP 409 (a conflicting request in flight); retried"""
+
+    name, status = "conflict", 409
+
+
+@register_fault
+class BadRequest(HttpError):
+    """HTTP 400"""
+
+    name, status = "bad_request", 400
+
+
+@register_fault
+class Unauthorized(HttpError):
+    """HTTP 401"""
+
+    name, status = "unauthorized", 401
+
+
+@register_fault
+class Forbidden(HttpError):
+    """HTTP 403"""
+
+    name, status = "forbidden", 403
+
+
+@register_fault
+class NotFound(HttpError):
+    """HTTP 404"""
+
+    name, status = "not_found", 404
+
+
+# --------------------------------------------------------------------------- silence
+
+
+@register_fault
+class SilentBeforeHeaders(FaultKind):
+    """the connection is accepted, then nothing is sent for stall_s (no headers), then it closes"""
+
+    name, random_eligible = "silent_headers", True
+
+    async def respond(self, ex: Exchange) -> bool:
+        await ex.sleep_model_s(self.fault.stall_s)
+        ex.abort()
+        return False
+
+
+@register_fault
+class SilentBeforeFirstChunk(FaultKind):
+    """the 200 headers are sent, then nothing for stall_s (no chunk at all), then the stream ends"""
+
+    name, random_eligible = "silent_first_chunk", True
+
+    async def after_headers(self, ex: Exchange) -> bool:
+        await ex.sleep_model_s(self.fault.stall_s)
+        ex.write(b"0\r\n\r\n")
+        await ex.drain()
+        return True
+
+
+@register_fault
+class Stall(FaultKind):
+    """the stream goes silent for stall_s after after_tokens tokens (an idle timeout)"""
+
+    name, random_eligible = "stall", True
+
+    def cut(self, n_tokens: int) -> int:
+        return min(self.fault.after_tokens, n_tokens)
+
+    async def at_cut(self, ex: Exchange, interval_s: float) -> bool:
+        await ex.sleep_model_s(self.fault.stall_s)
+        ex.write(b"0\r\n\r\n")
+        await ex.drain()
+        return True
+
+
+@register_fault
+class Slow(FaultKind):
+    """the stream sends at tok_per_s (a total timeout without any idle gap)"""
+
+    name = "slow"
+
+    def token_rate(self, tok_per_s: float) -> float:
+        return self.fault.tok_per_s or tok_per_s
+
+
+# --------------------------------------------------------------------------- broken streams
+
+
+class CutShort(FaultKind):
+    """A stream that stops after ``after_tokens`` tokens."""
+
+    def cut(self, n_tokens: int) -> int:
+        return min(self.fault.after_tokens, n_tokens)
+
+
+@register_fault
+class Incomplete(CutShort):
+    """the stream ends after after_tokens tokens with no finish reason, usage or [DONE]"""
+
+    name, random_eligible = "incomplete", True
+
+    async def at_cut(self, ex: Exchange, interval_s: float) -> bool:
+        ex.write(b"0\r\n\r\n")
+        await ex.drain()
+        return True
+
+
+@register_fault
+class Drop(CutShort):
+    """the connection is dropped after after_tokens tokens"""
+
+    name, random_eligible = "drop", True
+
+    async def at_cut(self, ex: Exchange, interval_s: float) -> bool:
+        ex.write(b"%x\r\ndata: {\"id\":" % 200)  # half a chunk, then the connection goes
+        await ex.drain()
+        ex.abort()
+        return False
+
+
+@register_fault
+class Malformed(CutShort):
+    """a chunk that is not valid JSON after after_tokens tokens"""
+
+    name, random_eligible = "malformed", True
+
+    async def at_cut(self, ex: Exchange, interval_s: float) -> None:
+        body = b'data: {"id":"chatcmpl-emu","choices":[{"delta":{"content":"x"\n\n'
+        ex.write(b"%x\r\n%s\r\n" % (len(body), body))
+        await ex.drain()
+        await ex.sleep_model_s(interval_s)
+        return None
+
+
+@register_fault
+class StreamError(CutShort):
+    """an error object inside the 200 stream after after_tokens tokens"""
+
+    name, random_eligible = "stream_error", True
+
+    async def at_cut(self, ex: Exchange, interval_s: float) -> bool:
+        import json
+
+        body = b"data: " + json.dumps({"error": {
+            "message": self.fault.message or "The server had an error while processing your request.",
+            "type": "server_error", "code": "stream_error"}}).encode() + b"\n\n"
+        ex.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body))
+        await ex.drain()
+        return True
+
+
+@register_fault
+class FinishError(CutShort):
+    """after after_tokens tokens, finish_reason "error" without any error object (then usage and [DONE])"""
+
+    name, random_eligible = "finish_error", True
+
+    def finish_reason(self, finish: str) -> str:
+        return "error"
+
+
+@register_fault
+class NoUsage(FaultKind):
+    """a complete stream without the usage chunk"""
+
+    name, random_eligible = "no_usage", True
+
+    def send_usage(self) -> bool:
+        return False
 
 
 # --------------------------------------------------------------------------- faults
@@ -39,7 +344,11 @@ ATTEMPT_HEADER = "x-pricepoint-attempt"
 
 @dataclass
 class Fault:
-    """One fault to inject: which kind, for which model (``None``: any), how many times."""
+    """One fault to inject: which kind, for which model (``None``: any), how many times.
+
+    ``endpoint``: ``chat`` (``POST /v1/chat/completions``) or ``models`` (``GET /v1/models``, HTTP
+    error kinds only).
+    """
 
     kind: str
     model: str | None = None
@@ -53,10 +362,20 @@ class Fault:
     stall_s: float = 60.0  # scaled by time_scale
     tok_per_s: float | None = None  # for "slow"; scaled by time_scale
     message: str | None = None
+    endpoint: str = "chat"
 
     def __post_init__(self):
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {self.kind!r}; choose from {', '.join(FAULT_KINDS)}")
+        if self.endpoint not in ("chat", "models"):
+            raise ValueError(f"fault {self.kind!r}: endpoint {self.endpoint!r} is not chat or models")
+        if self.endpoint == "models" and not FAULT_KINDS[self.kind].on_models:
+            raise ValueError(f"fault {self.kind!r} cannot apply to the model list; "
+                             f"HTTP error kinds can: {', '.join(k for k, v in FAULT_KINDS.items() if v.on_models)}")
+
+    def behaviour(self) -> FaultKind:
+        """The registered kind's behaviour for this fault."""
+        return FAULT_KINDS[self.kind](self)
 
 
 def parse_fault(spec: str) -> Fault:

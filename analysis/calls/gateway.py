@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import ipaddress
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,28 @@ MODES = ("auto", "live", "emulated")
 
 
 SIMULATED_LABEL = "SIMULATED (local emulator)"
+
+
+# --------------------------------------------------------------------------- text from outside
+
+
+def outside_text(text: object, secrets: list[str | None] | tuple = (), limit: int = 500) -> str:
+    """Text a gateway sent (an error body, a header), safe for stdout, logs, Markdown and HTML pages.
+
+    The key and anything shaped like a key are redacted (:func:`analysis.formatting.redact`);
+    angle brackets become the look-alikes ‹ › so no markup survives in any output (not even
+    unescaped Markdown); control characters become spaces; over ``limit`` characters it is cut.
+
+    >>> outside_text("bad key KEY-123456 <img src=x onerror=alert(3)>", ["KEY-123456"])
+    'bad key *** ‹img src=x onerror=alert(3)›'
+    >>> outside_text("x" * 20, limit=10)
+    'xxxxxxxxx…'
+    """
+    from analysis.formatting import redact
+
+    out = redact(text, list(secrets) + [api_key()])
+    out = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", out).replace("<", "‹").replace(">", "›")
+    return out if len(out) <= limit else out[:limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- key, URL, mode
@@ -122,26 +145,50 @@ def mode_label(mode: str, base_url: str | None = None) -> str:
     return f"LIVE ({host})"
 
 
-#: Set by the harness around each call; the client's request hook writes the send time into it.
-SENT_AT: contextvars.ContextVar[list | None] = contextvars.ContextVar("pricepoint_sent_at", default=None)
+class Progress:
+    """How far one attempt got, written by the client's HTTP hooks: when its request was sent
+    (``sent_at``, ``time.perf_counter()``) and its ``phase``: ``connecting``, ``headers`` (the connection
+    is made and the request is going out), ``first_token`` (the response headers are in).
+    ``on_sent`` is called once, when the first byte of the request is about to be written."""
+
+    __slots__ = ("sent_at", "phase", "on_sent")
+
+    def __init__(self, on_sent=None):
+        self.sent_at: float | None = None
+        self.phase = "connecting"
+        self.on_sent = on_sent
+
+
+#: Set by the harness around each call; the client's request hook reports into it (:class:`Progress`).
+SENT_AT: contextvars.ContextVar[Progress | None] = contextvars.ContextVar("pricepoint_sent_at", default=None)
 
 
 async def _mark_sent(request) -> None:
     """HTTP request hook: note when the request is handed to the transport (after the SDK built it),
-    and ask the transport (httpcore's ``trace`` extension) to say when its body has been written."""
+    and ask the transport (httpcore's ``trace`` extension) to say when the connection is made and its
+    first byte is about to be written (the clock's start), and when the response headers are in."""
     box = SENT_AT.get()
     if box is None:
         return
-    box[0] = time.perf_counter()
+    box.sent_at = time.perf_counter()
 
     async def trace(name: str, info: dict) -> None:
-        if name.endswith("send_request_body.complete"):
-            box[0] = time.perf_counter()
+        if name.endswith("send_request_headers.started") and box.phase == "connecting":
+            # the clock starts before the first byte is written: a thread that takes over while the
+            # request is being written (the emulator, in tests) cannot make it start late
+            box.sent_at = time.perf_counter()
+            box.phase = "headers"
+            if box.on_sent is not None:
+                box.on_sent()
+        elif name.endswith("receive_response_headers.complete"):
+            box.phase = "first_token"
 
     try:
         request.extensions["trace"] = trace
     except (AttributeError, TypeError):  # an HTTP stack without extensions: the hook's time stands
-        pass
+        box.phase = "headers"
+        if box.on_sent is not None:
+            box.on_sent()
 
 
 def make_client(base_url: str, key: str, *, connect_timeout_s: float = 10.0, read_timeout_s: float = 60.0):
@@ -149,13 +196,13 @@ def make_client(base_url: str, key: str, *, connect_timeout_s: float = 10.0, rea
 
     ``read_timeout_s`` is the SDK's own socket read timeout, a backstop behind the harness's
     idle timeout (the SDK's default would wait 600 s of silence). The client's HTTP stack
-    calls a request hook just before sending, so the harness's clock starts when the request
-    has been written to the connection, not while the SDK is still building it (:data:`SENT_AT`).
+    calls a request hook just before sending, so the harness's clock starts when the first byte of
+    the request goes out on the connection, not while the SDK is still building it (:data:`SENT_AT`).
     """
     import openai
 
     timeout = openai.Timeout(connect=connect_timeout_s, read=read_timeout_s, write=connect_timeout_s,
-                             pool=read_timeout_s)
+                             pool=connect_timeout_s)
     http_client = openai.DefaultAsyncHttpxClient(timeout=timeout, event_hooks={"request": [_mark_sent]})
     return openai.AsyncOpenAI(api_key=key, base_url=base_url, max_retries=0, timeout=timeout,
                               http_client=http_client)
@@ -177,7 +224,8 @@ class ModelCheck:
     known: dict[str, str] = field(default_factory=dict)  # model -> gateway id
     unknown: dict[str, str] = field(default_factory=dict)  # model -> gateway id
     source: str = "data/gateway_models.csv"
-    error: str | None = None  # why the list could not be read, when it could not
+    error: str | None = None  # why the list could not be read, when it could not (safe to show)
+    listing_attempts: int = 1  # attempts at GET /v1/models
 
     @property
     def ok(self) -> bool:
@@ -191,8 +239,10 @@ class ModelCheck:
         """
         n = len(self.known) + len(self.unknown)
         if self.error:
-            return (f"Could not list the models of the gateway at {self.base_url}: {self.error}. "
-                    f"Every model is left out of this run.")
+            tries = f" ({self.listing_attempts} attempts)" if self.listing_attempts > 1 else ""
+            then = ("The calls were made anyway: a model the gateway does not know fails with its own row."
+                    if self.known else "No call was made.")
+            return f"Could not list the models of the gateway at {self.base_url}{tries}: {self.error}. {then}"
         if self.ok:
             return f"The gateway at {self.base_url} knows all {n} mapped model ids."
         lines = [f"The gateway at {self.base_url} does not know {len(self.unknown)} of the {n} mapped model ids:"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gc
-import json
 import math
 import threading
 import time
@@ -15,8 +14,9 @@ from typing import Any
 import pandas as pd
 
 from analysis.calls.attempt_log import AttemptLog, read_log
-from analysis.calls.gateway import KEY_ENV, SENT_AT
+from analysis.calls.gateway import KEY_ENV, SENT_AT, Progress, outside_text
 from analysis.calls.policy import (
+    PHASES,
     RETRYABLE,
     STATUS_OK,
     Call,
@@ -25,6 +25,9 @@ from analysis.calls.policy import (
     Timeouts,
     _chain,
     _describe,
+    _parse_chunk,
+    _timeout_class,
+    http_error_class,
     parse_retry_after,
 )
 from analysis.formatting import redact
@@ -33,7 +36,9 @@ REQUEST_HEADER = "X-Pricepoint-Request"
 
 ATTEMPT_HEADER = "X-Pricepoint-Attempt"
 
-REPLY_CHARS = 400  # characters of each reply kept in the log
+REPLY_CHARS = 400
+
+MODELS_KEY = "/v1/models"  # the request id of the model listing  # characters of each reply kept in the log
 
 
 class Harness:
@@ -68,7 +73,7 @@ class Harness:
 
             # connecting is real network time, not emulated time: that timeout is never scaled
             self._client = make_client(self.base_url, self._key, connect_timeout_s=self.timeouts.connect_s,
-                                       read_timeout_s=max(self.timeouts.idle_s * self.time_scale * 2, 1.0))
+                                       read_timeout_s=max(self.timeouts.idle_s, self.timeouts.total_s) * self.time_scale + 1.0)
             # the SDK imports its chat types on first use: do it now, not while other streams are timed
             _ = self._client.chat.completions.with_streaming_response.create
             import openai.types.chat  # noqa: F401
@@ -112,40 +117,65 @@ class Harness:
                 "route_task": call.route_task, "route_rank": call.route_rank}
 
     def _context(self, call: Call, attempt: int) -> str:
+        if call.key == MODELS_KEY:
+            return f"the model list (GET /v1/models), attempt {attempt + 1}"
         return f"{call.model} ({call.gateway_id}), request {call.key}, attempt {attempt + 1}"
 
     async def attempt(self, call: Call, attempt: int = 0, remaining_s: float | None = None) -> dict:
-        """Make one streaming attempt and return its record (never raises for a failed call)."""
+        """Make one streaming attempt and return its record (never raises for a failed call).
+
+        The total timeout (or the request's remaining deadline, whichever is sooner) and the idle
+        timeout run from the first byte of the request sent, the idle one restarted by every byte
+        received; before that, the connect timeout and the request deadline. The phase a timeout
+        struck in names its class (:data:`ERROR_CLASSES`).
+        """
         rec = self._base(call, attempt)
         scale = self.time_scale
         loop = asyncio.get_running_loop()
         client = self.client  # made before the clock starts
         idle = self.timeouts.idle_s * scale
         total = self.timeouts.total_s * scale
-        if remaining_s is not None:
-            total = min(total, remaining_s)
+        limit = f"the total timeout ({self.timeouts.total_s:g} s)"
+        if remaining_s is not None and remaining_s < total:
+            total = remaining_s
+            limit = f"the request deadline ({self.retry.deadline_s:g} s with its retries)"
         t0 = time.perf_counter()
-        total_at = loop.time() + total
+        deadline_at = loop.time() + (total if remaining_s is None else remaining_s)  # the request's
+        # until the request goes out, getting a connection is bounded by the connect timeout (the SDK's,
+        # never scaled) and the request deadline; from the first byte sent, the total and idle timeouts run
+        armed = {"timer": None, "by": "total", "total_at": deadline_at, "sent": False}
+
+        def arm() -> None:  # silence allowed from now on: the idle timeout, never past the total
+            now = loop.time()
+            if not armed["sent"]:
+                armed["sent"] = True
+                armed["total_at"] = min(now + total, deadline_at)
+            idle_at = now + idle
+            armed["by"] = "idle" if idle_at < armed["total_at"] else "total"
+            if armed["timer"] is not None:
+                armed["timer"].reschedule(min(idle_at, armed["total_at"]))
+
         first: float | None = None
         finish = None
         usage = None
         done = False
         parts: list[str] = []
-        phase = "waiting for the response"
         headers = {ATTEMPT_HEADER: str(attempt), REQUEST_HEADER: call.key} if self.send_request_ids else None
-        sent = [None]
-        SENT_AT.set(sent)  # the client's request hook notes when the request leaves
+        progress = Progress(on_sent=arm)
+        SENT_AT.set(progress)  # the client's hooks note when the request leaves and the headers arrive
         try:
-            async with asyncio.timeout(min(loop.time() + idle, total_at)) as timer:
+            async with asyncio.timeout_at(armed["total_at"]) as timer:
+                armed["timer"] = timer
                 async with client.chat.completions.with_streaming_response.create(
                         model=call.gateway_id, messages=[{"role": "user", "content": call.text}],
                         max_tokens=call.max_tokens, stream=True, stream_options={"include_usage": True},
                         extra_headers=headers) as response:
-                    phase = "streaming"
+                    progress.phase = "first_token"
+                    arm()  # the headers are data too
                     buf = b""
                     async for data in response.http_response.aiter_bytes():
                         received = time.perf_counter()  # when these bytes arrived
-                        timer.reschedule(min(loop.time() + idle, total_at))
+                        arm()
                         buf += data
                         while not done:
                             cut = buf.find(b"\n")
@@ -158,25 +188,13 @@ class Harness:
                             if payload == b"[DONE]":
                                 done = True
                                 break
-                            try:
-                                obj = json.loads(payload)
-                            except ValueError:
-                                text = payload[:80].decode("utf-8", "replace")
-                                raise StreamFault("malformed_chunk", f"a chunk that is not valid JSON: "
-                                                                     f"{text!r}") from None
-                            if not isinstance(obj, dict):
-                                text = payload[:80].decode("utf-8", "replace")
-                                raise StreamFault("malformed_chunk", f"a chunk that is not a JSON object: {text!r}")
-                            if obj.get("error"):
-                                err = obj["error"]
-                                msg = err.get("message") if isinstance(err, dict) else str(err)
-                                raise StreamFault("stream_error", f"the gateway sent an error inside the 200 "
-                                                                  f"stream: {msg}")
+                            obj = _parse_chunk(payload)
                             for choice in obj.get("choices") or ():
                                 content = (choice.get("delta") or {}).get("content")
                                 if content:
                                     if first is None:
                                         first = received
+                                        progress.phase = "streaming"
                                     parts.append(content)
                                 if choice.get("finish_reason"):
                                     finish = choice["finish_reason"]
@@ -191,6 +209,10 @@ class Harness:
                 rec.update(status="incomplete", error_class="incomplete_stream",
                            message=f"{self._context(call, attempt)}: the stream ended without {missing}; "
                                    f"not counted as a success")
+            elif finish == "error":
+                rec.update(error_class="finish_error",
+                           message=f"{self._context(call, attempt)}: the stream ended with finish_reason "
+                                   f"'error' (and no error object); not counted as a success")
             else:
                 rec.update(status=STATUS_OK)
         except StreamFault as exc:
@@ -198,19 +220,19 @@ class Harness:
             rec.update(error_class=exc.error_class, message=f"{self._context(call, attempt)}: {exc}")
         except TimeoutError:
             end = time.perf_counter()
-            if loop.time() >= total_at - 1e-3:
-                rec.update(error_class="total_timeout",
-                           message=f"{self._context(call, attempt)}: not finished within the total timeout "
-                                   f"({total / scale:g} s) while {phase}")
+            if armed["by"] == "idle":
+                what = f"no data for {self.timeouts.idle_s:g} s (the idle timeout)"
+            elif not armed["sent"]:
+                what = f"not connected within the request deadline ({self.retry.deadline_s:g} s with its retries)"
             else:
-                rec.update(error_class="idle_timeout",
-                           message=f"{self._context(call, attempt)}: no data for {self.timeouts.idle_s:g} s "
-                                   f"(the idle timeout) while {phase}")
+                what = f"not finished within {limit}"
+            rec.update(error_class=_timeout_class(progress.phase, armed["by"]),
+                       message=f"{self._context(call, attempt)}: {what} while {PHASES[progress.phase]}")
         except Exception as exc:  # noqa: BLE001 - every failure becomes a row
             end = time.perf_counter()
-            rec.update(self._classify(exc, call, attempt, phase))
-        if sent[0] is not None:
-            t0 = sent[0]
+            rec.update(self._classify(exc, call, attempt, progress.phase))
+        if progress.sent_at is not None:
+            t0 = progress.sent_at
         rec["e2e_s"] = (end - t0) / scale
         if first is not None:
             rec["ttft_s"] = (first - t0) / scale
@@ -220,9 +242,10 @@ class Harness:
         rec["done"] = done
         if usage:
             self._apply_usage(rec, call, usage)
-        for k in ("message", "reply"):
-            if rec[k]:
-                rec[k] = redact(rec[k], self._secrets())
+        if rec["message"]:
+            rec["message"] = outside_text(rec["message"], self._secrets(), limit=2000)
+        if rec["reply"]:
+            rec["reply"] = redact(rec["reply"], self._secrets())
         return rec
 
     def _apply_usage(self, rec: dict, call: Call, usage: dict) -> None:
@@ -242,7 +265,9 @@ class Harness:
                 rec["cost_usd"] = rec["output_cost_usd"] + inp * price_in / 1e6
 
     def _classify(self, exc: BaseException, call: Call, attempt: int, phase: str) -> dict:
-        """Turn an exception from the SDK or its HTTP stack into an error class and a message."""
+        """Turn an exception from the SDK or its HTTP stack into an error class and a message.
+
+        ``phase``: how far the attempt got (:data:`PHASES`)."""
         ctx = self._context(call, attempt)
         status = getattr(exc, "status_code", None)
         if isinstance(status, int):
@@ -255,33 +280,24 @@ class Harness:
                 return dict(error_class="auth", http_status=status,
                             message=f"{ctx}: the gateway refused the API key (HTTP 401). Check {KEY_ENV} "
                                     f"in your environment or .env; the key is not shown here.")
-            if status == 429:
-                cls, what = "rate_limit", "rate limited (HTTP 429)"
-            elif status >= 500:
-                cls, what = "server_error", f"server error (HTTP {status})"
-            elif status == 400:
-                cls, what = "bad_request", "the gateway rejected the request (HTTP 400)"
-            elif status == 403:
-                cls, what = "forbidden", ("access denied (HTTP 403): the key may not be allowed to use "
-                                          "this model")
-            elif status == 404:
-                cls, what = "not_found", (f"the gateway does not know the model id {call.gateway_id!r} "
-                                          f"(HTTP 404); fix it in data/gateway_models.csv")
-            else:
-                cls, what = "http_error", f"HTTP {status}"
+            cls, what = http_error_class(status)
+            if status == 404 and call.gateway_id != "-":
+                what = (f"the gateway does not know the model id {call.gateway_id!r} "
+                        f"(HTTP 404); fix it in data/gateway_models.csv")
             return dict(error_class=cls, http_status=status, retry_after_s=retry_after,
                         message=f"{ctx}: {what}{said}")
         chain = _chain(exc)
         names = [type(e).__name__ for e in chain]
         root = chain[-1]
         detail = _describe(exc)
-        if phase == "streaming" and any(n in names for n in ("RemoteProtocolError", "ReadError",
-                                                             "APIConnectionError", "IncompleteRead")):
+        if phase != "connecting" and any(n in names for n in ("RemoteProtocolError", "ReadError",
+                                                              "APIConnectionError", "IncompleteRead")) \
+                and not any("Timeout" in n for n in names):
             return dict(error_class="dropped_connection",
-                        message=f"{ctx}: the connection was dropped in the middle of the stream ({detail})")
+                        message=f"{ctx}: the connection was dropped while {PHASES[phase]} ({detail})")
         if any("Timeout" in n for n in names):
-            return dict(error_class="connect_timeout" if phase != "streaming" else "idle_timeout",
-                        message=f"{ctx}: timed out while {phase} ({detail})")
+            return dict(error_class=_timeout_class(phase, "idle"),
+                        message=f"{ctx}: timed out while {PHASES[phase]} ({detail})")
         if any(n in names for n in ("APIConnectionError", "ConnectError", "OSError", "ConnectionError")) \
                 or isinstance(root, OSError):
             return dict(error_class="connect_error",
@@ -289,14 +305,16 @@ class Harness:
         return dict(error_class="client_error", message=f"{ctx}: {detail}")
 
     # -- one request, with retries ------------------------------------------------------
-    async def request(self, call: Call) -> list[dict]:
-        """Attempts until success, a non-retryable failure, the retry limit or the deadline."""
+    async def request(self, call: Call, first_attempt: int = 0) -> list[dict]:
+        """Attempts until success, a non-retryable failure, the retry limit or the deadline.
+
+        ``first_attempt``: the number of the first attempt (a resumed request goes on from its log)."""
         records = []
         scale = self.time_scale
         _ = self.client  # made before the deadline starts
         start = time.perf_counter()
         deadline = start + self.retry.deadline_s * scale
-        attempt = 0
+        attempt = first_attempt
         while True:
             remaining = deadline - time.perf_counter()
             rec = await self.attempt(call, attempt, remaining_s=max(remaining, 0.0))
@@ -324,21 +342,27 @@ class Harness:
     # -- many requests ------------------------------------------------------------------
     async def run(self, calls: list[Call], concurrency: int = 8, resume: bool = True) -> list[dict]:
         """Every call, ``concurrency`` at a time; with ``resume``, calls already final in the log (from a
-        run of the same mode and ``run_tag``) are not made again and their records are returned as logged."""
+        run of the same mode and ``run_tag``) are not made again and their records are returned as logged.
+
+        A request the log holds only unfinished attempts of (the run was stopped while it waited to
+        retry) goes on from its next attempt: no attempt is ever made, or written, twice."""
         previous = [r for r in (read_log(self.log.path) if resume else [])
                     if r.get("mode") == self.mode and r.get("run", "") == self.run_tag]  # the same kind of run
-        done = {r["request"]: r for r in previous if r.get("final")}
-        keep = [r for r in previous if r["request"] in done]
-        todo = [c for c in calls if c.key not in done]
         wanted = {c.key for c in calls}
-        results: list[dict] = [r for r in keep if r["request"] in wanted]
-        self.resumed_requests = len({r["request"] for r in results})
+        by_request: dict[str, dict[int, dict]] = {}
+        for r in previous:
+            if r.get("request") in wanted:
+                by_request.setdefault(r["request"], {})[int(r.get("attempt") or 0)] = r  # one row per attempt
+        done = {k for k, rows in by_request.items() if any(r.get("final") for r in rows.values())}
+        results: list[dict] = [r for k in by_request for r in sorted(by_request[k].values(), key=lambda r: r["attempt"])]
+        self.resumed_requests = len(done)
+        todo = [(c, max(by_request.get(c.key, {-1: None})) + 1) for c in calls if c.key not in done]
         queue = list(reversed(todo))
 
         async def worker():
             while queue:
-                call = queue.pop()
-                results.extend(await self.request(call))
+                call, first = queue.pop()
+                results.extend(await self.request(call, first))
 
         _ = self.client
         # Park every object that exists now outside the garbage collector while streams are timed:

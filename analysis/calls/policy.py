@@ -10,11 +10,13 @@ Each request streams with usage included and is timed on this side:
   server sends no usage);
 - **cost** = usage x the prices of ``data/pricing.csv`` (unknown when a price is unknown).
 
-Failures are rows, never crashes (:data:`ERROR_CLASSES`): 429 and 5xx are retried with backoff
-that honours ``Retry-After`` within a deadline per request; 400/401/403/404 are not retried; an
-idle timeout between chunks and a total timeout are ours (the SDK would wait 600 s); a stream
-without a finish reason or ``[DONE]`` is *incomplete*; a dropped connection, a malformed chunk
-and an error object inside a 200 stream are each named, with the model and the request.
+Failures are rows, never crashes (:data:`ERROR_CLASSES`). The idle timeout (silence before the
+headers, before the first token, between chunks), the total timeout of an attempt and the deadline of a
+request run from the first byte sent (the SDK alone would wait 600 s). What the openai SDK retries
+(408, 409, 429, 5xx, connection errors, timeouts) is retried, honouring ``retry-after-ms`` and
+``Retry-After``, and so is a stream that drops, is cut short or sends a malformed chunk
+(:data:`RETRYABLE`), all within the request's deadline; other 4xx, an error object inside a 200
+stream and ``finish_reason: "error"`` are not. Each is named, with the model and the request.
 
 Every attempt is appended to a JSONL log as soon as it completes; a run given the same log
 resumes where it stopped. With ``time_scale`` (the emulator's speed factor) every timeout is
@@ -35,6 +37,7 @@ True
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import time
@@ -42,25 +45,98 @@ from dataclasses import dataclass
 
 #: Every error class an attempt can end with, and what it means.
 ERROR_CLASSES: dict[str, str] = {
-    "rate_limit": "HTTP 429, retried with backoff (honouring Retry-After) until the deadline",
-    "server_error": "HTTP 5xx, retried with backoff (honouring Retry-After) until the deadline",
+    "rate_limit": "HTTP 429; retried, honouring retry-after-ms / Retry-After, within the deadline",
+    "server_error": "HTTP 5xx; retried, honouring retry-after-ms / Retry-After, within the deadline",
+    "request_timeout": "HTTP 408: the gateway timed out waiting for the request; retried",
+    "conflict": "HTTP 409; retried",
     "bad_request": "HTTP 400: the gateway rejected the request; not retried",
     "auth": "HTTP 401: the gateway refused the API key; not retried",
     "forbidden": "HTTP 403: the key may not use this model; not retried",
     "not_found": "HTTP 404: the gateway does not know the model id; not retried",
     "http_error": "another HTTP status; not retried",
-    "connect_error": "could not connect to the gateway; retried like a 5xx",
-    "connect_timeout": "the connection was not established in time; retried like a 5xx",
-    "idle_timeout": "no data for longer than the idle timeout (before or between chunks)",
-    "total_timeout": "the stream did not finish within the total timeout",
-    "dropped_connection": "the connection closed in the middle of the stream",
-    "malformed_chunk": "a chunk of the stream was not valid JSON",
-    "stream_error": "the gateway sent an error object inside the 200 stream",
-    "incomplete_stream": "the stream ended without a finish reason or without [DONE]",
-    "client_error": "an unexpected error on our side (named in the message)",
+    "connect_error": "could not connect to the gateway; retried",
+    "connect_timeout": "the connection was not made in time; retried",
+    "header_timeout": "connected and the request sent, but no response headers in time (idle or total "
+                      "timeout); retried",
+    "first_token_timeout": "the response headers came, but no token in time (idle or total timeout); retried",
+    "idle_timeout": "tokens came, then no data for longer than the idle timeout; retried",
+    "total_timeout": "tokens kept coming, but the stream did not finish within the total timeout (or the "
+                     "request deadline); retried if the deadline leaves time",
+    "dropped_connection": "the connection closed before the stream ended; retried",
+    "malformed_chunk": "a chunk of the stream was not valid JSON; retried",
+    "incomplete_stream": "the stream ended without a finish reason or without [DONE]; retried",
+    "stream_error": "the gateway sent an error object inside the 200 stream; not retried",
+    "finish_error": "the stream ended with finish_reason 'error' (no error object); not retried",
+    "client_error": "an unexpected error on our side (named in the message); not retried",
 }
 
-RETRYABLE = {"rate_limit", "server_error", "connect_error", "connect_timeout"}
+#: What the openai SDK retries (408, 409, 429, 5xx, connection errors and timeouts), and a stream that
+#: drops, is cut short or sends a malformed chunk.
+RETRYABLE = {"rate_limit", "server_error", "request_timeout", "conflict", "connect_error", "connect_timeout",
+             "header_timeout", "first_token_timeout", "idle_timeout", "total_timeout", "dropped_connection",
+             "malformed_chunk", "incomplete_stream"}
+
+#: How far an attempt got, as its messages say it.
+PHASES = {"connecting": "connecting", "headers": "waiting for the response headers",
+          "first_token": "waiting for the first token", "streaming": "streaming"}
+
+
+def _timeout_class(phase: str, by: str) -> str:
+    """The error class of a timeout: the phase it struck in; once tokens flow, which limit it was.
+
+    >>> _timeout_class("connecting", "total"), _timeout_class("headers", "idle")
+    ('connect_timeout', 'header_timeout')
+    >>> _timeout_class("first_token", "total"), _timeout_class("streaming", "idle"), _timeout_class("streaming", "total")
+    ('first_token_timeout', 'idle_timeout', 'total_timeout')
+    """
+    before = {"connecting": "connect_timeout", "headers": "header_timeout", "first_token": "first_token_timeout"}
+    return before.get(phase) or ("idle_timeout" if by == "idle" else "total_timeout")
+
+
+def http_error_class(status: int) -> tuple[str, str]:
+    """The error class of an HTTP status, and words for people.
+
+    >>> http_error_class(429)[0], http_error_class(503)[0], http_error_class(408)[0], http_error_class(418)[0]
+    ('rate_limit', 'server_error', 'request_timeout', 'http_error')
+    """
+    if status == 429:
+        return "rate_limit", "rate limited (HTTP 429)"
+    if status >= 500:
+        return "server_error", f"server error (HTTP {status})"
+    named = {400: ("bad_request", "the gateway rejected the request (HTTP 400)"),
+             401: ("auth", "the gateway refused the API key (HTTP 401)"),
+             403: ("forbidden", "access denied (HTTP 403): the key may not be allowed to use this model"),
+             404: ("not_found", "not found (HTTP 404)"),
+             408: ("request_timeout", "the gateway timed out waiting for the request (HTTP 408)"),
+             409: ("conflict", "conflict (HTTP 409)")}
+    return named.get(status, ("http_error", f"HTTP {status}"))
+
+
+def _parse_chunk(payload: bytes) -> dict:
+    """One ``data:`` payload of the stream as a JSON object, or the :class:`StreamFault` it is.
+
+    >>> _parse_chunk(b'{"choices": []}')
+    {'choices': []}
+    >>> try:
+    ...     _parse_chunk(b'{"choices": [')
+    ... except StreamFault as exc:
+    ...     print(exc.error_class)
+    malformed_chunk
+    """
+    try:
+        obj = json.loads(payload)
+    except ValueError:
+        text = payload[:80].decode("utf-8", "replace")
+        raise StreamFault("malformed_chunk", f"a chunk that is not valid JSON: {text!r}") from None
+    if not isinstance(obj, dict):
+        text = payload[:80].decode("utf-8", "replace")
+        raise StreamFault("malformed_chunk", f"a chunk that is not a JSON object: {text!r}")
+    if obj.get("error"):
+        err = obj["error"]
+        msg = err.get("message") if isinstance(err, dict) else str(err)
+        raise StreamFault("stream_error", f"the gateway sent an error inside the 200 stream: {msg}")
+    return obj
+
 
 STATUS_OK = "ok"
 
@@ -76,7 +152,8 @@ class Timeouts:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Retries of 429/5xx: exponential backoff with jitter, or Retry-After when the server sends it.
+    """Retries of :data:`RETRYABLE` failures: exponential backoff with jitter, or the server's
+    ``retry-after-ms`` / ``Retry-After`` when it sends one.
 
     ``deadline_s`` bounds a whole request (every attempt and every wait).
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +14,8 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from analysis import paths
-from analysis.calls.harness import Harness, route_key, run_sync
-from analysis.calls.policy import Call, RetryPolicy, Timeouts
+from analysis.calls.harness import MODELS_KEY, Harness, route_key, run_sync
+from analysis.calls.policy import RETRYABLE, Call, RetryPolicy, Timeouts
 from analysis.calls.stats import final_requests, records_frame
 
 # --------------------------------------------------------------------------- a whole session
@@ -59,6 +60,44 @@ class Session:
                          "why_not_earlier": why or ""})
         return pd.DataFrame(rows, columns=["task_type", "prompt_id", "route", "answered_by", "fallback_used",
                                            "why_not_earlier"])
+
+
+async def list_models(harness: Harness) -> tuple[list[str] | None, list[dict]]:
+    """The gateway's model ids (``GET /v1/models``), retried like a chat call (:data:`RETRYABLE`,
+    ``retry-after-ms`` / ``Retry-After`` honoured, within the request deadline); ``None`` when it still
+    fails. Also returns each failed attempt's record, its message safe to show (redacted, no markup)."""
+    from analysis.calls.gateway import outside_text
+
+    scale, retry = harness.time_scale, harness.retry
+    client = harness.client
+    call = Call(MODELS_KEY, "-", "-", "-", "-", "", 1)
+    deadline = time.perf_counter() + retry.deadline_s * scale
+    failed: list[dict] = []
+    attempt = 0
+    while True:
+        remaining = deadline - time.perf_counter()
+        try:
+            async with asyncio.timeout(max(0.0, min(harness.timeouts.total_s * scale, remaining))):
+                page = await client.models.list(extra_headers={"X-Pricepoint-Attempt": str(attempt)})
+            return [m.id for m in page.data], failed
+        except TimeoutError:
+            rec = {"error_class": "header_timeout", "retry_after_s": None,
+                   "message": f"{harness._context(call, attempt)}: no answer within the total timeout "
+                              f"({harness.timeouts.total_s:g} s)"}
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a row
+            rec = harness._classify(exc, call, attempt, "headers")
+        rec["message"] = outside_text(rec["message"], harness._secrets())
+        rec["attempt"] = attempt
+        failed.append(rec)
+        wait = rec.get("retry_after_s")
+        wait = wait if wait is not None else retry.backoff_s(attempt, MODELS_KEY) * scale
+        if rec["error_class"] not in RETRYABLE or attempt >= retry.max_retries:
+            return None, failed
+        if time.perf_counter() + wait >= deadline:
+            rec["message"] += f"; gave up: the next attempt would start after the request deadline ({retry.deadline_s:g} s)"
+            return None, failed
+        await asyncio.sleep(wait)
+        attempt += 1
 
 
 def plan_calls(models: list[str], prompts: pd.DataFrame, gateway_ids: dict[str, str],
@@ -136,12 +175,12 @@ def run_session(*, models: list[str], prompts: pd.DataFrame, gateway_models: pd.
         routed_models = list(router.model) if router is not None else []
         mapping = {m: ids[m] for m in dict.fromkeys([*models, *routed_models]) if m in ids}
         try:
-            try:
-                check = await calls_gateway.check_models(harness.client, mapping, source)
-            except Exception as exc:  # noqa: BLE001 - reported, and every model is then skipped
-                rec = harness._classify(exc, Call("models", "-", "-", "-", "-", "", 1), 0, "listing /v1/models")
-                check = calls_gateway.compare_models(mapping, [], url, source)
-                check.error = rec["message"].split(": ", 1)[-1]  # without the per-request context
+            available, listing = await list_models(harness)
+            check = calls_gateway.compare_models(mapping, available or [], url, source)
+            check.listing_attempts = len(listing) + (available is not None)
+            if available is None:  # not listed: every model is tried, and fails with its own row if unknown
+                check.error = listing[-1]["message"]
+                check.known, check.unknown = ({} if listing[-1]["error_class"] == "auth" else dict(mapping)), {}
             usable = [m for m in models if m in check.known]
             calls = plan_calls(usable, prompts, ids, requests_per_model)
             records = await harness.run(calls, concurrency, resume=resume)
@@ -154,8 +193,9 @@ def run_session(*, models: list[str], prompts: pd.DataFrame, gateway_models: pd.
                 todo = [(p, route) for p, route in todo if route]
                 if emulator is not None and router_fault and todo:
                     p, route = todo[0]
+                    # every attempt of that request: the fault outlasts its retries and the router falls back
                     emulator.inject(router_fault, request=route_key(p.task_type, p.prompt_id, 0, route[0]),
-                                    times=1, after_tokens=1)
+                                    times=None, after_tokens=1)
                 gate = asyncio.Semaphore(max(1, concurrency))
 
                 async def one(p, route):

@@ -166,6 +166,11 @@ def published_comparison(requests: pd.DataFrame, model_facts: pd.DataFrame) -> p
     >>> row = published_comparison(req, load_model_facts()).iloc[0]
     >>> float(row.published_tok_per_s), float(row.median_tok_per_s)
     (50.0, 48.0)
+
+    With no request at all it is an empty table with the same columns:
+
+    >>> published_comparison(req.iloc[:0], load_model_facts()).columns.tolist()[:3]
+    ['model', 'published_tok_per_s', 'median_tok_per_s']
     """
     facts = model_facts.set_index("model")
     ok = requests[requests.status == STATUS_OK]
@@ -182,7 +187,8 @@ def published_comparison(requests: pd.DataFrame, model_facts: pd.DataFrame) -> p
                      "published_ttft_p99_high_s": f.ttft_p99_high_s if f is not None else math.nan,
                      "p99_ttft_s": float(np.percentile(ttft, 99)) if len(ttft) else math.nan,
                      "n": int(len(sub))})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["model", "published_tok_per_s", "median_tok_per_s", "published_ttft_p99_low_s",
+                                       "published_ttft_p99_high_s", "p99_ttft_s", "n"])
 
 
 def published_ranges(model_facts: pd.DataFrame, metric: str) -> dict[str, tuple[float, float]]:

@@ -8,7 +8,7 @@ import asyncio
 import pandas as pd
 
 from analysis.calls.emulator import Emulator
-from analysis.calls.faults import parse_fault
+from analysis.calls.faults import FAULT_KINDS, parse_fault
 from analysis.calls.policy import RetryPolicy, Timeouts
 from analysis.calls.profiles import profile_table, profiles_from_data
 from analysis.calls.session import run_session
@@ -116,8 +116,7 @@ def _add_emulator(p: argparse.ArgumentParser) -> None:
                    help="multiply every delay by this (1 = the published speeds, 0.1 = ten times faster)")
     p.add_argument("--fault", action="append", metavar="KIND[:key=value...]", default=[],
                    help="inject a fault, e.g. rate_limit:times=2:retry_after_s=1 or drop:model=gpt-4o "
-                        "(repeatable; kinds: rate_limit, server_error, bad_request, unauthorized, forbidden, "
-                        "not_found, stall, slow, incomplete, drop, malformed, stream_error, no_usage)")
+                        f"(repeatable; kinds: {', '.join(FAULT_KINDS)}; endpoint=models for the model list)")
     p.add_argument("--fault-rate", type=float, default=0.0, help="share of requests given a random fault (0-1)")
     p.add_argument("--gateway-models", metavar="CSV", default=None, help="model -> gateway id table "
                    "(default: data/gateway_models.csv)")

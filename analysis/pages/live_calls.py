@@ -274,8 +274,7 @@ def findings(session: Session, percentiles: pd.DataFrame, errors: pd.DataFrame, 
         out.append((f"{label}: {len(fallbacks)} routed prompt{'s' if len(fallbacks) != 1 else ''} fell back past their first choice "
                     f"({', '.join(r['prompt_id'] + ' to ' + r['answered_by'] for r in fallbacks)}).", kind))
     if session.check.error:
-        out.append((f"{label}: could not list the gateway models, so no model was called: {session.check.error}",
-                    kind))
+        out.append((f"{label}: {session.check.message()}", kind))
     elif session.skipped_models:
         out.append((f"{label}: the gateway did not list {', '.join(session.skipped_models)}: left out of the run "
                     f"(fix their ids in the gateway model table).", kind))

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import papermill
 import pytest
 
@@ -35,10 +36,16 @@ def test_defaults_run_simulated_against_the_emulator(tmp_path, monkeypatch):
         assert 10 <= ttft["n"] <= 16
         assert ttft["p50"] <= ttft["p90"] <= ttft["p95"] <= ttft["p99"]
         assert ttft["p99_ci_low"] <= ttft["p99_ci_high"]
-        assert 0.3 < ttft["p50"] < 3.0  # the emulated medians are 0.84-0.98 s
-    # the emulated speeds are the published ones (60 and 50 tok/s) within measurement noise
-    assert r["percentiles"]["DeepSeek V4 Flash"]["tok_per_s"]["p50"] == pytest.approx(60, rel=0.2)
-    assert r["percentiles"]["GPT-4o"]["tok_per_s"]["p50"] == pytest.approx(50, rel=0.2)
+        assert ttft["p50"] > 0.3  # the emulated medians are 0.84-0.98 s; a timer is never early, a busy machine late
+    # speeds: the median of the logged successes, each from its definition (how fast this machine streamed
+    # is not asserted: on busy cores the emulator itself falls behind; tests/calls bound it by its clock)
+    log = [json.loads(x) for x in (tmp_path / "05-live-calls" / "attempts.jsonl").read_text().splitlines()]
+    for model in ("DeepSeek V4 Flash", "GPT-4o"):
+        ok = [x for x in log if x["model"] == model and x["status"] == "ok" and x["route_task"] is None
+              and x["tok_per_s"] is not None]
+        assert r["percentiles"][model]["tok_per_s"]["p50"] == pytest.approx(float(np.median([x["tok_per_s"] for x in ok])))
+        for x in ok:
+            assert x["tok_per_s"] == pytest.approx((x["output_tokens"] - 1) / (x["e2e_s"] - x["ttft_s"]))
     assert sum(v["requests"] for v in r["requests"].values()) == 48
     assert set(r["error_counts"]) <= set(ERROR_CLASSES) and r["error_counts"]  # the seeded faults show
     # the router: Chinese to the computed best C-Eval value, code-1 falls back after the injected drop
@@ -55,8 +62,7 @@ def test_defaults_run_simulated_against_the_emulator(tmp_path, monkeypatch):
     assert all(h["text"].startswith("SIMULATED") for h in res["headlines"] if h["kind"] == "simulated")
     assert {f["name"] for f in res["figures"]} == {"ttft", "tok-per-s", "cost-per-request", "errors"}
     assert all("SIMULATED" in f["title"] for f in res["figures"])
-    log = tmp_path / "05-live-calls" / "attempts.jsonl"
-    assert len(log.read_text().splitlines()) == sum(v["attempts"] for v in r["requests"].values()) + sum(
+    assert len(log) == sum(v["attempts"] for v in r["requests"].values()) + sum(
         t["attempts"] for c in r["router_choices"] for t in c["tried"])
     # every table the notebook shows carries the label
     nb = json.loads((tmp_path / "05.ipynb").read_text())
@@ -107,3 +113,77 @@ def test_live_mode_never_writes_the_key_and_escapes_model_output(tmp_path, monke
     assert not re.search(r"<script[^>]*>[^<]*pricepoint-xss", page)  # never a live script element
     assert "&lt;script&gt;alert('pricepoint-xss')&lt;/script&gt; done" in page  # shown as text
     assert "Check GLOBAL_API_KEY" in page
+
+
+# --------------------------------------------------------------------------- failures are rows: every page renders
+
+
+def _everything_written(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+def test_a_503_model_listing_that_echoes_the_key_is_a_row_and_leaks_nothing(tmp_path, monkeypatch):
+    """The listing fails with 503 every time, its body carrying the key and an event-handler tag: it is
+    retried (Retry-After honoured), the calls still run, the page says what happened, and neither the
+    key nor the raw tag appears in any file under the output folder."""
+    from analysis.report.runner import run_one
+
+    sentinel = "SENTINEL-pricepoint-503-4b1d9e7a"
+    tag = "<img src=x onerror=alert(3)>"
+    monkeypatch.setenv("GLOBAL_API_KEY", sentinel)
+    with Emulator(seed=1, time_scale=0.01, api_key=sentinel) as emu:
+        emu.inject("server_error", endpoint="models", status=503, times=None, retry_after_s=20,
+                   message=f"upstream down for key {sentinel} {tag}")
+        result = run_one(NB, tmp_path, {"output_dir": str(tmp_path), "mode": "live", "base_url": emu.base_url,
+                                        "models": "GPT-4o", "requests_per_model": 2, "prompts": "code-1",
+                                        "max_retries": 2, "route_prompts": False}, timeout_s=300)
+        listing = [x["t"] for x in emu.requests if x.get("endpoint") == "models"]
+    assert result.status == "ok", result.error
+    assert len(listing) == 3 and all(gap >= 20 * 0.01 - 0.003 for gap in np.diff(listing))  # Retry-After honoured
+    res = json.loads((tmp_path / "05-live-calls" / "results.json").read_text())
+    assert res["results"]["requests"]["GPT-4o"]["ok"] == 2  # the calls ran anyway
+    page = (tmp_path / "05-live-calls.html").read_text()
+    assert "Could not list the models of the gateway" in page and "(3 attempts)" in page and "HTTP 503" in page
+    assert any("Could not list the models" in h["text"] for h in res["headlines"])
+    for path in _everything_written(tmp_path):
+        data = path.read_bytes()
+        assert sentinel.encode() not in data, path
+        assert tag.encode() not in data and b"<img src=x" not in data, path
+
+
+def test_zero_requests_render_the_page(tmp_path, monkeypatch):
+    monkeypatch.delenv("GLOBAL_API_KEY", raising=False)
+    res = run(tmp_path, mode="emulated", requests_per_model=0, route_prompts=False)
+    r = res["results"]
+    assert r["requests"] == {} and r["error_counts"] == {} and r["router_choices"] == []
+    assert all(row["n"] == 0 for row in r["published_vs_run"])
+    assert any("0 of 0 requests failed" in h["text"] for h in res["headlines"])
+
+
+def test_zero_successes_render_the_page(tmp_path, monkeypatch):
+    monkeypatch.delenv("GLOBAL_API_KEY", raising=False)
+    res = run(tmp_path, mode="emulated", models="GPT-4o", prompts="code-1", requests_per_model=3,
+              emulator_fault_rate=1.0, max_retries=0, router_fault="", route_prompts=False)
+    r = res["results"]
+    assert r["requests"]["GPT-4o"]["ok"] == 0 and r["requests"]["GPT-4o"]["requests"] == 3
+    assert sum(v["attempts"] for v in r["error_counts"].values()) == 3
+    assert r["percentiles"]["GPT-4o"]["ttft_s"]["n"] == 0 and r["percentiles"]["GPT-4o"]["ttft_s"]["p50"] is None
+    assert any("3 of 3 requests failed" in h["text"] for h in res["headlines"])
+
+
+def test_a_model_the_gateway_does_not_list_renders_the_page(tmp_path, monkeypatch):
+    from analysis.calls.profiles import profiles_from_data
+    from analysis.report.runner import run_one
+
+    monkeypatch.setenv("GLOBAL_API_KEY", "any-key-for-this-test")
+    without = {gid: p for gid, p in profiles_from_data().items() if gid != "gpt-4o"}
+    with Emulator(without, seed=1, time_scale=0.01) as emu:
+        result = run_one(NB, tmp_path, {"output_dir": str(tmp_path), "mode": "live", "base_url": emu.base_url,
+                                        "models": "GPT-4o", "requests_per_model": 2, "prompts": "code-1, chinese-1"},
+                         timeout_s=300)
+    assert result.status == "ok", result.error
+    res = json.loads((tmp_path / "05-live-calls" / "results.json").read_text())
+    r = res["results"]
+    assert r["unknown_gateway_models"] == {"GPT-4o": "gpt-4o"} and r["requests"] == {}
+    assert {c["prompt_id"]: c["answered_by"] for c in r["router_choices"]}["chinese-1"] == "DeepSeek V4 Flash"
+    assert "does not know 1 of" in (tmp_path / "05-live-calls.html").read_text()
