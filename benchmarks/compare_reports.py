@@ -39,7 +39,7 @@ _NUMBER = re.compile(r"\d+(\.\d+)?")
 
 
 def _is_path(value) -> bool:
-    return isinstance(value, str) and value.startswith("/")
+    return isinstance(value, str) and (value.startswith("/") or value.startswith("data/"))
 
 
 def diff(a, b, path: str, out: list[str]) -> None:
@@ -65,7 +65,7 @@ def diff(a, b, path: str, out: list[str]) -> None:
     elif isinstance(a, float) and isinstance(b, (int, float)) or isinstance(b, float) and isinstance(a, int):
         if not math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15):
             out.append(f"{path}: {a!r} != {b!r}")
-    elif _is_path(a) and _is_path(b):
+    elif _is_path(a) and _is_path(b):  # absolute before, relative to the project after: the same file
         if Path(a).name != Path(b).name:
             out.append(f"{path}: {a!r} != {b!r}")
     elif a != b:

@@ -233,7 +233,7 @@ def savings_by_volume(sweep: pd.DataFrame, baseline: str, budget_usd: float | No
     full = sweep.groupby("policy", sort=False).serves_all.any()
     if policies is None:  # those that serve every request: the routing policies, the baseline, the cheapest models
         policies = [p for p in full.index if full[p]]
-        if len(policies) > 10:
+        if len(policies) > 16:  # a whole catalog: the routing policies, the baseline and the 5 cheapest models
             kinds = sweep.groupby("policy", sort=False).kind.first()
             cost = sweep.groupby("policy", sort=False).monthly_cost_usd.max()
             singles = sorted((p for p in policies if kinds[p] == "single" and p != baseline), key=lambda p: cost[p])

@@ -106,7 +106,7 @@ RULES: dict[str, Rule] = {
     "demo_log_rows": _count("rows of the demo log", 1e8),
     "stale_after_days": Rule("days", 0, 36_500),
     # calls
-    "requests_per_model": _count("requests per model", 1e5),
+    "requests_per_model": Rule("requests per model; 0 makes none and still renders the page", 0, 1e5),
     "concurrency": _count("requests in flight", 1024),
     "idle_timeout_s": _seconds("seconds"),
     "total_timeout_s": _seconds("seconds"),

@@ -77,11 +77,11 @@ def test_figure_is_saved_as_png_and_svg_recorded_and_closed(tmp_path):
 
 
 def test_for_notebook_takes_every_declared_parameter_from_the_run():
-    values = {"pricing_csv": "", "input_output_ratio": 1.0, "monthly_tokens": 2e9, "stale_after_days": 90,
-              "output_dir": "", "unrelated": 5}
+    values = {"catalog": "article", "pricing_csv": "", "input_output_ratio": 1.0, "monthly_tokens": 2e9,
+              "stale_after_days": 90, "output_dir": "", "unrelated": 5}
     pub = Publisher.for_notebook("01-pricing", values)
-    assert pub.parameters == {"pricing_csv": "", "input_output_ratio": 1.0, "monthly_tokens": 2e9,
-                              "stale_after_days": 90}
+    assert pub.parameters == {"catalog": "article", "pricing_csv": "", "input_output_ratio": 1.0,
+                              "monthly_tokens": 2e9, "stale_after_days": 90}
     with pytest.raises(NameError, match="monthly_tokens"):
         Publisher.for_notebook("01-pricing", {k: v for k, v in values.items() if k != "monthly_tokens"})
 
