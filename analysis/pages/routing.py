@@ -65,7 +65,8 @@ def styled_workload(workload: Workload):
 
 
 def styled_summary(summary: pd.DataFrame):
-    """The policies' summary for people: dollars, percent, ``n/a`` for unknown, no index.
+    """The policies' summary for people: dollars, percent, ``n/a`` for unknown, no index; those that serve every
+    request first, cheapest first (with a whole catalog, the rows a page shows are the useful ones).
 
     >>> from analysis.traffic.evaluate import evaluate
     >>> from analysis.traffic.workload import example_workload
@@ -80,7 +81,10 @@ def styled_summary(summary: pd.DataFrame):
                "expected_quality": "expected quality, benchmark points",
                "savings_usd": f"saving vs {summary.attrs.get('baseline', 'baseline')}, a month",
                "savings_pct": "saving, %", "models": "models used", "unserved": "cannot serve"}
-    return styled_table(summary, columns, {"monthly_cost_usd": _cents, "savings_usd": _cents,
+    ordered = summary.sort_values(["serves_all", "monthly_cost_usd", "served_cost_usd"], ascending=[False, True, True],
+                                  na_position="last", kind="stable")
+    ordered.attrs = summary.attrs
+    return styled_table(ordered, columns, {"monthly_cost_usd": _cents, "savings_usd": _cents,
                                            "expected_quality": "{:.1f}", "savings_pct": format_pct},
                         na={"unserved": "", "models": ""})
 
