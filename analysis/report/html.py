@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from analysis import paths
@@ -73,6 +74,49 @@ def neighbours(stem: str, titles: dict[str, str]) -> dict:
     return {"prev": link(stems[i - 1]) if i > 0 else None, "next": link(stems[i + 1]) if i + 1 < len(stems) else None}
 
 
+#: The most findings the answer block at the top of a page repeats (the rest are at the end).
+ANSWER_FINDINGS = 3
+_FINDINGS = re.compile(r'<ul class="pp-findings">(.*?)</ul>', re.S)
+_ITEM = re.compile(r"<li>.*?</li>", re.S)
+
+
+def answer_first(nb) -> bool:
+    """Put the page's answer before any chart: the first findings (already escaped HTML, from
+    :meth:`~analysis.report.publish.Publisher.headlines_html`) repeated in a block right after the
+    notebook's opening Markdown cell. Returns whether the notebook had findings to repeat.
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_markdown_cell("# 01 · Q"), nbformat.v4.new_code_cell("plot()"),
+    ...             nbformat.v4.new_code_cell("pub.show_headlines()", outputs=[nbformat.v4.new_output(
+    ...                 "display_data", {"text/html": '<ul class="pp-findings">' + "<li>a</li>" * 5 + "</ul>"})])]
+    >>> answer_first(nb), nb.cells[1].outputs[0]["data"]["text/html"].count("<li>")
+    (True, 3)
+    """
+    found = None
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            html_text = (out.get("data") or {}).get("text/html", "")
+            if isinstance(html_text, list):
+                html_text = "".join(html_text)
+            match = _FINDINGS.search(html_text or "")
+            if match:
+                found = _ITEM.findall(match.group(1))
+    if not found:
+        return False
+    import nbformat
+
+    more = len(found) - ANSWER_FINDINGS
+    tail = (f'<p class="pp-answer-more">{more} more finding{"s" if more > 1 else ""}, and how each was reached, '
+            f'at the end of this page.</p>') if more > 0 else ""
+    block = (f'<div class="pp-answer"><h2>The answer</h2><ul class="pp-findings">'
+             f'{"".join(found[:ANSWER_FINDINGS])}</ul>{tail}</div>')
+    cell = nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output("display_data", {"text/html": block})])
+    first_md = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"), -1)
+    nb.cells.insert(first_md + 1, cell)
+    return True
+
+
 def report_titles() -> dict[str, str]:
     """Every notebook's page title, in report order."""
     import nbformat
@@ -88,7 +132,8 @@ def export_html(executed: Path, target: Path, title: str | None = None, in_repor
     The page works offline: no script at all (nbconvert's "lab" template would load
     require.js, MathJax and mermaid from a CDN), a small stylesheet instead of JupyterLab's,
     figures embedded as data URIs with their titles as alt text, widget views dropped (see
-    :func:`strip_widgets`). Its title is the notebook's first heading; in a report
+    :func:`strip_widgets`), and the page's first findings repeated before any chart
+    (:func:`answer_first`). Its title is the notebook's first heading; in a report
     (``in_report``) it links to the index and to the previous and next pages.
     """
     import nbformat
@@ -97,6 +142,7 @@ def export_html(executed: Path, target: Path, title: str | None = None, in_repor
     nb = nbformat.read(executed, as_version=4)
     strip_widgets(nb)
     nb.metadata["title"] = title or page_title(nb, executed.stem)
+    answer_first(nb)
     exporter = HTMLExporter(template_name="lab", template_file=PAGE_TEMPLATE.name,
                             extra_template_paths=[str(PAGE_TEMPLATE.parent)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,

@@ -121,10 +121,19 @@ def test_every_page_renders_offline(browser, report):
     for html in pages:
         page, found = visit(browser, html.as_uri(), report / "screenshots" / f"{html.stem}.png")
         try:
-            text = page.inner_text("body")
+            text = page.inner_text("body")  # what a reader sees: nothing hidden by the stylesheet
             images = page.evaluate("[...document.images].map(i => i.naturalWidth)")
+            title = page.title()
+            answer_first = page.evaluate("""(() => {
+                const answer = document.querySelector('.pp-answer'), img = document.querySelector('img');
+                return !!answer && (!img || !!(answer.compareDocumentPosition(img) & Node.DOCUMENT_POSITION_FOLLOWING));
+            })()""")
         finally:
             page.close()
+        if title not in text:
+            problems.append(f"{html.name}: its title {title!r} is not visible on the page")
+        if not answer_first:
+            problems.append(f"{html.name}: no answer block before the first figure")
         problems += [f"{html.name}: {p}" for p in found]
         if "Data as of" not in text and "as-of date unknown" not in text:
             problems.append(f"{html.name}: no as-of line (call show_data_as_of(pub, stale_after_days))")
