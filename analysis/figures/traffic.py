@@ -47,6 +47,17 @@ def _policy_legend(ax, extra: list | None = None, **kw) -> None:
     ax.legend(handles=handles + (extra or []), frameon=False, fontsize=8, **kw)
 
 
+def _bounded_note(fig, note: str, left: int, also: str, unserved: list, unserved_label: str) -> None:
+    """The source note of a bar chart of policies: how many single models it leaves out (see
+    :func:`~analysis.figures.theme.bounded`) and which serve nothing; wrapped when long."""
+    if left:
+        note += " " + left_out_note(left, "single models", f"the {MAX_ROWS} cheapest, {also} and the models the "
+                                    "article names")
+    if unserved:
+        note += f" {unserved_label} (price unknown): " + some_names(unserved) + "."
+    add_source_note(fig, escape_mathtext(note), wrap=bool(left))
+
+
 def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     """The monthly bill of every policy, log scale, cheapest first; savings against the baseline.
 
@@ -93,13 +104,8 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     _policy_legend(ax, extra, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     vol = summary.attrs.get("requests_per_month")
     ax.set_title(title or (f"Monthly bill by policy, {vol:,.0f} requests a month" if vol else "Monthly bill by policy"))
-    note = "Prices as published; workload, thresholds and budget are assumptions (parameters)."
-    if left:
-        note += " " + left_out_note(left, "single models", f"the {MAX_ROWS} cheapest, every routing policy, the "
-                                    "baseline and the models the article names")
-    if nothing:
-        note += " Serves no request (price unknown): " + some_names(nothing) + "."
-    add_source_note(fig, escape_mathtext(note), wrap=bool(left))
+    _bounded_note(fig, "Prices as published; workload, thresholds and budget are assumptions (parameters).", left,
+                  "every routing policy, the baseline", nothing, "Serves no request")
     return fig
 
 
@@ -315,13 +321,8 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
                                         label="leaves rows unserved")]
     ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "The usage log re-priced")
-    note = "Prices as published; rows set aside as bad are not in any bar."
-    if left:
-        note += " " + left_out_note(left, "single models", f"the {MAX_ROWS} cheapest, as logged, every routing "
-                                    "policy and the models the article names")
-    if none:
-        note += " Serves no row (price unknown): " + some_names(none) + "."
-    add_source_note(fig, escape_mathtext(note), wrap=bool(left))
+    _bounded_note(fig, "Prices as published; rows set aside as bad are not in any bar.", left,
+                  "as logged, every routing policy", none, "Serves no row")
     return fig
 
 

@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -30,8 +30,21 @@ from analysis.traffic.logs import (
     scan_usage_log,
 )
 
-if TYPE_CHECKING:  # for annotations only: model_totals builds on this module
-    from analysis.traffic.model_totals import ModelTotals
+
+class Summarised(Protocol):
+    """What :func:`_summary` reads of a re-priced log: a :class:`UsageReport` here, or a
+    :class:`~analysis.traffic.model_totals.ModelTotals` (which builds on this module, never the reverse)."""
+
+    file: Path
+    format: str
+    rows_total: int
+    rows_priced: int
+    rows_set_aside: int
+    first_ts: pd.Timestamp | None
+    last_ts: pd.Timestamp | None
+    months: float
+    problems: pd.DataFrame
+    notes: list[str]
 
 AS_LOGGED = "as logged"
 
@@ -81,7 +94,7 @@ class UsageReport:
                   "savings_vs_logged_pct", "savings_vs_baseline_pct", "note"]]
 
 
-def _summary(r: UsageReport | ModelTotals) -> str:
+def _summary(r: Summarised) -> str:
     lines = [f"{paths.shown(r.file)} ({r.format.upper()})",  # never this machine's absolute path (pages show it)
              f"{r.rows_total:,} rows read: {r.rows_priced:,} priced, {r.rows_set_aside:,} set aside."]
     if r.first_ts is not None:
