@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.calls.policy import ERROR_CLASSES, STATUS_OK
+from analysis.traffic.latency import bootstrap_percentiles  # shared with real traffic's latency (spend logs)
 
 # --------------------------------------------------------------------------- statistics
 
@@ -17,38 +18,6 @@ PERCENTILES = (50, 90, 95, 99)
 METRICS = {"ttft_s": "time to first token, s", "e2e_s": "end-to-end latency, s",
            "tpot_s": "time per output token, s", "tok_per_s": "output tokens per second",
            "cost_usd": "cost per request, USD"}
-
-
-def bootstrap_percentiles(values, qs: Iterable[float] = PERCENTILES, n_boot: int = 2000,
-                          conf: float = 0.95, seed: int = 0) -> dict[str, float]:
-    """Percentiles of ``values`` with a percentile-bootstrap confidence interval for each.
-
-    NaN values are unknown and left out; with no values every figure is NaN; ``n`` says how
-    many values there were.
-
-    >>> r = bootstrap_percentiles([1.0, 2.0, 3.0, 4.0, float("nan")], qs=(50,))
-    >>> r["n"], r["p50"], r["p50_ci_low"] <= 2.5 <= r["p50_ci_high"]
-    (4, 2.5, True)
-    >>> bootstrap_percentiles([], qs=(99,))["p99"]
-    nan
-    """
-    x = np.asarray([v for v in values if v is not None], dtype=float)
-    x = x[~np.isnan(x)]
-    qs = tuple(qs)
-    out: dict[str, float] = {"n": int(x.size)}
-    if x.size == 0:
-        for q in qs:
-            out.update({f"p{q:g}": math.nan, f"p{q:g}_ci_low": math.nan, f"p{q:g}_ci_high": math.nan})
-        return out
-    point = np.percentile(x, qs)
-    rng = np.random.default_rng(seed)
-    boots = np.percentile(x[rng.integers(0, x.size, size=(n_boot, x.size))], qs, axis=1)
-    alpha = (1 - conf) / 2
-    lows = np.quantile(boots, alpha, axis=1)
-    highs = np.quantile(boots, 1 - alpha, axis=1)
-    for q, p, lo, hi in zip(qs, point, lows, highs):
-        out.update({f"p{q:g}": float(p), f"p{q:g}_ci_low": float(lo), f"p{q:g}_ci_high": float(hi)})
-    return out
 
 
 def records_frame(records: list[dict]) -> pd.DataFrame:

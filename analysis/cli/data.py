@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.cli import spend_logs
 from analysis.traffic import capabilities as traffic_capabilities
 from analysis.traffic import workload as traffic_workload
 from analysis.traffic.logs import scan_usage_log
@@ -58,6 +59,9 @@ def reprice_cli(args) -> int:
                           daily=False, threads=args.threads)
     report = reprice(scan, caps, log_policies(scan, caps, thresholds, args.budget), args.baseline,
                      examples=args.examples)
+    spend = getattr(args, "spend_log", None)
+    if spend is not None:  # name the proxy's table or export, not the temporary Parquet
+        report.file, report.format = Path(spend.label), spend.source
     print(report.summary())
     print()
     print(format_totals(report))
@@ -69,6 +73,8 @@ def reprice_cli(args) -> int:
         out = Path(args.csv)
         report.totals.to_csv(out, index=False)
         print(f"\nWrote {out}")
+    if spend is not None:  # per model: the proxy's bill beside ours, and the traffic's latency
+        spend_logs.print_tables(spend, report, list(caps.index), args.csv)
     print(f"\nScanned in {report.scan_seconds:.2f} s. Prices as published (data/pricing.csv unless --pricing); "
           f"the threshold and optimised policies are built for this log's own mix.")
     return 0
@@ -222,8 +228,10 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
 
 
 def _add_reprice(p: argparse.ArgumentParser) -> None:
-    p.add_argument("log", metavar="LOG", help="your usage log: CSV, JSONL or Parquet with columns timestamp, "
-                                              "model, input_tokens, output_tokens and optionally task_type")
+    p.add_argument("log", metavar="LOG", nargs="?", default=None,
+                   help="your usage log: CSV, JSONL or Parquet with columns timestamp, "
+                        "model, input_tokens, output_tokens and optionally task_type")
+    spend_logs.add_options(p)  # --from, --from-litellm-db: a LiteLLM proxy's spend logs
     for table in ("pricing", "benchmarks", "model_facts"):
         p.add_argument(f"--{table.replace('_', '-')}", metavar="CSV", default=None,
                        help=f"your {table} CSV (default: the shipped data/{table}.csv)")
@@ -239,5 +247,6 @@ def _add_reprice(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_reprice(args: argparse.Namespace) -> int:
-
-    return reprice_cli(args)
+    with spend_logs.log_source(args) as spend:  # a LiteLLM spend log: a temporary Parquet log in args.log
+        args.spend_log = spend
+        return reprice_cli(args)
