@@ -12,6 +12,7 @@ from analysis.traffic.aliases import model_aliases
 from analysis.traffic.logs import UsageLogError
 from analysis.traffic.reprice import reprice_log
 from tests.traffic import postgres
+from tests.traffic.conftest import SPEND_LOG_MODELS
 
 CAPS = traffic_capabilities.capabilities()
 MODELS = list(CAPS.index)
@@ -202,3 +203,17 @@ def test_a_damaged_export_sets_rows_aside_rather_than_failing(tmp_path):
     assert billed == pytest.approx(0.0105)  # the row without spend is unknown, not 0, and the sum skips it
     ttft = table.set_index("metric").loc["ttft_s"]
     assert ttft.n == 1 and ttft.p50 == 1.0 and reasons[("ttft_s", "no completionStartTime")] == 1
+
+
+def test_pricepoint_reprice_from_litellm_db(litellm_db, capsys):
+    from analysis.cli import main
+
+    url, rows = litellm_db
+    with_password = url.replace("postgres@", "postgres:hunter2@")  # trust authentication: the password is unused
+    assert main(["reprice", "--from-litellm-db", with_password]) == 0
+    out = capsys.readouterr().out
+    assert "hunter2" not in out
+    assert out.startswith(f"LiteLLM_SpendLogs on postgres@127.0.0.1:{url.rsplit(':', 1)[1]} (POSTGRESQL)")
+    assert f"{len(rows):,} rows read" in out and f"Read {len(rows):,} requests" in out
+    assert "as billed by the proxy" in out and "mystery-model-7 (not priced here)" in out
+    assert sum(" TTFT " in ln and not ln.startswith(" ") for ln in out.splitlines()) == len(SPEND_LOG_MODELS)
