@@ -105,7 +105,8 @@ def print_tables(spend: spend_logs.SpendLog, report, models: list[str], csv: str
     print(format_by_model(spend, report, models))
     latency, set_aside = spend_logs.latency(spend, models)
     print("\nLatency of your traffic (TTFT = completionStartTime - startTime; end-to-end = endTime - startTime; "
-          "successful requests only)")
+          "successful requests only;\na request that was not streamed has completionStartTime = endTime in LiteLLM's "
+          "log, so its TTFT is its whole response time)")
     print(format_latency(latency, set_aside))
     if csv:
         out = Path(csv)

@@ -410,3 +410,52 @@ def latency(log: SpendLog, models: Sequence[str], aliases: Mapping[str, str] | N
     table = table.sort_values(["model", "metric"], key=lambda s: s.map(order) if s.name == "model" else s == "e2e_s",
                               kind="stable").reset_index(drop=True)
     return table, set_aside
+
+
+# --------------------------------------------------------------------------- a synthetic export for examples
+
+#: The models of :func:`example_export`, as a LiteLLM proxy logs them, with the USD per million input and
+#: output tokens its synthetic ``spend`` uses (the shipped list prices; the last model is one we do not price)
+#: and the provider.
+_EXAMPLE_MODELS = {"gpt-4o": (2.5, 10.0, "openai"), "gpt-4o-mini": (0.15, 0.6, "openai"),
+                   "claude-3-5-sonnet-latest": (3.0, 15.0, "anthropic"), "deepseek-v4-flash": (0.18, 0.25, "deepseek"),
+                   "llama-3.3-70b-instruct": (0.6, 0.6, "together_ai")}
+
+
+def example_export(path: str | os.PathLike, rows: int = 300, seed: int = 13) -> Path:
+    """Write a synthetic CSV export of ``LiteLLM_SpendLogs`` (not anyone's traffic): several models by API id,
+    some cache reads, some requests without ``completionStartTime`` (not streamed to the end) and a few failures.
+
+    >>> import tempfile, pathlib
+    >>> p = example_export(pathlib.Path(tempfile.mkdtemp()) / "spendlogs.csv", rows=20)
+    >>> is_spend_log_csv(p), len(p.read_text().splitlines())
+    (True, 21)
+    """
+    import json
+
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    names = list(_EXAMPLE_MODELS)
+    start = pd.Timestamp("2026-10-01") + pd.to_timedelta(np.sort(rng.integers(0, 14 * 86_400_000, rows)), unit="ms")
+    out = []
+    for i in range(rows):
+        model = names[int(rng.choice(len(names), p=[0.35, 0.3, 0.2, 0.1, 0.05]))]
+        failed = rng.random() < 0.02
+        prompt, completion = int(rng.integers(200, 6000)), 0 if failed else int(rng.integers(20, 900))
+        cached = int(rng.integers(0, prompt)) if rng.random() < 0.25 else 0
+        price_in, price_out, provider = _EXAMPLE_MODELS[model]
+        ttft_ms, rest_ms = int(rng.lognormal(-0.9, 0.5) * 1000), int(rng.lognormal(0.4, 0.6) * 1000)
+        first = None if failed or rng.random() < 0.1 else start[i] + pd.Timedelta(milliseconds=ttft_ms)
+        meta = {"additional_usage_values": {"cache_read_input_tokens": cached}} if cached else {}
+        out.append({"request_id": f"chatcmpl-{seed}-{i:05d}", "call_type": "acompletion",
+                    "spend": 0.0 if failed else round((prompt * price_in + completion * price_out) / 1e6, 8),
+                    "total_tokens": prompt + completion, "prompt_tokens": prompt, "completion_tokens": completion,
+                    "startTime": f"{start[i]:%Y-%m-%d %H:%M:%S.%f}"[:-3],
+                    "endTime": f"{start[i] + pd.Timedelta(milliseconds=ttft_ms + rest_ms):%Y-%m-%d %H:%M:%S.%f}"[:-3],
+                    "completionStartTime": "" if first is None else f"{first:%Y-%m-%d %H:%M:%S.%f}"[:-3],
+                    "model": model, "model_group": model, "custom_llm_provider": provider,
+                    "metadata": json.dumps(meta), "status": "failure" if failed else "success"})
+    path = Path(path)
+    pd.DataFrame(out).to_csv(path, index=False)
+    return path

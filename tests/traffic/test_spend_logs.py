@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -216,4 +218,4 @@ def test_pricepoint_reprice_from_litellm_db(litellm_db, capsys):
     assert out.startswith(f"LiteLLM_SpendLogs on postgres@127.0.0.1:{url.rsplit(':', 1)[1]} (POSTGRESQL)")
     assert f"{len(rows):,} rows read" in out and f"Read {len(rows):,} requests" in out
     assert "as billed by the proxy" in out and "mystery-model-7 (not priced here)" in out
-    assert sum(" TTFT " in ln and not ln.startswith(" ") for ln in out.splitlines()) == len(SPEND_LOG_MODELS)
+    assert sum(bool(re.match(r"^\S.*\s+TTFT\s+[\d,]+\s", ln)) for ln in out.splitlines()) == len(SPEND_LOG_MODELS)
