@@ -41,6 +41,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
@@ -255,6 +256,9 @@ def _csv_export_reader(path: Path, since: str | None, until: str | None) -> str:
 
     if not path.is_file():
         raise FileNotFoundError(f"spend log {path} does not exist: pass the path of a CSV export of {TABLE}")
+    if not path.name.lower().endswith((".csv", ".csv.gz")):
+        raise UsageLogError(f"{path}: expected a CSV export of {TABLE} (a .csv or .csv.gz file), or a postgresql:// "
+                            "URL with --from-litellm-db")
     p = _sql_str(path)
     try:
         header = [r[0] for r in duckdb.sql(f"DESCRIBE SELECT * FROM read_csv({p}, header = true, "
@@ -399,12 +403,12 @@ def latency(log: SpendLog, models: Sequence[str], aliases: Mapping[str, str] | N
         ids = [r for r in raws if r is not None]
         which = " OR ".join(([f"model IN ({', '.join(_sql_str(r) for r in ids)})"] if ids else [])
                             + (["model IS NULL"] if None in raws else []))
-        values = _query(f"""SELECT ttft_s, e2e_s FROM {src} WHERE ({which}) AND timestamp IS NOT NULL
+        values = _query(f"""SELECT coalesce(ttft_s, 'NaN'::DOUBLE) AS ttft_s, coalesce(e2e_s, 'NaN'::DOUBLE) AS e2e_s
+                                FROM {src} WHERE ({which}) AND timestamp IS NOT NULL
                                 AND NOT {failed} AND NOT time_before_start""").fetchnumpy()
         for metric in ("ttft_s", "e2e_s"):
-            v = pd.to_numeric(pd.Series(values[metric]), errors="coerce").to_numpy(float)  # NULL -> NaN
-            out.append({"model": model, "metric": metric,
-                        **latency_percentiles(v, qs, n_boot=n_boot, seed=seed)})
+            out.append({"model": model, "metric": metric,  # unknown (NULL) is NaN, left out
+                        **latency_percentiles(np.asarray(values[metric], dtype=float), qs, n_boot=n_boot, seed=seed)})
     table = latency_frame(out)
     order = {m: i for i, m in enumerate(by_model(log, models, aliases).model)}
     table = table.sort_values(["model", "metric"], key=lambda s: s.map(order) if s.name == "model" else s == "e2e_s",
@@ -432,8 +436,6 @@ def example_export(path: str | os.PathLike, rows: int = 300, seed: int = 13) -> 
     (True, 21)
     """
     import json
-
-    import numpy as np
 
     rng = np.random.default_rng(seed)
     names = list(_EXAMPLE_MODELS)

@@ -178,6 +178,9 @@ def test_errors_name_the_source_and_what_was_expected(postgres_server, tmp_path)
     with pytest.raises(UsageLogError, match="missing columns startTime, prompt_tokens, completion_tokens"):
         with spend_logs.spend_log(bad):
             pass
+    with pytest.raises(UsageLogError, match="expected a CSV export of LiteLLM_SpendLogs"):
+        with spend_logs.spend_log(bad.rename(tmp_path / "export.parquet")):
+            pass
     closed = f"postgresql://postgres@127.0.0.1:{postgres._free_port()}/litellm"
     with pytest.raises(UsageLogError, match="cannot connect"):
         with spend_logs.spend_log(closed):
