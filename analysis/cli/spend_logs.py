@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,11 @@ def add_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from-litellm-db", metavar="postgresql://USER@HOST:PORT/DB", default=None,
                    help="read the spend logs from a LiteLLM proxy's PostgreSQL database (its DATABASE_URL; a "
                         "password is better kept in PGPASSWORD or ~/.pgpass) instead of a LOG file")
+    p.add_argument("--since", metavar="YYYY-MM-DD", default=None,
+                   help="spend logs only: the requests whose startTime (UTC) is on or after this day or time "
+                        "(in the database, on its startTime index)")
+    p.add_argument("--until", metavar="YYYY-MM-DD", default=None,
+                   help="spend logs only: the requests whose startTime (UTC) is before this day or time")
 
 
 @contextlib.contextmanager
@@ -49,10 +55,21 @@ def log_source(args: argparse.Namespace) -> Iterator[spend_logs.SpendLog | None]
                          "to read a LiteLLM proxy's spend logs")
     if db and not spend_logs.is_database_url(db):
         raise ValueError(f"--from-litellm-db {db!r}: expected a URL such as postgresql://litellm@localhost:5432/litellm")
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None:
+            try:
+                dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{name} {value!r}: expected a date YYYY-MM-DD or a time YYYY-MM-DD HH:MM:SS (UTC)") from None
     if fmt == "usage-log" or not (db or fmt == "litellm-spendlogs" or spend_logs.is_spend_log_csv(args.log)):
+        if since or until:
+            raise ValueError("--since and --until apply to a LiteLLM spend log (--from-litellm-db or its CSV export); "
+                             f"{args.log} is a usage log: filter it before, or drop the option")
         yield None
         return
-    with spend_logs.spend_log(db or args.log, threads=getattr(args, "threads", None)) as spend:
+    with spend_logs.spend_log(db or args.log, since=since, until=until,
+                              threads=getattr(args, "threads", None)) as spend:
         args.log = spend.parquet
         yield spend
 

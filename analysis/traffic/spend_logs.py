@@ -339,7 +339,6 @@ def _query(sql: str):
 
 def _model_names(log: SpendLog, models: Sequence[str], aliases: Mapping[str, str] | None):
     """Each logged model id with the name pricepoint prices it under (None: unknown), as the scan maps it."""
-
     aliases = model_aliases(models) if aliases is None else dict(aliases)
     known = set(models)
     ids = [r[0] for r in _query(f"SELECT DISTINCT model FROM read_parquet({_sql_str(log.parquet)})").fetchall()]
@@ -352,7 +351,6 @@ def by_model(log: SpendLog, models: Sequence[str], aliases: Mapping[str, str] | 
     ``billed_usd`` is the sum of the proxy's own ``spend``, "as billed by the proxy"; NaN when it
     recorded none. ``known`` says whether pricepoint prices the model.
     """
-
     names = _model_names(log, models, aliases)
     rows = _query(f"""SELECT model, count(*) AS requests, count(*) FILTER (status = 'failure') AS failed,
                           sum(billed_usd) AS billed_usd FROM read_parquet({_sql_str(log.parquet)})
@@ -374,7 +372,6 @@ def latency(log: SpendLog, models: Sequence[str], aliases: Mapping[str, str] | N
     are not samples. A request without ``completionStartTime`` has an unknown TTFT (left out,
     never 0); a failed one is no latency sample at all.
     """
-
     names = _model_names(log, models, aliases)
     src = f"read_parquet({_sql_str(log.parquet)})"
     failed = "coalesce(status = 'failure', false)"

@@ -54,7 +54,14 @@ def test_from_usage_log_reads_the_file_as_pricepoints_own_columns(export, capsys
     assert code == 2 and "missing columns timestamp, input_tokens, output_tokens" in err
 
 
+def test_since_and_until_keep_a_window_of_the_export(export, capsys):
+    code, out, _ = run(["reprice", str(export), "--since", "2026-10-02", "--until", "2026-10-04"], capsys)
+    assert code == 0 and "2 rows read: 2 priced, 0 set aside." in out  # requests b and c
+
+
 @pytest.mark.parametrize("argv, message", [
+    (["reprice", "examples/my-usage.csv", "--since", "2026-10-02"], "--since and --until apply to a LiteLLM spend log"),
+    (["reprice", "x.csv", "--since", "October"], "expected a date YYYY-MM-DD"),
     (["reprice"], "no usage log given: pass a LOG file, or --from-litellm-db"),
     (["reprice", "x.csv", "--from-litellm-db", "postgresql://u@h/db"], "pass either a LOG file"),
     (["reprice", "--from-litellm-db", "mysql://u@h/db"], "expected a URL such as postgresql://"),
