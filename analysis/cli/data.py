@@ -167,6 +167,7 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from analysis.data.catalogs import load_catalog
+    from analysis.data.catalogs.kinds import SET_ASIDE_PREFIX
     from analysis.data.catalogs.pricing import sidecars, write_catalog
 
     if args.as_of:
@@ -199,10 +200,10 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
     print(f"  {r.source} {r.version or '(version unknown)'}, as of {r.as_of or 'unknown'}")
     print(f"  {r.entries_read:,} entries read; {r.endpoints_written:,} endpoints (endpoint x service tier) written "
           f"as {r.price_rows_written:,} price rows and {r.tier_rows_written:,} tier rows")
-    modes = {why: n for why, n in r.set_aside.items() if why.startswith("mode ")}
+    modes = {why: n for why, n in r.set_aside.items() if why.startswith(SET_ASIDE_PREFIX)}
     if modes:
-        kinds = ", ".join(f"{why.split(' ')[1].strip(chr(39))} {n:,}" for why, n in Counter(modes).most_common())
-        print(f"  set aside: {sum(modes.values()):,} not text generation ({kinds})")
+        kinds = ", ".join(f"{why.removeprefix(SET_ASIDE_PREFIX)} {n:,}" for why, n in Counter(modes).most_common())
+        print(f"  set aside: {sum(modes.values()):,} not chat models ({kinds})")
     for why, n in r.set_aside.most_common():
         if why not in modes:
             print(f"  set aside: {n:,} {why}")

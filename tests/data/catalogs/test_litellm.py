@@ -219,7 +219,7 @@ def test_command_names_first_party_prices_and_writes_the_tariffs(catalog, tmp_pa
     assert main(["import-prices", "--from", "litellm", str(catalog), "-o", str(out), "--as-of", "2026-11-20"]) == 0
     text = capsys.readouterr().out
     assert "7 entries read; 7 endpoints (endpoint x service tier)" in text  # 6 chat models, gpt-4o also batch
-    assert "set aside: 1 not text generation (embedding 1)" in text
+    assert "set aside: 1 not chat models (embedding 1)" in text
     assert "3 models at their first-party standard price" in text
     assert "models left out: 1 only resellers or clouds price it" in text  # Claude 3.5 Sonnet: Bedrock only
     p = load_pricing(out).set_index("model")
