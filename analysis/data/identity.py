@@ -33,6 +33,7 @@ _CLOUD_MAKER_PREFIX = re.compile(
     r"google|zai|xai|twelvelabs|nvidia|stability|luma)\."
 )
 _BEDROCK_VERSION = re.compile(r"-v?\d+:\d+$")
+_HOST_PREFIX = re.compile(r"^(?:databricks-(?!dbrx)|anthropic-(?=claude)|cohere-(?=command))")  # a host's own ids
 _BARE_VERSION_MAKERS = {"deepseek.": "deepseek-"}  # Bedrock's deepseek.v3.2, deepseek.r1: the maker is the name
 _DATE_SUFFIX = re.compile(r"-(?:20\d{2}-\d{2}-\d{2}|20\d{2}\d{2}\d{2})$")
 _CLAUDE_ZERO = re.compile(r"^(claude-(?:opus|sonnet|haiku)-\d+)-0$")
@@ -48,8 +49,8 @@ def canonical_model_id(api_id: str) -> str:
 'claude-opus-4', 'qwen3-32b']
     >>> [canonical_model_id(k) for k in ['bedrock/us-east-1/deepseek.v3.2', 'us.deepseek.r1-v1:0',
     ...     'vertex_ai/deepseek-ai/deepseek-v3.2-maas', 'us-gov.xai.grok-4.6', 'openai.gpt-oss-120b-1:0',
-    ...     'aws/regional.anthropic.claude-3-5-sonnet-20240620-v1:0']]
-    ['deepseek-v3-2', 'deepseek-r1', 'deepseek-v3-2', 'grok-4-6', 'gpt-oss-120b', 'claude-3-5-sonnet']
+    ...     'aws/regional.anthropic.claude-3-5-sonnet-20240620-v1:0', 'databricks/databricks-glm-5-3']]
+    ['deepseek-v3-2', 'deepseek-r1', 'deepseek-v3-2', 'grok-4-6', 'gpt-oss-120b', 'claude-3-5-sonnet', 'glm-5-3']
     """
     s = api_id.strip().lower().rsplit("/", 1)[-1]
     s = _REGION_PREFIX.sub("", s)
@@ -57,6 +58,7 @@ def canonical_model_id(api_id: str) -> str:
         if re.match(re.escape(prefix) + r"[a-z]?\d", s):
             s = name + s[len(prefix):]
     s = _CLOUD_MAKER_PREFIX.sub("", s)
+    s = _HOST_PREFIX.sub("", s)
     if "@" in s:  # Vertex: claude-3-5-sonnet-v2@20241022
         s = re.sub(r"-v\d+$", "", s.split("@", 1)[0])
     s = _BEDROCK_VERSION.sub("", s)
