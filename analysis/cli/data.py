@@ -168,7 +168,7 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
 
     from analysis.data.catalogs import load_catalog
     from analysis.data.catalogs.kinds import SET_ASIDE_PREFIX
-    from analysis.data.catalogs.pricing import sidecars, write_catalog
+    from analysis.data.catalogs.pricing import models_by_origin, sidecars, write_catalog
 
     if args.as_of:
         try:
@@ -211,6 +211,7 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
         print(f"  {len(r.rounded_cells)} cells with float artefacts rounded to 10 significant digits (listed in "
               f"{target.stem}.meta.yml), e.g. {r.rounded_cells[0]['raw']} -> {r.rounded_cells[0]['rounded']}")
     print(f"  {len(table):,} models at their first-party standard price in {target.name}")
+    print("  models per origin: " + ", ".join(f"{o} {n:,}" for o, n in models_by_origin(table).items()))
     for why, n in left_out.most_common():
         print(f"  models left out: {n:,} {why}")
     side = sidecars(target)

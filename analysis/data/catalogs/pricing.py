@@ -32,6 +32,7 @@ import yaml
 from analysis import paths
 from analysis.data.catalogs.registry import SOURCES, CatalogImport, load_catalog
 from analysis.data.identity import annotate, default_endpoints, load_identity
+from analysis.data.tables import ORIGINS
 from analysis.data.tariff_tables import ENDPOINT_COLUMNS, TIER_COLUMNS, _typed_endpoints, tiers_frame
 
 #: The columns written, the five of data/pricing.csv first.
@@ -96,6 +97,16 @@ def catalog_pricing(imp: CatalogImport) -> tuple[pd.DataFrame, Counter]:
     return out, +left_out
 
 
+def models_by_origin(table: pd.DataFrame) -> dict[str, int]:
+    """Models of a pricing table per origin, all five in order (0 where none).
+
+    >>> models_by_origin(pd.DataFrame({"origin": ["EU", "US", "EU"]}))
+    {'US': 1, 'CN': 0, 'EU': 2, 'other': 0, 'unknown': 0}
+    """
+    origin = table["origin"].where(table["origin"].isin(ORIGINS), "unknown")
+    return {o: int((origin == o).sum()) for o in ORIGINS}
+
+
 def sidecars(out: Path) -> dict[str, Path]:
     """The files written beside a pricing CSV.
 
@@ -144,7 +155,8 @@ def write_catalog(imp: CatalogImport, out: str | os.PathLike, force: bool = Fals
         "columns": COLUMNS,
         "counts": {"entries_read": r.entries_read, "endpoints_written": r.endpoints_written,
                    "price_rows_written": r.price_rows_written, "tier_rows_written": r.tier_rows_written,
-                   "models_written": len(table), "entries_set_aside": dict(r.set_aside),
+                   "models_written": len(table), "models_by_origin": models_by_origin(table),
+                   "entries_set_aside": dict(r.set_aside),
                    "models_left_out": dict(left_out), "cells_rounded": len(r.rounded_cells)},
         "tariffs": {"endpoints": side["endpoints"].name, "tiers": side["tiers"].name},
         "rounded_cells": r.rounded_cells,
@@ -251,7 +263,8 @@ def catalog_provenance(meta: dict) -> dict:
     if parts:
         text += " Left out: " + "; ".join(parts) + "."
     return {"catalog": source["catalog"], "version": version, "as_of": str(as_of) if as_of else None,
-            "models": counts.get("models_written"), "entries_set_aside": aside, "models_left_out": left,
+            "models": counts.get("models_written"), "models_by_origin": counts.get("models_by_origin") or {},
+            "entries_set_aside": aside, "models_left_out": left,
             "text": text}
 
 

@@ -71,6 +71,8 @@ def test_provenance_names_the_catalog_and_its_version(report):
         assert (cat["catalog"], cat["version"]) == (name, expected or "(version unknown)")
         assert cat["entries_set_aside"]["not a chat model: embedding"] > 40  # what was left out, by reason
         assert cat["models_left_out"]["only resellers or clouds price it (no first-party endpoint)"] > 100
+        by_origin = cat["models_by_origin"]
+        assert list(by_origin) == ["US", "CN", "EU", "other", "unknown"] and by_origin["EU"] > 20, by_origin
         page = (folder / f"{results.parent.name}.html").read_text()
         assert f"Prices from the {name} {expected or '(version unknown)'} catalog" in page
     assert pages >= 6
