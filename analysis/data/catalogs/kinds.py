@@ -69,8 +69,8 @@ _WORDS = [
     ("moderation", re.compile(r"moderation|guard")),
     ("transcription", re.compile(r"whisper|transcri")),
     ("text-to-speech", re.compile(r"\btts\b")),
-    ("audio output", re.compile(r"realtime|\blive\b|native-audio")),
-    ("image generation", re.compile(r"dall-e|imagen|gpt-image|chatgpt-image|\bimage\b")),
+    ("audio output", re.compile(r"realtime|\blive\b|native-audio|nova-(?:2-)?sonic")),
+    ("image generation", re.compile(r"dall-e|imagen|gpt-image|chatgpt-image|\bimage\b|\bflux\b|stable-diffusion")),
     ("ocr", re.compile(r"\bocr\b")),
 ]
 
@@ -80,13 +80,23 @@ def litellm_kind(key: str, entry: dict) -> str:
 
     >>> litellm_kind("dall-e-3", {"mode": "image_generation"}), litellm_kind("x", {"mode": "guardrail"})
     ('image generation', 'other')
-    >>> litellm_kind("claude-opus-latest", {})
-    'no mode'
+    >>> litellm_kind("claude-opus-latest", {}), litellm_kind("gemini/gemini-2.5-pro-preview-tts", {"mode": "chat"})
+    ('no mode', 'text-to-speech')
     """
     mode = entry.get("mode")
     if mode is None:
         return "no mode"
-    return _LITELLM_MODES.get(str(mode), "other")
+    kind = _LITELLM_MODES.get(str(mode), "other")
+    if kind in KEPT:  # a few entries say chat for what their id says is not (flux-1-dev, ...-preview-tts)
+        return _word_kind(key.lower()) or kind
+    return kind
+
+
+def _word_kind(text: str) -> str | None:
+    for kind, pattern in _WORDS:
+        if pattern.search(text):
+            return kind
+    return None
 
 
 def genai_kind(model_id: str, name: str | None, price_fields: set[str]) -> str:
@@ -117,10 +127,10 @@ def genai_kind(model_id: str, name: str | None, price_fields: set[str]) -> str:
     has_tokens = "input_mtok" in f and "output_mtok" in f
     if ("audio_hours" in f or "input_audio_hours" in f) and not has_tokens:
         return "transcription"
-    for kind, pattern in _WORDS:
-        if pattern.search(text):
-            return kind
-    if "output_audio_mtok" in f:
+    word = _word_kind(text)
+    if word:
+        return word
+    if "output_audio_mtok" in f and not has_tokens:
         return "audio output"
     if "input_mtok" in f and "output_mtok" not in f:
         return "input price only"

@@ -17,6 +17,11 @@ LITELLM = [
     ("gpt-3.5-turbo-instruct", "completion", "completion"),
     ("cohere/rerank-v3.5", "rerank", "rerank"),
     ("claude-opus-latest", None, "no mode"),
+    ("gpt-audio", "chat", "chat"),  # a chat model that can also speak: LiteLLM's mode says chat
+    # the mode says chat, the id says otherwise: the id wins
+    ("fireworks_ai/accounts/fireworks/models/flux-1-dev", "chat", "image generation"),
+    ("gemini/gemini-2.5-pro-preview-tts", "chat", "text-to-speech"),
+    ("vercel_ai_gateway/cohere/embed-v4.0", "chat", "embedding"),
 ]
 
 GENAI = [
@@ -35,6 +40,9 @@ GENAI = [
     ("gemini-2.5-flash-image", None, {"input_mtok", "output_image_mtok", "output_mtok"}, "image generation"),
     ("gemini-omni-flash-preview", None, {"input_mtok", "output_mtok", "output_video_mtok"}, "video generation"),
     ("gpt-realtime", None, {"input_mtok", "output_mtok", "output_audio_mtok", "input_audio_mtok"}, "audio output"),
+    ("gpt-audio", None, {"input_mtok", "output_mtok", "output_audio_mtok", "input_audio_mtok"}, "chat"),
+    ("amazon.nova-sonic-v1:0", None, {"input_audio_mtok", "input_mtok", "output_audio_mtok", "output_mtok"},
+     "audio output"),
     ("mistral-ocr-2505", None, {"input_annotated_document_kpages", "input_document_kpages"}, "ocr"),
     ("llama-guard-4-12b", None, {"input_mtok", "output_mtok"}, "moderation"),
     ("@cf/baai/bge-reranker-base", "BGE Reranker Base", {"input_mtok"}, "rerank"),
