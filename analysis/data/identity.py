@@ -156,9 +156,22 @@ def maker_of(canonical_id: str, ident: Identity) -> str | None:
     >>> maker_of('mimo-v2-flash', load_identity()), maker_of('longcat-flash-chat', load_identity())
     ('xiaomi', 'meituan')
     """
-    for prefix, maker in zip(ident.families["family_prefix"], ident.families["maker_id"], strict=True):
-        if canonical_id.startswith(prefix):
-            return maker
+    family = _family_of(canonical_id, ident)
+    return None if family is None else family[1]
+
+
+def _family_of(canonical_id: str, ident: Identity) -> tuple[str, str, str] | None:
+    """(prefix, maker_id, open_weights) of the longest matching family, from plain tuples kept on ``ident``
+    (iterating the pandas columns for every id made a whole catalog's import slow)."""
+    families = getattr(ident, "_family_rows", None)
+    if families is None:
+        f = ident.families
+        families = tuple(zip(f["family_prefix"].tolist(), f["maker_id"].tolist(), f["open_weights"].tolist(),
+                             strict=True))
+        object.__setattr__(ident, "_family_rows", families)
+    for row in families:
+        if canonical_id.startswith(row[0]):
+            return row
     return None
 
 
@@ -178,11 +191,8 @@ def open_weights_of(name: str, ident: Identity) -> str:
     >>> open_weights_of('gpt-oss-120b', load_identity()), open_weights_of('gpt-4o', load_identity())
     ('yes', 'no')
     """
-    cid = resolve(name, ident)
-    for prefix, ow in zip(ident.families["family_prefix"], ident.families["open_weights"], strict=True):
-        if cid.startswith(prefix):
-            return ow
-    return "unknown"
+    family = _family_of(resolve(name, ident), ident)
+    return "unknown" if family is None else family[2]
 
 
 def is_first_party(provider: str, name: str, ident: Identity) -> bool | None:
