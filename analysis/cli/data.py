@@ -173,7 +173,8 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from analysis.data.catalogs import load_catalog
-    from analysis.data.catalogs.pricing import sidecars, write_catalog
+    from analysis.data.catalogs.kinds import SET_ASIDE_PREFIX
+    from analysis.data.catalogs.pricing import models_by_origin, sidecars, write_catalog
 
     if args.as_of:
         try:
@@ -205,10 +206,10 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
     print(f"  {r.source} {r.version or '(version unknown)'}, as of {r.as_of or 'unknown'}")
     print(f"  {r.entries_read:,} entries read; {r.endpoints_written:,} endpoints (endpoint x service tier) written "
           f"as {r.price_rows_written:,} price rows and {r.tier_rows_written:,} tier rows")
-    modes = {why: n for why, n in r.set_aside.items() if why.startswith("mode ")}
+    modes = {why: n for why, n in r.set_aside.items() if why.startswith(SET_ASIDE_PREFIX)}
     if modes:
-        kinds = ", ".join(f"{why.split(' ')[1].strip(chr(39))} {n:,}" for why, n in Counter(modes).most_common())
-        print(f"  set aside: {sum(modes.values()):,} not text generation ({kinds})")
+        kinds = ", ".join(f"{why.removeprefix(SET_ASIDE_PREFIX)} {n:,}" for why, n in Counter(modes).most_common())
+        print(f"  set aside: {sum(modes.values()):,} not chat models ({kinds})")
     for why, n in r.set_aside.most_common():
         if why not in modes:
             print(f"  set aside: {n:,} {why}")
@@ -216,6 +217,7 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
         print(f"  {len(r.rounded_cells)} cells with float artefacts rounded to 10 significant digits (listed in "
               f"{target.stem}.meta.yml), e.g. {r.rounded_cells[0]['raw']} -> {r.rounded_cells[0]['rounded']}")
     print(f"  {len(table):,} models at their first-party standard price in {target.name}")
+    print("  models per origin: " + ", ".join(f"{o} {n:,}" for o, n in models_by_origin(table).items()))
     for why, n in left_out.most_common():
         print(f"  models left out: {n:,} {why}")
     side = sidecars(target)

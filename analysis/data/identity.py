@@ -27,12 +27,14 @@ import pandas as pd
 from analysis import paths
 from analysis.data.tables import ORIGINS
 
-_REGION_PREFIX = re.compile(r"^(?:us|eu|apac|global|jp|au|ca|us-gov|apne1|use1)\.")
+_REGION_PREFIX = re.compile(r"^(?:us|eu|apac|global|regional|jp|au|ca|in|us-gov|apne1|use1)\.")
 _CLOUD_MAKER_PREFIX = re.compile(
     r"^(?:anthropic|meta|mistral|amazon|cohere|ai21|deepseek|qwen|openai|moonshot|moonshotai|minimax|writer|"
-    r"google|zai|twelvelabs|nvidia|stability|luma)\."
+    r"google|zai|xai|twelvelabs|nvidia|stability|luma)\."
 )
-_BEDROCK_VERSION = re.compile(r"-v\d+(?::\d+)$")
+_BEDROCK_VERSION = re.compile(r"-v?\d+:\d+$")
+_HOST_PREFIX = re.compile(r"^(?:databricks-(?!dbrx)|anthropic-(?=claude)|cohere-(?=command))")  # a host's own ids
+_BARE_VERSION_MAKERS = {"deepseek.": "deepseek-"}  # Bedrock's deepseek.v3.2, deepseek.r1: the maker is the name
 _DATE_SUFFIX = re.compile(r"-(?:20\d{2}-\d{2}-\d{2}|20\d{2}\d{2}\d{2})$")
 _CLAUDE_ZERO = re.compile(r"^(claude-(?:opus|sonnet|haiku)-\d+)-0$")
 
@@ -45,10 +47,18 @@ def canonical_model_id(api_id: str) -> str:
     ...     'Qwen3-32B', 'kimi-k2.5', 'claude-opus-4-0', 'openrouter/qwen/qwen3-32b:free']]
     ['gpt-4o', 'deepseek-v4-flash', 'claude-3-5-sonnet', 'claude-3-5-sonnet', 'qwen3-32b', 'kimi-k2-5', \
 'claude-opus-4', 'qwen3-32b']
+    >>> [canonical_model_id(k) for k in ['bedrock/us-east-1/deepseek.v3.2', 'us.deepseek.r1-v1:0',
+    ...     'vertex_ai/deepseek-ai/deepseek-v3.2-maas', 'us-gov.xai.grok-4.6', 'openai.gpt-oss-120b-1:0',
+    ...     'aws/regional.anthropic.claude-3-5-sonnet-20240620-v1:0', 'databricks/databricks-glm-5-3']]
+    ['deepseek-v3-2', 'deepseek-r1', 'deepseek-v3-2', 'grok-4-6', 'gpt-oss-120b', 'claude-3-5-sonnet', 'glm-5-3']
     """
     s = api_id.strip().lower().rsplit("/", 1)[-1]
     s = _REGION_PREFIX.sub("", s)
+    for prefix, name in _BARE_VERSION_MAKERS.items():
+        if re.match(re.escape(prefix) + r"[a-z]?\d", s):
+            s = name + s[len(prefix):]
     s = _CLOUD_MAKER_PREFIX.sub("", s)
+    s = _HOST_PREFIX.sub("", s)
     if "@" in s:  # Vertex: claude-3-5-sonnet-v2@20241022
         s = re.sub(r"-v\d+$", "", s.split("@", 1)[0])
     s = _BEDROCK_VERSION.sub("", s)
@@ -57,7 +67,7 @@ def canonical_model_id(api_id: str) -> str:
     s = _DATE_SUFFIX.sub("", s)
     s = re.sub(r"-v\d+$", "", s) if re.search(r"-\d{8}-v\d+$", s) else s
     s = _DATE_SUFFIX.sub("", s)
-    s = re.sub(r"-latest$", "", s)
+    s = re.sub(r"-(?:latest|maas)$", "", s)  # Vertex's Model-as-a-Service ids end in -maas
     s = _CLAUDE_ZERO.sub(r"\1", s)
     return s
 
@@ -146,9 +156,22 @@ def maker_of(canonical_id: str, ident: Identity) -> str | None:
     >>> maker_of('mimo-v2-flash', load_identity()), maker_of('longcat-flash-chat', load_identity())
     ('xiaomi', 'meituan')
     """
-    for prefix, maker in zip(ident.families["family_prefix"], ident.families["maker_id"], strict=True):
-        if canonical_id.startswith(prefix):
-            return maker
+    family = _family_of(canonical_id, ident)
+    return None if family is None else family[1]
+
+
+def _family_of(canonical_id: str, ident: Identity) -> tuple[str, str, str] | None:
+    """(prefix, maker_id, open_weights) of the longest matching family, from plain tuples kept on ``ident``
+    (iterating the pandas columns for every id made a whole catalog's import slow)."""
+    families = getattr(ident, "_family_rows", None)
+    if families is None:
+        f = ident.families
+        families = tuple(zip(f["family_prefix"].tolist(), f["maker_id"].tolist(), f["open_weights"].tolist(),
+                             strict=True))
+        object.__setattr__(ident, "_family_rows", families)
+    for row in families:
+        if canonical_id.startswith(row[0]):
+            return row
     return None
 
 
@@ -168,11 +191,8 @@ def open_weights_of(name: str, ident: Identity) -> str:
     >>> open_weights_of('gpt-oss-120b', load_identity()), open_weights_of('gpt-4o', load_identity())
     ('yes', 'no')
     """
-    cid = resolve(name, ident)
-    for prefix, ow in zip(ident.families["family_prefix"], ident.families["open_weights"], strict=True):
-        if cid.startswith(prefix):
-            return ow
-    return "unknown"
+    family = _family_of(resolve(name, ident), ident)
+    return "unknown" if family is None else family[2]
 
 
 def is_first_party(provider: str, name: str, ident: Identity) -> bool | None:
@@ -278,17 +298,162 @@ def models_without_first_party(endpoints: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# --------------------------------------------------------------------------- API ids -> model and endpoint
+
+#: Provider spellings that name the same API in different catalogs (LiteLLM's spelling on the right).
+PROVIDER_SYNONYMS = {
+    "aws": "bedrock", "bedrock_converse": "bedrock", "bedrock_mantle": "bedrock", "together": "together_ai",
+    "fireworks": "fireworks_ai", "x-ai": "xai", "google": "gemini", "vertex": "vertex_ai",
+    "github-copilot": "github_copilot", "moonshotai": "moonshot", "cohere_chat": "cohere",
+}
+#: Clouds and resellers whose name starts a provider-path id (``azure/gpt-4o``); the makers' own APIs
+#: (data/makers.csv) and a catalog's providers are known too.
+CLOUDS_AND_RESELLERS = (
+    "azure", "azure_ai", "bedrock", "vertex_ai", "openrouter", "together_ai", "fireworks_ai", "groq", "deepinfra",
+    "cerebras", "novita", "hyperbolic", "sambanova", "nebius", "replicate", "ollama", "cloudflare", "baseten",
+    "ovhcloud", "databricks", "snowflake", "sagemaker", "watsonx", "github_copilot", "perplexity",
+    "vercel_ai_gateway", "lambda_ai", "nscale", "scaleway", "oci", "friendliai", "anyscale", "text-completion-codestral",
+)
+_PATH_REGION = re.compile(r"^(?:eu|us|global|apac|us-gov|[a-z]{2}-[a-z]+-\d)$")
+_SNAPSHOT = re.compile(r"(20\d{2}-\d{2}-\d{2}|20\d{2}[01]\d[0-3]\d)")
+
+
+def provider_key(provider: str) -> str:
+    """One spelling per provider API, for comparing providers across catalogs.
+
+    >>> provider_key("aws"), provider_key("vertex_ai-anthropic_models"), provider_key("OpenAI")
+    ('bedrock', 'vertex_ai', 'openai')
+    """
+    p = provider.strip().lower()
+    p = "vertex_ai" if p.startswith("vertex_ai-") else p
+    return PROVIDER_SYNONYMS.get(p, p)
+
+
+@dataclass(frozen=True)
+class ApiId:
+    """What an API id names: the canonical model and the endpoint (provider, region) that serves it.
+
+    ``provider_named`` is False when the id names no provider (``gpt-4o-2024-08-06``): the maker's own
+    API is meant. ``first_party`` is None when the maker is unknown. ``snapshot`` is a date in the id.
+    """
+
+    api_id: str
+    canonical_model_id: str
+    provider: str | None
+    region: str
+    first_party: bool | None
+    provider_named: bool
+    snapshot: str
+
+
+def resolve_api_id(api_id: str, ident: Identity, providers=()) -> ApiId:
+    """The canonical model AND the endpoint an API id names (``providers``: a catalog's, known too).
+
+    >>> ident = load_identity()
+    >>> r = resolve_api_id("azure/eu/gpt-4o-2024-08-06", ident)
+    >>> r.canonical_model_id, r.provider, r.region, r.first_party, r.snapshot
+    ('gpt-4o', 'azure', 'eu', False, '2024-08-06')
+    >>> r = resolve_api_id("gpt-4o-2024-08-06", ident); r.provider, r.first_party, r.provider_named
+    ('openai', True, False)
+    >>> r = resolve_api_id("openrouter/deepseek/deepseek-v4-flash", ident); r.canonical_model_id, r.provider, r.first_party
+    ('deepseek-v4-flash', 'openrouter', False)
+    >>> r = resolve_api_id("anthropic.claude-3-5-sonnet-20240620-v1:0", ident); r.provider, r.first_party
+    ('bedrock', False)
+    """
+    known = {provider_key(p) for p in (*CLOUDS_AND_RESELLERS, *PROVIDER_SYNONYMS, *providers)}
+    for v in ident.makers["first_party_providers"]:
+        known |= {provider_key(p) for p in v.split("|")}
+    parts = [p for p in api_id.strip().split("/") if p]
+    provider, region, named = None, "", True
+    if len(parts) > 1 and provider_key(parts[0]) in known:
+        provider, parts = parts[0], parts[1:]
+        if len(parts) > 1 and _PATH_REGION.match(parts[0].lower()):
+            region = parts[0].lower()
+    last = parts[-1].lower() if parts else ""
+    m = _REGION_PREFIX.match(last)
+    bare = _REGION_PREFIX.sub("", last)
+    region = region or (m.group(0)[:-1] if m else "")
+    if provider is None and (_CLOUD_MAKER_PREFIX.match(bare) or any(bare.startswith(p) for p in _BARE_VERSION_MAKERS)):
+        provider = "bedrock"  # Bedrock's ids are maker.model (anthropic.claude-..., us.deepseek.r1-v1:0)
+    canonical = resolve(api_id, ident)
+    maker = maker_of(canonical, ident)
+    if provider is None and maker is not None:
+        provider, named = ident.makers.loc[maker, "first_party_providers"].split("|")[0], False
+    first_party = None
+    if maker is not None and provider is not None:
+        own = {provider_key(p) for p in ident.makers.loc[maker, "first_party_providers"].split("|")}
+        first_party = provider_key(provider) in own
+    snap = _SNAPSHOT.search(last)
+    date = ""
+    if snap:
+        d = snap.group(1).replace("-", "")
+        date = f"{d[:4]}-{d[4:6]}-{d[6:]}"
+    return ApiId(api_id, canonical, provider, region, first_party, named, date)
+
+
+def match_endpoint(ref: ApiId, endpoints: pd.DataFrame) -> str | None:
+    """The endpoint key of a catalog's tariff table that an API id names, or None (never another provider's).
+
+    The catalog's own key wins (``gpt-4o-2024-05-13`` is its own endpoint, at its own price); else the
+    named provider's current standard endpoint of the canonical model: same region first, then the
+    API id itself, then a dated id's snapshot, then the undated id (the shortest).
+    """
+    ep = endpoints[(endpoints["service_tier"] == "standard") & endpoints["effective_to"].isna()]
+    exact = ep[(ep["source_key"].str.lower() == ref.api_id.strip().lower())
+               | (ep["endpoint_key"].str.lower() == ref.api_id.strip().lower())]
+    if len(exact):
+        return str(exact["endpoint_key"].iloc[0])
+    if ref.provider is None:
+        return None
+    cand = ep[(ep["canonical_model_id"] == ref.canonical_model_id)
+              & (ep["provider"].map(provider_key) == provider_key(ref.provider))].copy()
+    if cand.empty:
+        return None
+    last = ref.api_id.strip().rsplit("/", 1)[-1].lower()
+    api = cand["api_model_id"].str.lower()
+    cand["_region"] = (cand["region"] != ref.region).astype(int)
+    cand["_same"] = (api != last).astype(int)
+    cand["_snap"] = (~api.str.replace("-", "").str.contains(ref.snapshot.replace("-", "") or "^$", regex=True)
+                     ).astype(int) if ref.snapshot else 0
+    cand["_len"] = api.str.len()
+    best = cand.sort_values(["_region", "_same", "_snap", "_len", "endpoint_key"]).iloc[0]
+    return str(best["endpoint_key"])
+
+
+def endpoint_name(ref: ApiId, ident: Identity) -> str:
+    """The name a page shows for an endpoint: the model's own name on its maker's API, else the
+    provider is named with it (a reseller never takes the model's name silently).
+
+    >>> ident = load_identity()
+    >>> endpoint_name(resolve_api_id("gpt-4o-2024-08-06", ident), ident)
+    'GPT-4o'
+    >>> endpoint_name(resolve_api_id("azure/gpt-4o", ident), ident)
+    'GPT-4o via azure'
+    """
+    display = {c: d for c, d in zip(ident.aliases["canonical_model_id"], ident.aliases["display_name"],
+                                    strict=True) if d}
+    name = display.get(ref.canonical_model_id, ref.canonical_model_id)
+    if ref.first_party or ref.provider is None:
+        return name
+    return f"{name} via {ref.provider}" + (f" ({ref.region})" if ref.region else "")
+
+
 __all__ = [
     "ORIGINS",
+    "ApiId",
     "Identity",
     "annotate",
     "canonical_model_id",
     "default_endpoints",
+    "endpoint_name",
     "is_first_party",
     "load_identity",
     "maker_of",
+    "match_endpoint",
     "models_without_first_party",
     "open_weights_of",
     "origin_of",
+    "provider_key",
     "resolve",
+    "resolve_api_id",
 ]

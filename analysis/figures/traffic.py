@@ -158,7 +158,7 @@ def policy_frontier_plot(frontier: pd.DataFrame, title: str | None = None):
     if len(left_out):
         reasons = left_out.excluded_reason.str.split(":").str[0]
         groups = left_out.groupby(reasons.to_numpy(), sort=False)["policy"].apply(list)
-        fig.text(0.01, -0.06, "Left out: " + "; ".join(f"{r}: {', '.join(p)}" for r, p in groups.items()),
+        fig.text(0.01, -0.06, "Left out: " + "; ".join(f"{r}: {some_names(p)}" for r, p in groups.items()),
                  fontsize=7.5, color="#555555", va="top", wrap=True)
     return fig
 

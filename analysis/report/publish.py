@@ -156,10 +156,14 @@ class Publisher:
         >>> from analysis.data.load import load_pricing
         >>> pub = Publisher("00-demo")
         >>> pub.use_tables(pricing=load_pricing())
-        >>> sorted(pub.data), pub.as_of
-        (['pricing'], '2026-11-27')
+        >>> sorted(pub.data), pub.as_of, pub.results["catalog"]["version"]
+        (['pricing'], '2026-11-27', 'as published')
         """
         dates = [] if self.as_of is None else [self.as_of]
+        if "pricing" in frames:  # which catalog the prices come from, and what it left out (results.json "catalog")
+            from analysis.data.catalogs.pricing import catalog_provenance
+
+            self.record("catalog", catalog_provenance(frames["pricing"].attrs.get("meta") or {}))
         for name, frame in frames.items():
             self.use_file(name, frame.attrs["source_file"])
             as_of = (frame.attrs.get("meta") or {}).get("as_of")

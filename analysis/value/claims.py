@@ -12,6 +12,7 @@ from analysis.data.tables import BENCHMARK_SHORT_LABELS
 from analysis.formatting import format_multiple, format_usd
 from analysis.value.efficiency import benchmark_table
 from analysis.value.landscape import price_multiples, rated_above_on_every_factor
+from analysis.value.origins import origin_gaps, origin_summary
 
 
 def prob_above(score_a: float, score_b: float, sigma_a: float, sigma_b: float | None = None) -> float:
@@ -190,31 +191,6 @@ def claim_head_to_head(pricing, benchmarks, matchups, matchup, model, price_frac
         "opponent_benchmark_scores": other_scores})
 
 
-def origin_gaps(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str, leader: str = "US",
-                field_origin: str = "CN") -> pd.DataFrame:
-    """Every (leader-origin model, field-origin model) pair on a benchmark: score gap and output price multiple.
-
-    >>> from analysis.data.load import load_benchmarks, load_pricing
-    >>> g = origin_gaps(load_pricing(), load_benchmarks(), "mmlu")
-    >>> g.round(2).iloc[0][["leader", "field", "score_gap", "output_price_multiple"]].tolist()
-    ['Claude 3.5 Sonnet', 'Qwen3.5-397B', np.float64(1.5), np.float64(6.41)]
-    """
-    t = benchmark_table(pricing, benchmarks, benchmark, "output")
-    t = t[t["score"].notna()]
-    lead = t[t["origin"] == leader]
-    rest = t[t["origin"] == field_origin]
-    pairs = lead.merge(rest, how="cross", suffixes=("_leader", "_field"))
-    out = pd.DataFrame({
-        "benchmark": benchmark,
-        "leader": pairs["model_leader"], "field": pairs["model_field"],
-        "leader_score": pairs["score_leader"], "field_score": pairs["score_field"],
-        "score_gap": (pairs["score_leader"] - pairs["score_field"]).round(6),
-        "leader_usd_per_mtok": pairs["usd_per_mtok_leader"], "field_usd_per_mtok": pairs["usd_per_mtok_field"],
-    })
-    out["output_price_multiple"] = out["leader_usd_per_mtok"] / out["field_usd_per_mtok"]
-    return out.sort_values(["leader_score", "field_score"], ascending=False).reset_index(drop=True)
-
-
 def claim_origin_edge(pricing, benchmarks, benchmark="mmlu", low=2.0, high=3.0, key="mmlu_us_edge",
                       article="") -> Claim:
     """Whether the best US model leads the best Chinese model by ``low``-``high`` points.
@@ -239,11 +215,33 @@ def claim_origin_edge(pricing, benchmarks, benchmark="mmlu", low=2.0, high=3.0, 
                f"{'s' if best_gap != 1 else ''}, {'within' if ok else 'not'} the article's {low:g}-{high:g}; "
                f"the pairwise gaps run from {g.score_gap.min():g} to {g.score_gap.max():g} and the averages differ "
                f"by {mean_gap:g}.")
+    outside = _outside_us_cn(pricing, benchmarks, benchmark)
+    if outside:
+        label = {o: "unknown-origin" if o == "unknown" else o for o in outside}
+        parts = [f"{n} {label[o]}" for o, (n, _) in outside.items()]
+        total = sum(n for n, _ in outside.values())
+        finding += (" Outside this US-China comparison: "
+                    + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
+                    + f" model{'s' if total != 1 else ''} with a score ("
+                    + "; ".join(f"best {label[o]}: {best}" for o, (_, best) in outside.items()) + ").")
     return Claim(key, article, ok, finding, {
         "benchmark": benchmark, "best_us": best_us.model, "best_cn": best_cn.model,
         "best_vs_best_gap": best_gap, "mean_gap": mean_gap,
         "pairwise_gap_range": [float(g.score_gap.min()), float(g.score_gap.max())],
-        "us_models": us.model.tolist(), "cn_models": cn.model.tolist()})
+        "us_models": us.model.tolist(), "cn_models": cn.model.tolist(),
+        "scored_outside_us_cn": {o: n for o, (n, _) in outside.items()}})
+
+
+def _outside_us_cn(pricing, benchmarks, benchmark) -> dict[str, tuple[int, str]]:
+    """Scored models of the other origins (EU, other, unknown): count and best model, where there are any.
+
+    >>> from analysis.data.load import load_benchmarks, load_pricing
+    >>> _outside_us_cn(load_pricing(), load_benchmarks(), "mmlu")
+    {}
+    """
+    s = origin_summary(pricing, benchmarks, benchmark)
+    s = s[~s["origin"].isin(["US", "CN"]) & (s["scored"] > 0)]
+    return {o: (int(n), str(b)) for o, n, b in zip(s["origin"], s["scored"], s["best_model"], strict=True)}
 
 
 def claim_origin_premium(pricing, benchmarks, benchmark="mmlu", gap_low=2.0, gap_high=3.0, premium_low=20.0,

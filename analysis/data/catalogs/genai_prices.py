@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.data.catalogs.kinds import KEPT, genai_kind, set_aside_reason
 from analysis.data.catalogs.registry import CatalogImport, ImportReport, register
 from analysis.data.identity import is_first_party, load_identity, resolve
 from analysis.data.tariff_tables import endpoints_frame, tiers_frame
@@ -192,6 +193,13 @@ def flatten_model(
     return rows, []
 
 
+def price_fields(model: Any) -> set[str]:
+    """The price fields a genai-prices model sets anywhere (every period and variant): what its kind is read from."""
+    prices = [cp.prices for cp in model.prices] if isinstance(model.prices, list) else [model.prices]
+    prices += [v.prices for v in model.price_variants or [] if getattr(v, "prices", None) is not None]
+    return {k for mp in prices for k, v in vars(mp).items() if v is not None and not k.startswith("_")}
+
+
 @register("genai-prices")
 def load() -> CatalogImport:
     """Every provider and model of the installed genai-prices package as tariff tables."""
@@ -208,6 +216,11 @@ def load() -> CatalogImport:
         for provider in providers:
             for model in provider.models:
                 report.entries_read += 1
+                fields = price_fields(model)
+                kind = genai_kind(model.id, model.name, fields) if fields else "chat"
+                if kind not in KEPT:
+                    report.set_aside[set_aside_reason(kind)] += 1
+                    continue
                 mrows, _ = flatten_model(provider, model, report, ident)
                 if not any("input_usd_per_mtok" in r or "output_usd_per_mtok" in r for r in mrows):
                     report.set_aside["no token price (input or output)"] += 1

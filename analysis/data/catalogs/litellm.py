@@ -1,6 +1,7 @@
 """Catalog source ``litellm``: LiteLLM's ``model_prices_and_context_window*.json`` (a dict key -> entry).
 
-Every price field of a text-generation entry (modes ``chat``, ``responses``, ``completion``) is read:
+Every price field of a chat entry (modes ``chat`` and ``responses``; the other modes are set aside and
+counted by kind, :mod:`analysis.data.catalogs.kinds`) is read:
 ``{input,output}_cost_per_token``, ``cache_read_input_token_cost``, ``cache_creation_input_token_cost``
 (default TTL) and ``..._above_1hr`` (1-hour TTL), ``output_cost_per_reasoning_token``; service-tier suffixes
 ``_batches`` -> batch, ``_flex``, ``_priority``, ``_ultrafast``, ``_balanced``, ``_decisions``; long-context
@@ -28,12 +29,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from analysis.data.catalogs.kinds import KEPT, litellm_kind, set_aside_reason
 from analysis.data.catalogs.registry import CatalogImport, ImportReport, register
 from analysis.data.identity import annotate, load_identity, resolve
 from analysis.data.tariff_tables import endpoints_frame, tiers_frame
 
 SIGNIFICANT_DIGITS = 10
-TEXT_MODES = ("chat", "responses", "completion")
 TIER_SUFFIX = {
     "batches": "batch",
     "flex": "flex",
@@ -162,9 +163,9 @@ def load_entries(data: dict[str, Any], name: str = "litellm.json", version: str 
         if not isinstance(entry, dict):
             problems.append(f"{name}: key {key!r}: value of type {type(entry).__name__}, expected an object")
             continue
-        mode = entry.get("mode")
-        if mode not in TEXT_MODES:
-            report.set_aside[f"mode {mode!r} is not text generation"] += 1
+        kind = litellm_kind(key, entry)
+        if kind not in KEPT:
+            report.set_aside[set_aside_reason(kind)] += 1
             continue
         provider = str(entry.get("litellm_provider", ""))
         by_tier: dict[str, dict[str, float]] = {}

@@ -32,6 +32,7 @@ import yaml
 from analysis import paths
 from analysis.data.catalogs.registry import SOURCES, CatalogImport, load_catalog
 from analysis.data.identity import annotate, default_endpoints, load_identity
+from analysis.data.tables import ORIGINS
 from analysis.data.tariff_tables import ENDPOINT_COLUMNS, TIER_COLUMNS, _typed_endpoints, tiers_frame
 
 #: The columns written, the five of data/pricing.csv first.
@@ -96,6 +97,16 @@ def catalog_pricing(imp: CatalogImport) -> tuple[pd.DataFrame, Counter]:
     return out, +left_out
 
 
+def models_by_origin(table: pd.DataFrame) -> dict[str, int]:
+    """Models of a pricing table per origin, all five in order (0 where none).
+
+    >>> models_by_origin(pd.DataFrame({"origin": ["EU", "US", "EU"]}))
+    {'US': 1, 'CN': 0, 'EU': 2, 'other': 0, 'unknown': 0}
+    """
+    origin = table["origin"].where(table["origin"].isin(ORIGINS), "unknown")
+    return {o: int((origin == o).sum()) for o in ORIGINS}
+
+
 def sidecars(out: Path) -> dict[str, Path]:
     """The files written beside a pricing CSV.
 
@@ -144,7 +155,8 @@ def write_catalog(imp: CatalogImport, out: str | os.PathLike, force: bool = Fals
         "columns": COLUMNS,
         "counts": {"entries_read": r.entries_read, "endpoints_written": r.endpoints_written,
                    "price_rows_written": r.price_rows_written, "tier_rows_written": r.tier_rows_written,
-                   "models_written": len(table), "entries_set_aside": dict(r.set_aside),
+                   "models_written": len(table), "models_by_origin": models_by_origin(table),
+                   "entries_set_aside": dict(r.set_aside),
                    "models_left_out": dict(left_out), "cells_rounded": len(r.rounded_cells)},
         "tariffs": {"endpoints": side["endpoints"].name, "tiers": side["tiers"].name},
         "rounded_cells": r.rounded_cells,
@@ -203,10 +215,57 @@ def cache_dir() -> Path:
 
 
 def _identity_digest() -> str:
+    """A digest of what an import depends on besides the catalog: the identity tables and the import code."""
     h = hashlib.sha256()
     for name in ("makers.csv", "model_families.csv", "aliases.csv"):
         h.update(paths.data_file(name).read_bytes())
+    here = Path(__file__).resolve().parent
+    for code in sorted(here.glob("*.py")) + [here.parent / "identity.py", here.parent / "tariff_tables.py"]:
+        h.update(code.read_bytes())
     return h.hexdigest()[:10]
+
+
+def catalog_provenance(meta: dict) -> dict:
+    """Which catalog a pricing table comes from, and what it left out, from the table's ``.meta.yml``.
+
+    ``text`` is the line a page shows under its as-of date: the catalog, its version and date, how
+    many models it prices, and every entry and model left out, counted by reason.
+
+    >>> from analysis.data.load import load_pricing
+    >>> print(catalog_provenance(load_pricing().attrs["meta"])["text"])
+    Prices as published in the source article (data/pricing.csv; as of 2026-11-27).
+    >>> meta = {"source": {"catalog": "genai-prices", "version": "0.2.3"}, "as_of": "2026-11-09",
+    ...         "counts": {"models_written": 266, "entries_set_aside": {"no token price (input or output)": 179,
+    ...                    "not a chat model: embedding": 54, "not a chat model: text-to-speech": 11},
+    ...                    "models_left_out": {"only resellers or clouds price it (no first-party endpoint)": 533}}}
+    >>> print(catalog_provenance(meta)["text"])
+    Prices from the genai-prices 0.2.3 catalog (as of 2026-11-09): 266 models at their maker's own standard price. Left out: 65 entries that are not chat models (54 embedding, 11 text-to-speech); 179 entries with no token price (input or output); 533 models: only resellers or clouds price it (no first-party endpoint).
+    """
+    source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+    as_of = meta.get("as_of")
+    if not source.get("catalog"):
+        return {"catalog": "article", "version": "as published", "as_of": str(as_of) if as_of else None,
+                "text": f"Prices as published in the source article (data/pricing.csv; as of {as_of or 'unknown'})."}
+    counts = meta.get("counts") or {}
+    aside = dict(counts.get("entries_set_aside") or {})
+    kinds = {k.split(": ", 1)[1]: n for k, n in aside.items() if k.startswith("not a chat model: ")}
+    other = {k: n for k, n in aside.items() if not k.startswith("not a chat model: ")}
+    left = dict(counts.get("models_left_out") or {})
+    parts = []
+    if kinds:
+        parts.append(f"{sum(kinds.values()):,} entries that are not chat models ("
+                     + ", ".join(f"{n:,} {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])) + ")")
+    parts += [f"{n:,} entries with {k}" if k.startswith("no ") else f"{n:,} entries: {k}" for k, n in other.items()]
+    parts += [f"{n:,} models: {k}" for k, n in left.items()]
+    version = source.get("version") or "(version unknown)"
+    text = (f"Prices from the {source['catalog']} {version} catalog (as of {as_of or 'unknown'}): "
+            f"{counts.get('models_written', 0):,} models at their maker's own standard price.")
+    if parts:
+        text += " Left out: " + "; ".join(parts) + "."
+    return {"catalog": source["catalog"], "version": version, "as_of": str(as_of) if as_of else None,
+            "models": counts.get("models_written"), "models_by_origin": counts.get("models_by_origin") or {},
+            "entries_set_aside": aside, "models_left_out": left,
+            "text": text}
 
 
 def catalog_pricing_csv(catalog: str = "article", pricing_csv: str = "") -> str:

@@ -219,8 +219,9 @@ def test_command_names_first_party_prices_and_writes_the_tariffs(catalog, tmp_pa
     assert main(["import-prices", "--from", "litellm", str(catalog), "-o", str(out), "--as-of", "2026-11-20"]) == 0
     text = capsys.readouterr().out
     assert "7 entries read; 7 endpoints (endpoint x service tier)" in text  # 6 chat models, gpt-4o also batch
-    assert "set aside: 1 not text generation (embedding 1)" in text
+    assert "set aside: 1 not chat models (embedding 1)" in text
     assert "3 models at their first-party standard price" in text
+    assert "models per origin: US 1, CN 1, EU 1, other 0, unknown 0" in text
     assert "models left out: 1 only resellers or clouds price it" in text  # Claude 3.5 Sonnet: Bedrock only
     p = load_pricing(out).set_index("model")
     assert sorted(p.index) == ["DeepSeek V4 Flash", "GPT-4o", "mistral-large"]
@@ -233,6 +234,7 @@ def test_command_names_first_party_prices_and_writes_the_tariffs(catalog, tmp_pa
     meta = yaml.safe_load((tmp_path / "my-prices.meta.yml").read_text())
     assert meta["source"]["catalog"] == "litellm" and meta["as_of"] == "2026-11-20"
     assert meta["counts"]["models_left_out"] == {"only resellers or clouds price it (no first-party endpoint)": 1}
+    assert meta["counts"]["models_by_origin"] == {"US": 1, "CN": 1, "EU": 1, "other": 0, "unknown": 0}
     ep = pd.read_csv(tmp_path / "my-prices.endpoints.csv")
     assert set(ep.service_tier) == {"standard", "batch"} and len(ep) == 7
     assert (tmp_path / "my-prices.tiers.csv").exists()

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import paths
 from analysis.cli import main
 from analysis.data.catalogs import SOURCES, load_catalog
 from analysis.data.catalogs.pricing import catalog_pricing, catalog_pricing_csv, read_tariffs, write_catalog
@@ -73,11 +72,4 @@ def test_catalog_parameter(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="no such file"):
         catalog_pricing_csv(str(tmp_path / "missing.json"))
 
-
-@pytest.mark.notebook
-def test_notebook_03_on_genai_prices_notes_the_articles_matchups(tmp_path, run_notebook):
-    results, html = run_notebook(paths.NOTEBOOKS / "03-efficiency-frontier.ipynb", tmp_path / "out",
-                                 catalog="genai-prices")
-    assert results["data"]["pricing"]["file"].endswith(".csv") and "genai-prices" in results["data"]["pricing"]["file"]
-    # DeepSeek V4 Flash costs $0.60 on output in genai-prices' default window, $0.25 in the article's matchups
-    assert "prices DeepSeek V4 Flash differently from the article" in html
+# The notebooks on genai-prices (and on LiteLLM's JSON): tests/data/catalogs/test_reports.py, one build each.
