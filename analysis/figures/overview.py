@@ -75,7 +75,7 @@ def overview_plot(points: pd.DataFrame, sigma: float, title: str, note: str, lab
         ax.set_ylabel("score, points (as published)" if ax is axes[0] else "")
         log_price_axis(ax, "x", "")
     if len(xs_all) and np.isfinite(xs_all).any():
-        axes[0].set_xlim(np.nanmin(xs_all) / 2, np.nanmax(xs_all) * 6)
+        axes[0].set_xlim(np.nanmin(xs_all) * 0.7, np.nanmax(xs_all) * 6)
         for ax in axes:
             ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
     fig.supxlabel(price_label, fontsize=10, y=0.04)

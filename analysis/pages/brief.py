@@ -1,16 +1,15 @@
 """Notebook 07's page, the decision brief: the recommendation, its cost, quality and robustness, and the overview.
 
-Also what the report's index shows of it: the overview table (:func:`styled_overview`) and the
-source line under each chart (:func:`source_text`).
+Also what the report's index shows of it: the overview table (:func:`styled_overview`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.sources import source_text  # noqa: F401 - the brief's page and the index name it here
 from analysis.data.tables import BENCHMARK_SHORT_LABELS
 from analysis.formatting import format_count, format_multiple, format_number, format_usd
 from analysis.pages.tables import styled_table
@@ -21,43 +20,16 @@ from analysis.traffic.workload import Workload, format_mapping
 INDEX_ROWS = 20
 
 
-def source_text(pricing: pd.DataFrame) -> str:
-    """The source under a chart: the article's title and date, or the catalog's name and version.
-
-    >>> from analysis.data.load import load_pricing
-    >>> print(source_text(load_pricing()))
-    Source: "Stop Guessing: Real Data Comparing Chinese AI Models and Western AI Models in 2026" (2026; figures as of 2026-11-27), a promotional comparison; values as published.
-    >>> p = load_pricing(); p.attrs["meta"] = {"source": {"catalog": "genai-prices", "version": "0.0.40"}, "as_of": "2026-11-01"}
-    >>> source_text(p)
-    'Source: the genai-prices catalog, version 0.0.40 (prices as of 2026-11-01); scores as published in the source article.'
-    """
-    meta = pricing.attrs.get("meta") or {}
-    src = meta.get("source") or {}
-    as_of = meta.get("as_of")
-    if isinstance(src, dict) and src.get("catalog"):
-        when = f" (prices as of {as_of})" if as_of else ""
-        return (f"Source: the {src['catalog']} catalog, version {src.get('version') or 'unknown'}{when}; "
-                f"scores as published in the source article.")
-    title = src.get("title") if isinstance(src, dict) else None
-    published = str(meta.get("published") or "").split(" (")[0]
-    dates = "; ".join(x for x in (published, f"figures as of {as_of}" if as_of else "") if x)
-    if title:
-        return f'Source: "{title}" ({dates}), a promotional comparison; values as published.'
-    name = Path(pricing.attrs["source_file"]).name if pricing.attrs.get("source_file") else "the pricing table"
-    return f"Source: {name}" + (f" (as of {as_of})" if as_of else "") + "."
-
-
 # --------------------------------------------------------------------------- tables
 
 
 def overview_columns() -> tuple[dict[str, str], dict]:
     """Headings and formats of the overview table (shared by the brief's page and the index)."""
-    columns = {"model": "model", "origin": "origin", "value_multiple": "value (× best price per point)",
-               "blended_usd_per_mtok": "blended $/M (3:1)", "input_usd_per_mtok": "input $/M",
+    columns = {"model": "model", "origin": "origin", "value_multiple": "value", "blended_usd_per_mtok": "blended $/M",
                "output_usd_per_mtok": "output $/M",
-               **{b: f"{label}" for b, label in BENCHMARK_SHORT_LABELS.items()},
-               "output_tok_per_s": "speed, tok/s (published)", "vision": "vision",
-               "context_window_ktok": "context", "access": "access (factors passed)"}
+               **{b: label.replace("-style", "") for b, label in BENCHMARK_SHORT_LABELS.items()},
+               "output_tok_per_s": "tok/s", "vision": "vision", "context_window_ktok": "context",
+               "access": "access"}
     money = lambda v: format_usd(v, 3 if v < 1 else 2)  # noqa: E731
     formats = {"value_multiple": format_multiple, "blended_usd_per_mtok": money, "input_usd_per_mtok": money,
                "output_usd_per_mtok": money, **{b: "{:.1f}" for b in BENCHMARK_SHORT_LABELS},
@@ -71,38 +43,91 @@ def styled_overview(table: pd.DataFrame, max_rows: int = 40):
     columns, formats = overview_columns()
     frame = table.copy()
     frame["vision"] = frame["vision"].astype(object)
-    caption = ("Value: the model's price per benchmark point (blended price) as a multiple of the best on the same "
-               "benchmark, on the benchmark where it does best; n/a: no blended price or no score.")
+    caption = ("Value: blended price (3 input tokens to 1 output) per benchmark point, as a multiple of the best on "
+               "that benchmark, on the model's best benchmark (1× is the best value; n/a: no blended price or no score). "
+               "Scores, prices and speeds (tok/s) as published (input prices: results.json); access: factors of the article's access matrix passed "
+               "directly and through the gateway.")
     return styled_table(frame, columns, formats, na={"vision": "unknown (data gap)", "value_multiple": "n/a",
                                                      "output_tok_per_s": "unknown", "context_window_ktok": "unknown"},
                         caption=caption, max_rows=max_rows)
+
+
+def _latency_from(source) -> str:
+    from analysis.traffic.decision import MEASURED
+
+    return "measured (05)" if source == MEASURED else "published"
 
 
 def styled_recommendation(rec: Recommendation):
     """Per task type: the recommended model, its monthly cost, score, floor and p99 latency."""
     a = rec.assignment.merge(rec.candidates[["task_type", "model", "p99_ttft_s", "latency_source", "floor"]],
                              on=["task_type", "model"], how="left")
-    a["why"] = [rec.unserved.get(t) for t in a.task_type]
-    return styled_table(a, {"task_type": "task type", "share": "share", "model": "model",
-                            "monthly_cost_usd": "monthly cost", "benchmark": "benchmark", "score": "score",
-                            "floor": "floor (assumption)", "p99_ttft_s": "p99 TTFT, s", "latency_source": "latency from",
-                            "why": "why nothing qualifies"},
+    columns = {"task_type": "task type", "share": "share", "model": "model", "monthly_cost_usd": "monthly cost",
+               "benchmark": "benchmark", "score": "score", "floor": "floor (assumption)", "p99_ttft_s": "p99 TTFT, s",
+               "latency_source": "latency"}
+    if rec.unserved:
+        a["why"] = [rec.unserved.get(t) for t in a.task_type]
+        columns["why"] = "why nothing qualifies"
+    return styled_table(a, columns,
                         {"share": "{:.0%}", "monthly_cost_usd": format_usd, "score": "{:.1f}", "floor": "{:g}",
-                         "p99_ttft_s": "{:g}", "benchmark": lambda b: BENCHMARK_SHORT_LABELS.get(b, b)},
+                         "p99_ttft_s": "{:g}", "benchmark": lambda b: BENCHMARK_SHORT_LABELS.get(b, b),
+                         "latency_source": _latency_from},
                         na={"benchmark": "none (quality unknown)", "floor": "none", "why": "",
-                            "model": "none qualifies"})
+                            "model": "none qualifies", "latency_source": ""})
+
+
+def alternatives(rec: Recommendation) -> pd.DataFrame:
+    """The evidence for each choice: per task type, every model cheaper than the one chosen (with why it does
+    not qualify), the chosen one, and the next qualifying one; every model where nothing qualifies.
+
+    >>> from analysis.traffic.capabilities import capabilities
+    >>> from analysis.traffic.decision import latency_table, parse_floor, recommend
+    >>> from analysis.traffic.workload import example_workload
+    >>> caps = capabilities()
+    >>> alt = alternatives(recommend(example_workload(), caps, parse_floor("85"), latency_table(caps.index), 2.0))
+    >>> alt[alt.task_type == "vision"][["model", "qualifies"]].values.tolist()
+    [['GPT-4o', True]]
+    >>> alt[alt.task_type == "code"].model.tolist()  # nothing is cheaper than V4 Flash; GPT-4o is the next choice
+    ['DeepSeek V4 Flash', 'GPT-4o']
+    """
+    parts = []
+    for task, rows in rec.candidates.groupby("task_type", sort=False):
+        rows = rows.sort_values(["usd_per_request", "model"], na_position="last")
+        chosen = rec.routes.get(task)
+        if chosen is None:
+            parts.append(rows)
+            continue
+        price = rows.loc[rows.model == chosen, "usd_per_request"].iloc[0]
+        cheaper = rows[(rows.usd_per_request < price) | ((rows.usd_per_request == price) & (rows.model != chosen))]
+        runner = rows[rows.qualifies & (rows.model != chosen)].head(1)
+        parts.append(pd.concat([cheaper, rows[rows.model == chosen], runner]))
+    return pd.concat(parts, ignore_index=True) if parts else rec.candidates.iloc[:0]
 
 
 def styled_candidates(rec: Recommendation):
-    """Every model × task type with why it does not qualify (the brief's evidence)."""
-    c = rec.candidates.sort_values(["task_type", "qualifies", "usd_per_request"], ascending=[True, False, True])
-    return styled_table(c, {"task_type": "task type", "model": "model", "monthly_cost_usd": "monthly cost alone",
-                            "score": "score", "p99_ttft_s": "p99 TTFT, s", "why_not": "why it does not qualify"},
+    """:func:`alternatives` for people: why nothing cheaper was chosen, and what the next choice costs."""
+    c = alternatives(rec).copy()
+    c["status"] = [("chosen" if rec.routes.get(t) == m else "next choice" if q else w)
+                   for t, m, q, w in zip(c.task_type, c.model, c.qualifies, c.why_not)]
+    return styled_table(c, {"task_type": "task type", "model": "model", "monthly_cost_usd": "monthly cost on it",
+                            "score": "score", "p99_ttft_s": "p99 TTFT, s", "status": "chosen, or why not"},
                         {"monthly_cost_usd": format_usd, "score": "{:.1f}", "p99_ttft_s": "{:g}"},
-                        na={"why_not": "qualifies", "p99_ttft_s": "unknown (data gap)"})
+                        na={"p99_ttft_s": "unknown (data gap)"})
 
 
 # --------------------------------------------------------------------------- findings and results
+
+
+def floor_text(floors: Mapping[str, float]) -> str:
+    """A quality floor in words.
+
+    >>> floor_text({"code": 85.0, "general": 85.0}), floor_text({"code": 91.0, "chinese": 88.0})
+    ('85 points on every scored task type', 'code:91, chinese:88')
+    """
+    values = set(floors.values())
+    if len(values) == 1:
+        return f"{next(iter(values)):g} points on every scored task type"
+    return format_mapping(floors) if floors else "none"
 
 
 def _routing_text(rec: Recommendation) -> str:
@@ -146,7 +171,7 @@ def findings(rec: Recommendation, robust: dict, workload: Workload, *, floors: M
         quality = (f"expected quality {rec.expected_quality:.1f} points (share-weighted published scores)"
                    if pd.notna(rec.expected_quality) else "expected quality unknown (a served model has no score)")
         unscored = [t for t, m in rec.routes.items() if t not in floors and m]
-        out.append((f"Quality and latency: {quality}; every scored task meets its floor ({format_mapping(floors)}), "
+        out.append((f"Quality and latency: {quality}; every scored task meets the floor ({floor_text(floors)}), "
                     f"and every chosen model's p99 time to first token is within {latency_bound_s:g} s ({latency_note})"
                     + (f"; {', '.join(unscored)} has no benchmark, so its quality is unknown" if unscored else "")
                     + ".", "computed"))
@@ -163,7 +188,7 @@ def findings(rec: Recommendation, robust: dict, workload: Workload, *, floors: M
         out.append((f"How robust: {verdict}. With every published score off by a normal error of "
                     f"{robust['sigma']:g} point{'' if robust['sigma'] == 1 else 's'} (an assumption), the same choice stays the cheapest one meeting the "
                     f"floor in {share:.0%} of {format_count(robust['n_draws'])} draws{hinge}.", "computed"))
-    out.append((f"Assumptions: the workload ({workload.name}, {vol}), the quality floor ({format_mapping(floors)}), "
+    out.append((f"Assumptions: the workload ({workload.name}, {vol}), the quality floor ({floor_text(floors)}), "
                 f"the p99 latency bound of {latency_bound_s:g} s and the score error; change them as parameters.",
                 "assumption"))
     if unknown_latency:

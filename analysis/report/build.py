@@ -8,7 +8,7 @@ untouched and keeps what it did produce in ``reports-failed/``.
 
 Layout of a report folder::
 
-    index.html                          what ran, with which parameters and data, the findings
+    index.html                          the decision summary, the overview, every page's findings; run details last
     <notebook>.html                     the executed notebook without code cells
     <notebook>.ipynb                    the executed notebook
     <notebook>/results.json             the notebook's headline numbers (see README)
@@ -36,7 +36,7 @@ from typing import Any
 from analysis import paths
 from analysis.data.load import sha256
 from analysis.data.tables import TABLES
-from analysis.report import cache
+from analysis.report import cache, index
 from analysis.report.params import discover_notebooks, parameters_for, read_params_file, unused_parameters
 from analysis.report.runner import DEFAULT_TIMEOUT_S, Job, NotebookRun, run_pool
 
@@ -253,7 +253,12 @@ def _shown_parameters(params: dict[str, Any]) -> dict[str, Any]:
 
 def write_index(folder: Path, runs: list[NotebookRun], started_at: dt.datetime, seconds: float,
                 params_file, params: dict[str, Any]) -> Path:
-    """Write ``index.html`` and ``run.json`` for a report folder."""
+    """Write ``index.html`` and ``run.json`` for a report folder.
+
+    The index opens with the decision summary (each page's answer, the decision brief's first) and the
+    overview (the brief's figure and table), then every page's findings and figures, each with its source;
+    the run's details, parameters and checksums are its appendix (:mod:`analysis.report.index`).
+    """
     from jinja2 import Environment, PackageLoader
 
     # autoescape on: the template is index.html.j2, which select_autoescape(["html"]) would not escape
@@ -278,9 +283,13 @@ def write_index(folder: Path, runs: list[NotebookRun], started_at: dt.datetime, 
         "python": sys.version.split()[0],
     }
     (folder / "run.json").write_text(json.dumps(record, indent=2, default=str))
+    titles = index.page_titles(folder, entries)
+    for e in entries:
+        e["title"] = titles[e["run"].notebook]
     page = env.get_template("index.html.j2").render(
         record=record, entries=entries, data_used=data_used,
         shipped=record["shipped_data"], escape=html.escape,
+        summary=index.decision_summary(entries, titles), overview=index.overview(entries),
     )
     (folder / "index.html").write_text(page, encoding="utf-8")
     return folder / "index.html"

@@ -108,6 +108,7 @@ class Publisher:
         self.figures: list[dict[str, str]] = []
         self.data: dict[str, dict[str, str]] = {}
         self.as_of: str | None = None
+        self.source: str | None = None  # the line under a chart: the article, or a catalog and its version
         if dataset is not None:
             self.use_dataset(dataset)
 
@@ -156,9 +157,13 @@ class Publisher:
         >>> from analysis.data.load import load_pricing
         >>> pub = Publisher("00-demo")
         >>> pub.use_tables(pricing=load_pricing())
-        >>> sorted(pub.data), pub.as_of
-        (['pricing'], '2026-11-27')
+        >>> sorted(pub.data), pub.as_of, pub.source[:22]
+        (['pricing'], '2026-11-27', 'Source: "Stop Guessing')
         """
+        from analysis.data.sources import source_text
+
+        if "pricing" in frames:
+            self.source = source_text(frames["pricing"])
         dates = [] if self.as_of is None else [self.as_of]
         for name, frame in frames.items():
             self.use_file(name, frame.attrs["source_file"])
@@ -243,6 +248,7 @@ class Publisher:
             "parameters": to_jsonable(self.parameters),
             "data": self.data,
             "data_as_of": self.as_of,
+            "source": self.source,
             "headlines": self.headlines,
             "figures": self.figures,
             "results": self.results,

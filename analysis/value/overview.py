@@ -71,7 +71,7 @@ def model_access(pricing: pd.DataFrame, access: pd.DataFrame | None = None,
     >>> from analysis.data.gateway import load_gateway_models
     >>> a = model_access(load_pricing(), load_access(), load_gateway_models())
     >>> a["GPT-4o"], a["Qwen3-32B"]
-    ('direct 7/7 · gateway 7/7', 'direct 0/7 · gateway 7/7')
+    ('direct 7/7, gateway 7/7', 'direct 0/7, gateway 7/7')
     """
     scores = access_scores(access) if access is not None and len(access) else pd.Series(dtype=int)
     factors = access["factor"].nunique() if access is not None and len(access) else 0
@@ -83,7 +83,7 @@ def model_access(pricing: pd.DataFrame, access: pd.DataFrame | None = None,
         parts.append(f"direct {scores[option]}/{factors}" if option in scores.index else "direct: unknown (data gap)")
         if model in on_gateway and GATEWAY_OPTION in scores.index:
             parts.append(f"gateway {scores[GATEWAY_OPTION]}/{factors}")
-        out[model] = " · ".join(parts)
+        out[model] = ", ".join(parts)
     return pd.Series(out, name="access", dtype=object)
 
 

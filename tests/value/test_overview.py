@@ -15,7 +15,7 @@ def test_unknowns_stay_unknown_in_the_table():
     assert t.loc["Qwen3-32B", "vision"] is None  # no entry in model_facts: a data gap, never "no"
     assert t.loc["GPT-4o", "vision"] is True and t.loc["DeepSeek V4 Flash", "vision"] is False
     assert pd.isna(t.loc["Qwen3.5-397B", "blended_usd_per_mtok"])
-    assert t.loc["GPT-4o", "access"] == "direct 7/7 · gateway 7/7"
+    assert t.loc["GPT-4o", "access"] == "direct 7/7, gateway 7/7"
 
 
 def test_a_catalog_model_without_scores_sorts_after_every_valued_one():
