@@ -103,8 +103,10 @@ def build_report(
     staging = Path(tempfile.mkdtemp(prefix=f".{reports_dir.name}-staging-", dir=reports_dir.parent))
     runs: dict[str, NotebookRun] = {}
     keys = {nb.stem: cache.notebook_key(nb, chosen) for nb, chosen in plan}
+    measured_by, dependents = live_dependents(plan)
     for nb, chosen in plan:
-        entry = None if force or cache.is_live(chosen) else cache.reusable(reports_dir, nb.stem, keys[nb.stem])
+        fresh = force or cache.is_live(chosen) or nb.stem in dependents
+        entry = None if fresh else cache.reusable(reports_dir, nb.stem, keys[nb.stem])
         if entry is not None:
             cache.copy_outputs(reports_dir, staging, nb.stem)
             runs[nb.stem] = NotebookRun(nb.stem, "ok", parameters=entry.get("parameters") or {},
@@ -115,8 +117,17 @@ def build_report(
     to_run = [(nb, chosen) for nb, chosen in plan if nb.stem not in runs]
     scratch = Path(tempfile.mkdtemp(prefix="pricepoint-run-"))
     try:
-        jobs_to_run = [Job(nb.stem, nb, staging, chosen, _expected_seconds(nb, reports_dir)) for nb, chosen in to_run]
+        jobs_to_run = [Job(nb.stem, nb, staging, chosen, _expected_seconds(nb, reports_dir)) for nb, chosen in to_run
+                       if nb.stem not in dependents]
         runs.update(run_pool(jobs_to_run, jobs, scratch, timeout_s, progress=progress))
+        if dependents:  # after the live page: they read its measurements (a failed one leaves them the published)
+            measured = staging / measured_by / "results.json"
+            extra = {LIVE_RESULTS: str(measured)} if runs[measured_by].status == "ok" and measured.exists() else {}
+            later = [Job(nb.stem, nb, staging, {**chosen, **extra}, _expected_seconds(nb, reports_dir))
+                     for nb, chosen in to_run if nb.stem in dependents]
+            for job in later:  # a page built on this run's measurements is never reused by a later run
+                keys[job.job_id] = cache.notebook_key(job.notebook, job.parameters)
+            runs.update(run_pool(later, jobs, scratch, timeout_s, progress=progress))
         ordered = [runs[nb.stem] for nb, _ in plan]
         for run in ordered:
             run.cache_key = keys[run.notebook]
@@ -128,6 +139,42 @@ def build_report(
         shutil.rmtree(scratch, ignore_errors=True)  # nothing left in the system's temporary folder
         shutil.rmtree(staging, ignore_errors=True)  # published (renamed) unless something went wrong
     return ReportResult(ordered, published, ok, time.perf_counter() - started)
+
+
+#: The parameter by which a page reads the measurements of a live page of the same run (07 reads 05's p99).
+LIVE_RESULTS = "live_calls_results"
+
+
+def live_dependents(plan: list[tuple[Path, dict[str, Any]]]) -> tuple[str | None, set[str]]:
+    """The page of this run that calls the real gateway, and the pages to run after it with its results.
+
+    A page depends on it when it declares :data:`LIVE_RESULTS` and was not given one. Without a live
+    page (no key, or the emulator), nothing waits: every page runs at once, as before.
+
+    >>> nb05, nb07 = paths.NOTEBOOKS / "05-live-calls.ipynb", paths.NOTEBOOKS / "07-decision-brief.ipynb"
+    >>> live_dependents([(nb05, {"mode": "live"}), (nb07, {})])
+    ('05-live-calls', {'07-decision-brief'})
+    >>> live_dependents([(nb05, {"mode": "emulated"}), (nb07, {})])
+    (None, set())
+    >>> live_dependents([(nb05, {"mode": "live"}), (nb07, {LIVE_RESULTS: "mine.json"})])
+    ('05-live-calls', set())
+    """
+    import ast
+
+    from analysis.report.params import declared_parameters
+
+    source = None
+    for nb, chosen in plan:
+        declared = declared_parameters(nb)
+        if "mode" in declared:
+            mode = chosen.get("mode", ast.literal_eval(declared["mode"]["default"]))
+            if cache.is_live({"mode": mode}):
+                source = nb.stem
+                break
+    if source is None:
+        return None, set()
+    return source, {nb.stem for nb, chosen in plan
+                    if LIVE_RESULTS in declared_parameters(nb) and not chosen.get(LIVE_RESULTS)}
 
 
 def _timings_file() -> Path:

@@ -140,9 +140,16 @@ class Publisher:
         values = {n: namespace[n] for n in names}
         if bad := problems(values):
             raise ValueError("; ".join(bad) + ": fix these parameters and run the notebook again")
-        shown = {n: paths.shown(v) if n in RULES and RULES[n].file and isinstance(v, str) else v
+        out = namespace.get("output_dir") or None
+
+        def show(v: str) -> str:  # a file of the report itself (a page's results) relative to the report
+            if out and Path(v).is_absolute() and Path(v).resolve().is_relative_to(Path(out).resolve()):
+                return str(Path(v).resolve().relative_to(Path(out).resolve()))
+            return paths.shown(v)
+
+        shown = {n: show(v) if n in RULES and RULES[n].file and isinstance(v, str) else v
                  for n, v in values.items()}  # files as the project names them, never this machine's paths
-        return cls(notebook, namespace.get("output_dir") or None, parameters=shown)
+        return cls(notebook, out, parameters=shown)
 
     # -- inputs -----------------------------------------------------------------------
     def use_dataset(self, dataset) -> None:
