@@ -10,13 +10,23 @@ import pandas as pd
 from analysis.figures.theme import (
     ORIGIN_COLORS,
     ORIGIN_LABELS,
-    _label_points,
     add_source_note,
     article_models,
     bounded,
     left_out_note,
     log_price_axis,
 )
+
+
+def _labels(ax, xs, ys, names, colors) -> None:
+    """Name each point to its right; a point with a dearer neighbour close by (a quarter decade, half a point)
+    is named to its left instead, so that two labels never sit on each other."""
+    for i, (x, y, name, color) in enumerate(zip(xs, ys, names, colors)):
+        crowded = any(j != i and xs[j] >= x and abs(np.log10(xs[j] / x)) < 0.25 and abs(ys[j] - y) < 0.5
+                      for j in range(len(xs)))
+        ax.annotate(name, (x, y), xytext=(-6, -2) if crowded else (6, 2), textcoords="offset points", fontsize=8,
+                    color=color, va="top" if crowded else "bottom", ha="right" if crowded else "left")
+
 
 #: The most models one panel draws (the best values first, plus the article's models).
 MAX_POINTS = 15
@@ -67,8 +77,8 @@ def overview_plot(points: pd.DataFrame, sigma: float, title: str, note: str, lab
             c = [ORIGIN_COLORS.get(o, "#555f6b") for o in sub["origin"]]
             ax.scatter(sub["usd_per_mtok"], sub["score"], s=55, zorder=3, linewidths=1.6,
                        facecolors=c if face is None else face, edgecolors=c)
-        _label_points(ax, part["usd_per_mtok"].to_numpy(dtype=float), part["score"].to_numpy(dtype=float),
-                      part["model"].tolist(), colors)
+        _labels(ax, part["usd_per_mtok"].to_numpy(dtype=float), part["score"].to_numpy(dtype=float),
+                part["model"].tolist(), colors)
         lo, hi = part["score"].min() - max(sigma, 0.5), part["score"].max() + max(sigma, 0.5)
         ax.set_ylim(lo - 0.5, hi + 0.8)
         ax.set_title(labels.get(bench, bench), fontsize=11)
