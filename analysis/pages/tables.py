@@ -84,6 +84,7 @@ def styled_table(frame: pd.DataFrame, columns: dict[str, str], formats: dict | N
     left = 0
     if len(frame) > max_rows:
         frame, left, _ = _bounded_rows(frame, max_rows)
+    if left:  # the rows kept (the article's models, every policy) may be all of them: then nothing is left out
         more = (f"Showing {len(frame):,} of {len(frame) + left:,} rows: {left:,} more rows are left out here "
                 f"(the first {max_rows} in this order and the models the article names are shown; results.json "
                 f"has them all).")

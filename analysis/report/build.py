@@ -8,7 +8,7 @@ untouched and keeps what it did produce in ``reports-failed/``.
 
 Layout of a report folder::
 
-    index.html                          what ran, with which parameters and data, the findings
+    index.html                          the decision summary, the overview, every page's findings; run details last
     <notebook>.html                     the executed notebook without code cells
     <notebook>.ipynb                    the executed notebook
     <notebook>/results.json             the notebook's headline numbers (see README)
@@ -36,7 +36,7 @@ from typing import Any
 from analysis import paths
 from analysis.data.load import sha256
 from analysis.data.tables import TABLES
-from analysis.report import cache
+from analysis.report import cache, index
 from analysis.report.params import discover_notebooks, parameters_for, read_params_file, unused_parameters
 from analysis.report.runner import DEFAULT_TIMEOUT_S, Job, NotebookRun, run_pool
 
@@ -103,8 +103,10 @@ def build_report(
     staging = Path(tempfile.mkdtemp(prefix=f".{reports_dir.name}-staging-", dir=reports_dir.parent))
     runs: dict[str, NotebookRun] = {}
     keys = {nb.stem: cache.notebook_key(nb, chosen) for nb, chosen in plan}
+    measured_by, dependents = live_dependents(plan)
     for nb, chosen in plan:
-        entry = None if force or cache.is_live(chosen) else cache.reusable(reports_dir, nb.stem, keys[nb.stem])
+        fresh = force or cache.is_live(chosen) or nb.stem in dependents
+        entry = None if fresh else cache.reusable(reports_dir, nb.stem, keys[nb.stem])
         if entry is not None:
             cache.copy_outputs(reports_dir, staging, nb.stem)
             runs[nb.stem] = NotebookRun(nb.stem, "ok", parameters=entry.get("parameters") or {},
@@ -115,8 +117,17 @@ def build_report(
     to_run = [(nb, chosen) for nb, chosen in plan if nb.stem not in runs]
     scratch = Path(tempfile.mkdtemp(prefix="pricepoint-run-"))
     try:
-        jobs_to_run = [Job(nb.stem, nb, staging, chosen, _expected_seconds(nb, reports_dir)) for nb, chosen in to_run]
+        jobs_to_run = [Job(nb.stem, nb, staging, chosen, _expected_seconds(nb, reports_dir)) for nb, chosen in to_run
+                       if nb.stem not in dependents]
         runs.update(run_pool(jobs_to_run, jobs, scratch, timeout_s, progress=progress))
+        if dependents:  # after the live page: they read its measurements (a failed one leaves them the published)
+            measured = staging / measured_by / "results.json"
+            extra = {LIVE_RESULTS: str(measured)} if runs[measured_by].status == "ok" and measured.exists() else {}
+            later = [Job(nb.stem, nb, staging, {**chosen, **extra}, _expected_seconds(nb, reports_dir))
+                     for nb, chosen in to_run if nb.stem in dependents]
+            for job in later:  # a page built on this run's measurements is never reused by a later run
+                keys[job.job_id] = cache.notebook_key(job.notebook, job.parameters)
+            runs.update(run_pool(later, jobs, scratch, timeout_s, progress=progress))
         ordered = [runs[nb.stem] for nb, _ in plan]
         for run in ordered:
             run.cache_key = keys[run.notebook]
@@ -128,6 +139,42 @@ def build_report(
         shutil.rmtree(scratch, ignore_errors=True)  # nothing left in the system's temporary folder
         shutil.rmtree(staging, ignore_errors=True)  # published (renamed) unless something went wrong
     return ReportResult(ordered, published, ok, time.perf_counter() - started)
+
+
+#: The parameter by which a page reads the measurements of a live page of the same run (07 reads 05's p99).
+LIVE_RESULTS = "live_calls_results"
+
+
+def live_dependents(plan: list[tuple[Path, dict[str, Any]]]) -> tuple[str | None, set[str]]:
+    """The page of this run that calls the real gateway, and the pages to run after it with its results.
+
+    A page depends on it when it declares :data:`LIVE_RESULTS` and was not given one. Without a live
+    page (no key, or the emulator), nothing waits: every page runs at once, as before.
+
+    >>> nb05, nb07 = paths.NOTEBOOKS / "05-live-calls.ipynb", paths.NOTEBOOKS / "07-decision-brief.ipynb"
+    >>> live_dependents([(nb05, {"mode": "live"}), (nb07, {})])
+    ('05-live-calls', {'07-decision-brief'})
+    >>> live_dependents([(nb05, {"mode": "emulated"}), (nb07, {})])
+    (None, set())
+    >>> live_dependents([(nb05, {"mode": "live"}), (nb07, {LIVE_RESULTS: "mine.json"})])
+    ('05-live-calls', set())
+    """
+    import ast
+
+    from analysis.report.params import declared_parameters
+
+    source = None
+    for nb, chosen in plan:
+        declared = declared_parameters(nb)
+        if "mode" in declared:
+            mode = chosen.get("mode", ast.literal_eval(declared["mode"]["default"]))
+            if cache.is_live({"mode": mode}):
+                source = nb.stem
+                break
+    if source is None:
+        return None, set()
+    return source, {nb.stem for nb, chosen in plan
+                    if LIVE_RESULTS in declared_parameters(nb) and not chosen.get(LIVE_RESULTS)}
 
 
 def _timings_file() -> Path:
@@ -253,7 +300,12 @@ def _shown_parameters(params: dict[str, Any]) -> dict[str, Any]:
 
 def write_index(folder: Path, runs: list[NotebookRun], started_at: dt.datetime, seconds: float,
                 params_file, params: dict[str, Any]) -> Path:
-    """Write ``index.html`` and ``run.json`` for a report folder."""
+    """Write ``index.html`` and ``run.json`` for a report folder.
+
+    The index opens with the decision summary (each page's answer, the decision brief's first) and the
+    overview (the brief's figure and table), then every page's findings and figures, each with its source;
+    the run's details, parameters and checksums are its appendix (:mod:`analysis.report.index`).
+    """
     from jinja2 import Environment, PackageLoader
 
     # autoescape on: the template is index.html.j2, which select_autoescape(["html"]) would not escape
@@ -278,9 +330,13 @@ def write_index(folder: Path, runs: list[NotebookRun], started_at: dt.datetime, 
         "python": sys.version.split()[0],
     }
     (folder / "run.json").write_text(json.dumps(record, indent=2, default=str))
+    titles = index.page_titles(folder, entries)
+    for e in entries:
+        e["title"] = titles[e["run"].notebook]
     page = env.get_template("index.html.j2").render(
         record=record, entries=entries, data_used=data_used,
         shipped=record["shipped_data"], escape=html.escape,
+        summary=index.decision_summary(entries, titles), overview=index.overview(entries),
     )
     (folder / "index.html").write_text(page, encoding="utf-8")
     return folder / "index.html"

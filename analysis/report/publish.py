@@ -108,6 +108,7 @@ class Publisher:
         self.figures: list[dict[str, str]] = []
         self.data: dict[str, dict[str, str]] = {}
         self.as_of: str | None = None
+        self.source: str | None = None  # the line under a chart: the article, or a catalog and its version
         if dataset is not None:
             self.use_dataset(dataset)
 
@@ -139,9 +140,16 @@ class Publisher:
         values = {n: namespace[n] for n in names}
         if bad := problems(values):
             raise ValueError("; ".join(bad) + ": fix these parameters and run the notebook again")
-        shown = {n: paths.shown(v) if n in RULES and RULES[n].file and isinstance(v, str) else v
+        out = namespace.get("output_dir") or None
+
+        def show(v: str) -> str:  # a file of the report itself (a page's results) relative to the report
+            if out and Path(v).is_absolute() and Path(v).resolve().is_relative_to(Path(out).resolve()):
+                return str(Path(v).resolve().relative_to(Path(out).resolve()))
+            return paths.shown(v)
+
+        shown = {n: show(v) if n in RULES and RULES[n].file and isinstance(v, str) else v
                  for n, v in values.items()}  # files as the project names them, never this machine's paths
-        return cls(notebook, namespace.get("output_dir") or None, parameters=shown)
+        return cls(notebook, out, parameters=shown)
 
     # -- inputs -----------------------------------------------------------------------
     def use_dataset(self, dataset) -> None:
@@ -156,14 +164,16 @@ class Publisher:
         >>> from analysis.data.load import load_pricing
         >>> pub = Publisher("00-demo")
         >>> pub.use_tables(pricing=load_pricing())
-        >>> sorted(pub.data), pub.as_of, pub.results["catalog"]["version"]
-        (['pricing'], '2026-11-27', 'as published')
+        >>> sorted(pub.data), pub.as_of, pub.results["catalog"]["version"], pub.source[:22]
+        (['pricing'], '2026-11-27', 'as published', 'Source: "Stop Guessing')
         """
-        dates = [] if self.as_of is None else [self.as_of]
-        if "pricing" in frames:  # which catalog the prices come from, and what it left out (results.json "catalog")
+        if "pricing" in frames:  # the line under each chart, and which catalog the prices come from (results.json)
             from analysis.data.catalogs.pricing import catalog_provenance
+            from analysis.data.sources import source_text
 
+            self.source = source_text(frames["pricing"])
             self.record("catalog", catalog_provenance(frames["pricing"].attrs.get("meta") or {}))
+        dates = [] if self.as_of is None else [self.as_of]
         for name, frame in frames.items():
             self.use_file(name, frame.attrs["source_file"])
             as_of = (frame.attrs.get("meta") or {}).get("as_of")
@@ -247,6 +257,7 @@ class Publisher:
             "parameters": to_jsonable(self.parameters),
             "data": self.data,
             "data_as_of": self.as_of,
+            "source": self.source,
             "headlines": self.headlines,
             "figures": self.figures,
             "results": self.results,

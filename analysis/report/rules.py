@@ -114,13 +114,14 @@ RULES: dict[str, Rule] = {
     "max_retries": Rule("retries", 0, 100),
     "emulator_time_scale": Rule("a fraction of real time", 0, 100, low_open=True),
     "emulator_fault_rate": Rule("a share of attempts", 0, 1),
+    "latency_bound_s": Rule("a p99 time to first token in seconds", 0, 3600, low_open=True),
     # choices
     "benchmark": Rule("a benchmark", choices=("mmlu", "humaneval", "ceval")),
     "mode": Rule("how calls are made", choices=("auto", "live", "emulated")),
     # files the user names
     **{name: Rule("a file", file="existing") for name in (
         "pricing_csv", "benchmarks_csv", "model_facts_csv", "access_csv", "matchups_csv", "gateway_models_csv",
-        "router_csv", "prompts_csv", "workload_yaml", "usage_log")},
+        "router_csv", "prompts_csv", "workload_yaml", "usage_log", "live_calls_results")},
     "log_path": Rule("a JSONL log, created when missing", file="new"),
 }
 

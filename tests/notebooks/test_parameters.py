@@ -19,8 +19,7 @@ def test_the_notebook_hands_its_parameters_to_the_publisher_once(notebook):
     assert "parameters=" not in code
 
 
-@pytest.mark.parametrize("stem", ["01-pricing", "02-landscape", "03-efficiency-frontier", "04-break-even",
-                                  "05-live-calls", "06-routing"])
+@pytest.mark.parametrize("stem", [nb.stem for nb in discover_notebooks()])
 def test_results_json_records_every_declared_parameter(stem):
     """Whatever a notebook declares reaches results.json (each notebook run by the tests checks its own file too)."""
     from analysis.report.publish import Publisher

@@ -23,8 +23,9 @@ def test_record_keeps_unknown_as_null_never_zero(tmp_path):
     assert results["results"]["table"] == [{"model": "A", "n": 3, "ok": True}]
     assert results["results"]["when"] == "2026-11-27"
     assert results["parameters"] == {"volume": 1e9} and results["notebook"] == "00-demo"
-    assert set(results) == {"notebook", "generated_at", "parameters", "data", "data_as_of", "headlines", "figures",
-                            "results"}
+    assert set(results) == {"notebook", "generated_at", "parameters", "data", "data_as_of", "source", "headlines",
+                            "figures", "results"}
+    assert results["source"] is None  # no pricing table used: no source line is made up
 
 
 def test_to_jsonable_series_and_nested():
