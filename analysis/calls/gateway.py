@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from analysis import paths
+from analysis.data.tables import ParameterError
 
 DEFAULT_BASE_URL = "https://global-apis.com/v1"
 
@@ -94,7 +95,7 @@ def resolve_base_url(base_url: str | None = "") -> str:
     url = (base_url or os.environ.get(BASE_URL_ENV, "") or DEFAULT_BASE_URL).strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base URL {url!r} is not an http(s) URL such as {DEFAULT_BASE_URL}; "
+        raise ParameterError(f"base URL {url!r} is not an http(s) URL such as {DEFAULT_BASE_URL}; "
                          f"fix the base_url parameter or {BASE_URL_ENV}")
     return url
 
@@ -122,11 +123,11 @@ def resolve_mode(mode: str, key: str | None) -> str:
     """
     mode = (mode or "auto").strip().lower()
     if mode not in MODES:
-        raise ValueError(f"mode {mode!r} is not one of {' | '.join(MODES)}")
+        raise ParameterError(f"mode {mode!r} is not one of {' | '.join(MODES)}")
     if mode == "auto":
         return "live" if key else "emulated"
     if mode == "live" and not key:
-        raise ValueError(f"mode live needs an API key: set {KEY_ENV} in your environment or in "
+        raise ParameterError(f"mode live needs an API key: set {KEY_ENV} in your environment or in "
                          f"{dotenv_path()} (never as a parameter), or use mode emulated")
     return mode
 
@@ -305,7 +306,7 @@ def select_prompts(prompts: pd.DataFrame, spec: str | list = "all") -> pd.DataFr
     known = list(prompts.prompt_id)
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ValueError(f"unknown prompt id(s) {', '.join(unknown)}; the prompt set has: {', '.join(known)}")
+        raise ParameterError(f"unknown prompt id(s) {', '.join(unknown)}; the prompt set has: {', '.join(known)}")
     out = prompts.set_index("prompt_id").loc[names].reset_index()[prompts.columns]
     out.attrs = dict(prompts.attrs)
     return out

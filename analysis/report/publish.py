@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
+from analysis.data.tables import ParameterError
 
 FIGURE_FORMATS = ("png", "svg")
 #: Figures taller than this (inches) are rendered at 110 dpi instead of 144.
@@ -138,7 +139,7 @@ class Publisher:
             raise NameError(f"{notebook} declares parameters this run does not define: {', '.join(missing)}")
         values = {n: namespace[n] for n in names}
         if bad := problems(values):
-            raise ValueError("; ".join(bad) + ": fix these parameters and run the notebook again")
+            raise ParameterError("; ".join(bad) + ": fix these parameters and run the notebook again")
         shown = {n: paths.shown(v) if n in RULES and RULES[n].file and isinstance(v, str) else v
                  for n, v in values.items()}  # files as the project names them, never this machine's paths
         return cls(notebook, namespace.get("output_dir") or None, parameters=shown)
