@@ -101,18 +101,79 @@ def emulator():
         yield emu
 
 
+class NotebookRuns:
+    """The session's notebook runs: each notebook runs once per set of parameters (and environment),
+    into a folder of the session's; a test gets a copy of that folder, so it may read, and change, its
+    own. A kernel is started ahead of each run (it boots while the previous notebook runs), as the
+    report's workers do; it is thrown away when the environment changed since it started (a test that
+    sets a variable gets a kernel that sees it)."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.done: dict[str, tuple] = {}  # key -> (folder, NotebookRun)
+        self._spare = None  # (kernel manager, the environment it started with)
+
+    def _kernel(self):
+        from analysis.report.runner import _shutdown_kernel, start_kernel
+
+        km, env = self._spare or (None, None)
+        if km is not None and env != dict(os.environ):
+            _shutdown_kernel(km)
+            km = None
+        self._spare = None
+        km = km or start_kernel()
+        self._spare = (start_kernel(), dict(os.environ))  # boots while this notebook runs
+        return km
+
+    def close(self) -> None:
+        from analysis.report.runner import _shutdown_kernel
+
+        if self._spare is not None:
+            _shutdown_kernel(self._spare[0])
+            self._spare = None
+
+    def run(self, notebook, out, timeout_s: float = 300, **params):
+        """Run ``notebook`` with ``params`` (``output_dir`` is the run's folder), or reuse the run that had them;
+        copy its folder (executed notebook, page, figures, results.json) to ``out``; return its NotebookRun."""
+        import json
+        import shutil
+
+        from analysis.report.runner import run_one
+
+        key = json.dumps([str(notebook), params, {k: v for k, v in os.environ.items()
+                                                   if k.startswith(("PRICEPOINT", "GLOBAL_API"))}],
+                         sort_keys=True, default=str)
+        if key in self.done:
+            folder, result = self.done[key]
+        else:
+            folder = self.folder / f"{len(self.done):03d}-{notebook.stem}"
+            result = run_one(notebook, folder, {"output_dir": str(folder), **params}, timeout_s, km=self._kernel())
+            if result.status == "ok":  # a failed run is run again: its test may be about to pass
+                self.done[key] = (folder, result)
+        shutil.copytree(folder, out, dirs_exist_ok=True)
+        return result
+
+
+@pytest.fixture(scope="session")
+def notebook_runs(tmp_path_factory):
+    """The session's :class:`NotebookRuns` (one run per notebook and parameters, kernels started ahead)."""
+    runs = NotebookRuns(tmp_path_factory.mktemp("notebook-runs"))
+    yield runs
+    runs.close()
+
+
 @pytest.fixture
-def run_notebook():
-    """Run a notebook through papermill into a folder; check its figures; return (results.json, page HTML)."""
+def run_notebook(notebook_runs):
+    """Run a notebook through papermill into a folder (or copy the session's run with the same parameters);
+    check its figures; return (results.json, page HTML)."""
     import json
 
     from analysis import paths
     from analysis.report.params import parameter_names
     from analysis.report.rules import RULES, Rule
-    from analysis.report.runner import run_one
 
     def run(nb, out, **params):
-        result = run_one(nb, out, {"output_dir": str(out), **params}, timeout_s=300)
+        result = notebook_runs.run(nb, out, **params)
         assert result.status == "ok", result.summary()
         results = json.loads((out / nb.stem / "results.json").read_text())
         declared = parameter_names(nb) - {"output_dir"}
