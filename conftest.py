@@ -16,9 +16,10 @@ import tempfile
 import pytest
 
 #: under pytest-xdist (``make test`` runs two workers), each worker has a folder of its own inside the
-#: controller's: a worker's examples clean up after themselves without touching the other's files
+#: controller's: a worker's examples clean up after themselves without touching the other's files. Its name
+#: is short: Chromium's socket path under it must stay within the 107 characters a Unix socket may have.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")
-SESSION_TMP = tempfile.mkdtemp(prefix=f"pricepoint-test-tmp-{WORKER}-" if WORKER else "pricepoint-test-tmp-")
+SESSION_TMP = tempfile.mkdtemp(prefix=f"{WORKER}-" if WORKER else "pricepoint-test-tmp-")
 os.environ["TMPDIR"] = tempfile.tempdir = SESSION_TMP
 os.environ["PRICEPOINT_CACHE"] = os.path.join(SESSION_TMP, "cache")
 KEPT_IN_TMP = {"cache", f"pytest-of-{getpass.getuser()}"}

@@ -31,6 +31,7 @@ Run: ``.venv/bin/python benchmarks/bench_gateway.py`` (a few minutes).
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import subprocess
 import sys
@@ -43,6 +44,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from analysis.calls import harness as harness_module  # noqa: E402
+from analysis.calls.gateway import Progress  # noqa: E402
 from analysis.calls.harness import Harness  # noqa: E402
 from analysis.calls.policy import Call  # noqa: E402
 
@@ -67,6 +70,25 @@ def start_emulator(time_scale: float, fault_rate: float = 0.0) -> tuple[subproce
 def calls(tag: str, n: int = REQUESTS) -> list[Call]:
     return [Call(f"{tag}|{i}", MODELS[i % 2][0], MODELS[i % 2][1], "bench", "code",
                  "Write a haiku about latency.", MAX_TOKENS) for i in range(n)]
+
+
+#: every attempt's Progress (when its request went out), by (request, attempt): the send side of the error
+SENT: dict[tuple[str, str], Progress] = {}
+
+
+class _NotedProgress(Progress):
+    """The harness's Progress, kept by request and attempt (read from the creating frame: a benchmark's shortcut)."""
+
+    __slots__ = ()
+
+    def __init__(self, on_sent=None):
+        super().__init__(on_sent)
+        where = sys._getframe(1).f_locals
+        if "call" in where and "attempt" in where:
+            SENT[(where["call"].key, str(where["attempt"]))] = self
+
+
+harness_module.Progress = _NotedProgress
 
 
 async def harness_run(url: str, tag: str) -> tuple[list[dict], float]:
@@ -113,13 +135,16 @@ def ttft_errors(records: list[dict], url: str) -> dict[str, np.ndarray]:
         if rec["status"] != "ok" or emu is None or emu.get("first_content_monotonic") is None:
             continue
         served = emu["first_content_monotonic"] - emu["t_monotonic"]
+        progress = SENT.get((rec["request"], str(rec["attempt"])))
+        sent = progress.sent_at if progress is not None and progress.sent_at is not None else math.nan
         rows.append((emu["t_monotonic"], rec["ttft_s"] - served, rec["ttft_s"] - emu["ttft_s"],
-                     served - emu["ttft_s"], emu.get("queued_s") or 0.0))
+                     served - emu["ttft_s"], emu.get("queued_s") or 0.0, emu["t_monotonic"] - sent,
+                     sent + rec["ttft_s"] - emu["first_content_monotonic"]))  # time scale 1: ttft_s is wall time
     rows.sort()
     t = np.array(rows) * 1000
     first = np.arange(len(rows)) < CONCURRENCY
     return {"error": np.abs(t[:, 1]), "vs_injected": np.abs(t[:, 2]), "late": t[:, 3], "queued": t[:, 4],
-            "first": first}
+            "send": t[:, 5], "receive": t[:, 6], "first": first}
 
 
 def accounting(n: int = 10_000, concurrency: int = 256, fault_rate: float = 0.05, scale: float = 0.02) -> None:
@@ -230,6 +255,10 @@ def ttft_report(records: list[dict], url: str, what: str) -> None:
     print(f"    against the injected TTFT instead (the emulator's lateness counted as error): p99 "
           f"{p(e['vs_injected'], 99)} ms; the emulator's lateness: p50 {p(e['late'], 50)} ms, p99 {p(e['late'], 99)} ms; "
           f"its queue (first byte to handler): p99 {p(e['queued'], 99)} ms, max {e['queued'].max():.2f} ms")
+    send, receive = e["send"][~np.isnan(e["send"])], e["receive"][~np.isnan(e["receive"])]
+    print(f"    the error's two sides on the one clock: request sent -> its first byte read by the emulator p50 "
+          f"{p(send, 50)} ms, p99 {p(send, 99)} ms; first content written -> its bytes read by the harness p50 "
+          f"{p(receive, 50)} ms, p99 {p(receive, 99)} ms")
 
 
 def ttft_only(busy: bool) -> None:
