@@ -1,9 +1,14 @@
 """Benchmark the latency harness against the local emulator (not a test; prints figures of one run).
 
-1. **TTFT error**: the harness's time to first token minus the TTFT the emulator injected, per
-   request, at concurrency 64 with the emulator at the published speeds (time scale 1).
-   Target: p99 of the absolute error <= 5 ms. The emulator's own lateness (its first content
-   sent after the injected TTFT) is printed beside it, measured on the same monotonic clock.
+1. **TTFT error**: per request, the harness's time to first token (from the first byte of its request
+   sent to the first content read) minus the server's own view of it: from the request's first byte
+   reaching the emulator to the emulator writing its first content, both on the emulator's clock
+   (the emulator logs them; on Linux ``time.perf_counter()`` is one monotonic clock for every process).
+   The harness's figure is what a user sees; the error is what the harness adds to it or misses (its
+   own read path) plus the time the request waited before the emulator read it. Concurrency 64, the
+   emulator at the published speeds (time scale 1). Target: p99 of the absolute error <= 5 ms. Beside it:
+   the error against the TTFT the emulator meant to inject (its lateness then counts too), its lateness,
+   and how long requests queued in it between their first byte and their handler.
 2. **Throughput**: the harness's streamed requests per second as a ratio to a bare ``httpx``
    streaming loop (no SDK, no parsing beyond finding ``[DONE]``) making the same requests to the
    same emulator at the same concurrency. Target: >= 0.8. Measured at the published speeds and
@@ -18,7 +23,7 @@
 
 The emulator runs in its own process (``pricepoint emulator``), as a real gateway would. The machine is
 shared: the load average is printed beside the figures. ``--one-core-busy`` repeats the TTFT error with
-a CPU burner running.
+a CPU burner running; ``--ttft-only`` measures only item 1 (about a minute).
 
 Run: ``.venv/bin/python benchmarks/bench_gateway.py`` (a few minutes).
 """
@@ -26,6 +31,7 @@ Run: ``.venv/bin/python benchmarks/bench_gateway.py`` (a few minutes).
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import subprocess
 import sys
@@ -38,6 +44,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from analysis.calls import harness as harness_module  # noqa: E402
+from analysis.calls.gateway import Progress  # noqa: E402
 from analysis.calls.harness import Harness  # noqa: E402
 from analysis.calls.policy import Call  # noqa: E402
 
@@ -62,6 +70,25 @@ def start_emulator(time_scale: float, fault_rate: float = 0.0) -> tuple[subproce
 def calls(tag: str, n: int = REQUESTS) -> list[Call]:
     return [Call(f"{tag}|{i}", MODELS[i % 2][0], MODELS[i % 2][1], "bench", "code",
                  "Write a haiku about latency.", MAX_TOKENS) for i in range(n)]
+
+
+#: every attempt's Progress (when its request went out), by (request, attempt): the send side of the error
+SENT: dict[tuple[str, str], Progress] = {}
+
+
+class _NotedProgress(Progress):
+    """The harness's Progress, kept by request and attempt (read from the creating frame: a benchmark's shortcut)."""
+
+    __slots__ = ()
+
+    def __init__(self, on_sent=None):
+        super().__init__(on_sent)
+        where = sys._getframe(1).f_locals
+        if "call" in where and "attempt" in where:
+            SENT[(where["call"].key, str(where["attempt"]))] = self
+
+
+harness_module.Progress = _NotedProgress
 
 
 async def harness_run(url: str, tag: str) -> tuple[list[dict], float]:
@@ -94,17 +121,30 @@ async def bare_httpx_run(url: str, tag: str) -> float:
         return time.perf_counter() - start
 
 
-def ttft_errors(records: list[dict], url: str) -> tuple[np.ndarray, np.ndarray]:
+def ttft_errors(records: list[dict], url: str) -> dict[str, np.ndarray]:
+    """Per successful request, in ms: ``error``, the harness's TTFT minus the server's own view of it (from
+    the request's first byte reaching the emulator to its first content written, on the emulator's clock);
+    ``vs_injected``, minus the TTFT the emulator meant to inject instead (so the emulator's own lateness
+    counts as error too); ``late``, that lateness; ``queued``, from the first byte to the handler; ``first``,
+    True for the first wave (the first ``CONCURRENCY`` requests to arrive)."""
     log = httpx.get(url.removesuffix("/v1") + "/_emulator/requests", timeout=30).json()
     by_key = {(r["request"], str(r["attempt"])): r for r in log}
-    errors, lateness = [], []
+    rows = []
     for rec in records:
         emu = by_key.get((rec["request"], str(rec["attempt"])))
         if rec["status"] != "ok" or emu is None or emu.get("first_content_monotonic") is None:
             continue
-        errors.append(rec["ttft_s"] - emu["ttft_s"])
-        lateness.append(emu["first_content_monotonic"] - emu["t_monotonic"] - emu["ttft_s"])
-    return np.abs(np.array(errors)) * 1000, np.array(lateness) * 1000
+        served = emu["first_content_monotonic"] - emu["t_monotonic"]
+        progress = SENT.get((rec["request"], str(rec["attempt"])))
+        sent = progress.sent_at if progress is not None and progress.sent_at is not None else math.nan
+        rows.append((emu["t_monotonic"], rec["ttft_s"] - served, rec["ttft_s"] - emu["ttft_s"],
+                     served - emu["ttft_s"], emu.get("queued_s") or 0.0, emu["t_monotonic"] - sent,
+                     sent + rec["ttft_s"] - emu["first_content_monotonic"]))  # time scale 1: ttft_s is wall time
+    rows.sort()
+    t = np.array(rows) * 1000
+    first = np.arange(len(rows)) < CONCURRENCY
+    return {"error": np.abs(t[:, 1]), "vs_injected": np.abs(t[:, 2]), "late": t[:, 3], "queued": t[:, 4],
+            "send": t[:, 5], "receive": t[:, 6], "first": first}
 
 
 def accounting(n: int = 10_000, concurrency: int = 256, fault_rate: float = 0.05, scale: float = 0.02) -> None:
@@ -168,6 +208,10 @@ def accounting(n: int = 10_000, concurrency: int = 256, fault_rate: float = 0.05
 
 def main() -> None:
     busy = "--one-core-busy" in sys.argv
+    if "--ttft-only" in sys.argv:
+        print(f"bench_gateway --ttft-only: {REQUESTS} streamed requests, concurrency {CONCURRENCY}; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (a shared machine: other work adds noise)")
+        return ttft_only(busy)
     print(f"bench_gateway: {REQUESTS} streamed requests, concurrency {CONCURRENCY}, {MAX_TOKENS} output tokens each; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (a shared machine: other work adds noise)")
     for scale in (1.0, 0.02):
@@ -199,11 +243,45 @@ def main() -> None:
 
 
 def ttft_report(records: list[dict], url: str, what: str) -> None:
-    err, late = ttft_errors(records, url)
-    print(f"  TTFT error |harness - injected|{what}: p50 {np.percentile(err, 50):.2f} ms, "
-          f"p99 {np.percentile(err, 99):.2f} ms, max {err.max():.2f} ms (n = {err.size}; target p99 <= 5 ms)")
-    print(f"    of which the emulator's own lateness: p50 {np.percentile(late, 50):.2f} ms, "
-          f"p99 {np.percentile(late, 99):.2f} ms")
+    e = ttft_errors(records, url)
+    err, first = e["error"], e["first"]
+
+    def p(a: np.ndarray, q: float) -> str:
+        return f"{np.percentile(a, q):.2f}" if a.size else "-"
+
+    print(f"  TTFT error |harness - server's view|{what}: p50 {p(err, 50)} ms, p99 {p(err, 99)} ms, "
+          f"max {err.max():.2f} ms (n = {err.size}; target p99 <= 5 ms); first wave p99 {p(err[first], 99)} ms, "
+          f"the rest p99 {p(err[~first], 99)} ms")
+    print(f"    against the injected TTFT instead (the emulator's lateness counted as error): p99 "
+          f"{p(e['vs_injected'], 99)} ms; the emulator's lateness: p50 {p(e['late'], 50)} ms, p99 {p(e['late'], 99)} ms; "
+          f"its queue (first byte to handler): p99 {p(e['queued'], 99)} ms, max {e['queued'].max():.2f} ms")
+    send, receive = e["send"][~np.isnan(e["send"])], e["receive"][~np.isnan(e["receive"])]
+    print(f"    the error's two sides on the one clock: request sent -> its first byte read by the emulator p50 "
+          f"{p(send, 50)} ms, p99 {p(send, 99)} ms; first content written -> its bytes read by the harness p50 "
+          f"{p(receive, 50)} ms, p99 {p(receive, 99)} ms")
+
+
+def ttft_only(busy: bool) -> None:
+    """Only the TTFT error (``--ttft-only``): a warm-up run, then the measured one, at published speeds."""
+    proc, url = start_emulator(1.0)
+    try:
+        asyncio.run(harness_run(url, "warmup"))
+        records, _ = asyncio.run(harness_run(url, "h"))
+        print(f"\n== published speeds (time scale 1): {sum(r['status'] == 'ok' for r in records)}/{len(records)} "
+              f"requests ok; load average {os.getloadavg()[0]:.1f}")
+        ttft_report(records, url, "")
+        if busy:
+            burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            try:
+                time.sleep(1.0)
+                records, _ = asyncio.run(harness_run(url, "busy"))
+                ttft_report(records, url, f" with one core busy (load average {os.getloadavg()[0]:.1f})")
+            finally:
+                burner.kill()
+                burner.wait()
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 if __name__ == "__main__":

@@ -101,18 +101,91 @@ def emulator():
         yield emu
 
 
+class NotebookRuns:
+    """The session's notebook runs: each notebook runs once per set of parameters (and environment), into a
+    folder shared by the session's workers (pytest-xdist); a test gets a copy of that folder, so it may
+    read, and change, its own. A worker about to run what another is running waits for it (a lock per
+    run). A kernel is started ahead of each run (it boots while the previous notebook runs), as the
+    report's workers do; it is thrown away when the environment changed since it started (a test that
+    sets a variable gets a kernel that sees it)."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self._spare = None  # (kernel manager, the environment it started with)
+
+    def _kernel(self):
+        from analysis.report.runner import _shutdown_kernel, start_kernel
+
+        km, env = self._spare or (None, None)
+        if km is not None and env != dict(os.environ):
+            _shutdown_kernel(km)
+            km = None
+        self._spare = None
+        km = km or start_kernel()
+        self._spare = (start_kernel(), dict(os.environ))  # boots while this notebook runs
+        return km
+
+    def close(self) -> None:
+        from analysis.report.runner import _shutdown_kernel
+
+        if self._spare is not None:
+            _shutdown_kernel(self._spare[0])
+            self._spare = None
+
+    def run(self, notebook, out, timeout_s: float = 300, **params):
+        """Run ``notebook`` with ``params`` (``output_dir`` is the run's folder), or reuse the run that had them;
+        copy its folder (executed notebook, page, figures, results.json) to ``out``; return its NotebookRun."""
+        import dataclasses
+        import fcntl
+        import hashlib
+        import json
+        import shutil
+
+        from analysis.report.runner import NotebookRun, run_one
+
+        key = json.dumps([str(notebook), params, {k: v for k, v in os.environ.items()
+                                                   if k.startswith(("PRICEPOINT", "GLOBAL_API"))}],
+                         sort_keys=True, default=str)
+        folder = self.folder / f"{notebook.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+        record = folder.with_name(folder.name + ".run.json")
+        with open(folder.with_name(folder.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if record.exists():
+                result = NotebookRun(**json.loads(record.read_text()))
+            else:
+                shutil.rmtree(folder, ignore_errors=True)  # a failed run is run again: its test may now pass
+                result = run_one(notebook, folder, {"output_dir": str(folder), **params}, timeout_s,
+                                 km=self._kernel())
+                if result.status == "ok":
+                    record.write_text(json.dumps(dataclasses.asdict(result)))
+        shutil.copytree(folder, out, dirs_exist_ok=True)
+        return result
+
+
+@pytest.fixture(scope="session")
+def notebook_runs(tmp_path_factory):
+    """The session's :class:`NotebookRuns` (one run per notebook and parameters, kernels started ahead), in a
+    folder every pytest-xdist worker of the run shares (beside the workers' own base folders)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "notebook-runs"
+    folder.mkdir(exist_ok=True)
+    runs = NotebookRuns(folder)
+    yield runs
+    runs.close()
+
+
 @pytest.fixture
-def run_notebook():
-    """Run a notebook through papermill into a folder; check its figures; return (results.json, page HTML)."""
+def run_notebook(notebook_runs):
+    """Run a notebook through papermill into a folder (or copy the session's run with the same parameters);
+    check its figures; return (results.json, page HTML)."""
     import json
 
     from analysis import paths
     from analysis.report.params import parameter_names
     from analysis.report.rules import RULES, Rule
-    from analysis.report.runner import run_one
 
     def run(nb, out, **params):
-        result = run_one(nb, out, {"output_dir": str(out), **params}, timeout_s=300)
+        result = notebook_runs.run(nb, out, **params)
         assert result.status == "ok", result.summary()
         results = json.loads((out / nb.stem / "results.json").read_text())
         declared = parameter_names(nb) - {"output_dir"}

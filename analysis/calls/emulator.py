@@ -87,6 +87,26 @@ def _count_tokens(text: str) -> int:
 # --------------------------------------------------------------------------- the server
 
 
+class _ArrivalReader(asyncio.StreamReader):
+    """A connection's reader that notes when the first byte of the next request arrived
+    (``arrival``, ``time.perf_counter()``). It is fed by the transport's read callback, which runs before
+    any request's handler: a burst of requests that the emulator parses one after the other still has
+    each request's own arrival, and its TTFT runs from there (the server's view from the moment the
+    request reached it), not from whenever its turn to be parsed came."""
+
+    arrival: float | None = None
+
+    def feed_data(self, data: bytes) -> None:
+        if self.arrival is None and data:
+            self.arrival = time.perf_counter()
+        super().feed_data(data)
+
+    def take_arrival(self) -> float:
+        """The arrival of the request just read; the next byte fed starts the next one."""
+        arrival, self.arrival = self.arrival, None
+        return time.perf_counter() if arrival is None else arrival
+
+
 class Emulator:
     """The emulator; ``with Emulator(...) as emu`` serves it from a background thread.
 
@@ -142,7 +162,11 @@ class Emulator:
 
     @property
     def requests(self) -> list[dict]:
-        """Every request received, in order of arrival (``t``: seconds since the emulator started)."""
+        """Every request received, in order of arrival. ``t``: when its first byte arrived, in seconds since
+        the emulator started; ``t_monotonic``: the same on this machine's monotonic clock
+        (``time.perf_counter()``, shared by every process on Linux); ``queued_s``: from then until the
+        emulator handled it (the head and body read); ``ttft_s``: the TTFT it injected, from the first
+        byte; ``first_content_monotonic``: when the first content chunk was written."""
         with self._lock:
             return [dict(r) for r in self._log]
 
@@ -157,8 +181,12 @@ class Emulator:
 
         if not is_loopback(f"http://{self.host}/"):
             raise ValueError(f"the emulator only listens on this machine (127.0.0.1), not {self.host!r}")
-        self._server = await asyncio.start_server(self._handle, self.host, self.port, limit=1 << 20,
-                                                  backlog=1024)
+        loop = asyncio.get_running_loop()
+
+        def protocol() -> asyncio.StreamReaderProtocol:  # asyncio.start_server, with a reader that notes arrivals
+            return asyncio.StreamReaderProtocol(_ArrivalReader(limit=1 << 20, loop=loop), self._handle, loop=loop)
+
+        self._server = await loop.create_server(protocol, self.host, self.port, backlog=1024)
         self.port = self._server.sockets[0].getsockname()[1]
         self.t0 = time.perf_counter()
 
@@ -252,7 +280,8 @@ class Emulator:
                         headers[k.strip().lower()] = v.strip()
                 length = int(headers.get("content-length") or 0)
                 body = await reader.readexactly(length) if length else b""
-                keep = await self._dispatch(method, target.split("?")[0], headers, body, writer)
+                arrived = reader.take_arrival() if isinstance(reader, _ArrivalReader) else time.perf_counter()
+                keep = await self._dispatch(method, target.split("?")[0], headers, body, writer, arrived)
                 if not keep or headers.get("connection", "").lower() == "close":
                     return
         except (ConnectionError, asyncio.IncompleteReadError):
@@ -264,7 +293,7 @@ class Emulator:
                 writer.close()
 
     async def _dispatch(self, method: str, path: str, headers: dict, body: bytes,
-                        writer: asyncio.StreamWriter) -> bool:
+                        writer: asyncio.StreamWriter, arrived: float) -> bool:
         if path == "/v1/models" and method == "GET":
             if not self._authorized(headers):
                 writer.write(_response(401, self._auth_error(headers)))
@@ -273,7 +302,7 @@ class Emulator:
             fault = self._pick_fault("", headers.get(REQUEST_HEADER, "models"), headers.get(ATTEMPT_HEADER, "0"),
                                      "models")
             if fault is not None:
-                entry = self._record({"t": time.perf_counter() - self.t0, "model": None, "request": "/v1/models",
+                entry = self._record({"t": arrived - self.t0, "model": None, "request": "/v1/models",
                                       "attempt": headers.get(ATTEMPT_HEADER, "0"), "status": None,
                                       "fault": fault.kind, "endpoint": "models"})
                 ex = _Exchange(self, writer, entry)
@@ -299,7 +328,7 @@ class Emulator:
             await writer.drain()
             return True
         if path == "/v1/chat/completions" and method == "POST":
-            return await self._chat(headers, body, writer)
+            return await self._chat(headers, body, writer, arrived)
         writer.write(_response(404, _error_body(f"no route {method} {path}", "invalid_request_error")))
         await writer.drain()
         return True
@@ -321,8 +350,10 @@ class Emulator:
             self._log.append(entry)
         return entry
 
-    async def _chat(self, headers: dict, body: bytes, writer: asyncio.StreamWriter) -> bool:
-        arrived = time.perf_counter()
+    async def _chat(self, headers: dict, body: bytes, writer: asyncio.StreamWriter, arrived: float) -> bool:
+        """One chat request; ``arrived``: when its first byte reached the emulator (``time.perf_counter()``),
+        where its TTFT starts."""
+        handled = time.perf_counter()
         try:
             req = json.loads(body or b"{}")
         except ValueError:
@@ -334,7 +365,8 @@ class Emulator:
             with self._lock:
                 self._counters[gid] = self._counters.get(gid, 0) + 1
                 key = f"#{self._counters[gid]}"
-        entry = self._record({"t": arrived - self.t0, "t_monotonic": arrived, "model": gid, "request": key,
+        entry = self._record({"t": arrived - self.t0, "t_monotonic": arrived, "queued_s": handled - arrived,
+                              "model": gid, "request": key,
                               "attempt": attempt, "status": None, "fault": None, "ttft_s": None,
                               "first_content_t": None, "completion_tokens": None,
                               "stream": bool((req or {}).get("stream"))})

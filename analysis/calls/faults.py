@@ -9,7 +9,9 @@ wrong; the emulator calls those hooks and knows nothing else about any kind:
 - :meth:`FaultKind.token_rate`, :meth:`FaultKind.finish_reason`, :meth:`FaultKind.send_usage`: the
   shape of an otherwise complete stream.
 
-Adding a kind is one class decorated with :func:`register_fault` (plus its test):
+Adding a kind is one class decorated with :func:`register_fault` (plus its test), usually on the base of
+its family: :class:`HttpError` (one line with :func:`http_fault`), :class:`Silence` (nothing sent for a
+while, somewhere) or :class:`CutShort` (the token stream stops early, and something else follows):
 
 >>> @register_fault
 ... class Teapot(FaultKind):
@@ -22,6 +24,7 @@ Adding a kind is one class decorated with :func:`register_fault` (plus its test)
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -143,104 +146,109 @@ class HttpError(FaultKind):
         return True
 
 
+def http_fault(name: str, status: int, description: str, random_eligible: bool = False) -> type[HttpError]:
+    """Register an HTTP error kind: a name, its status and its description are all it has of its own.
+
+    >>> http_fault("teapot_example", 418, "HTTP 418 (an example)").description()
+    'HTTP 418 (an example)'
+    >>> del FAULT_KINDS["teapot_example"]
+    """
+    title = "".join(part.title() for part in name.split("_"))
+    return register_fault(type(title, (HttpError,), {"__doc__": description, "__module__": __name__, "name": name,
+                                                      "status": status, "random_eligible": random_eligible}))
+
+
+RateLimit = http_fault("rate_limit", 429, "HTTP 429 with a Retry-After header (retry_after_s)", True)
+ServerError = http_fault("server_error", 500, "HTTP 5xx (status, default 500), with Retry-After when retry_after_s "
+                                              "is set", True)
+RequestTimeout = http_fault("request_timeout", 408, "HTTP 408 (the gateway timed out waiting for the request); "
+                                                    "retried", True)
+Conflict = http_fault("conflict", 409, "HTTP 409 (a conflicting request in flight); retried")
+BadRequest = http_fault("bad_request", 400, "HTTP 400")
+Unauthorized = http_fault("unauthorized", 401, "HTTP 401")
+Forbidden = http_fault("forbidden", 403, "HTTP 403")
+NotFound = http_fault("not_found", 404, "HTTP 404")
+
+
+# --------------------------------------------------------------------------- cut streams and silences
+
+
+class CutShort(FaultKind):
+    """A stream cut after ``after_tokens`` tokens. At the cut it sends :meth:`tail` (raw bytes, maybe
+    none), then does what ``then`` says: ``"end"`` the body (its terminating chunk), ``"drop"`` the
+    connection, or ``"resume"``: the usual tail (finish reason, usage, ``[DONE]``), one token's
+    interval after a tail of its own."""
+
+    then: ClassVar[str] = "resume"
+
+    def cut(self, n_tokens: int) -> int:
+        return min(self.fault.after_tokens, n_tokens)
+
+    def tail(self) -> bytes:
+        return b""
+
+    async def at_cut(self, ex: Exchange, interval_s: float) -> bool | None:
+        if data := self.tail():
+            ex.write(data)
+            await ex.drain()
+        if self.then == "drop":
+            ex.abort()
+            return False
+        if self.then == "end":
+            ex.write(b"0\r\n\r\n")
+            await ex.drain()
+            return True
+        if data:
+            await ex.sleep_model_s(interval_s)
+        return None
+
+
+class Silence(FaultKind):
+    """Nothing is sent for ``stall_s`` (model seconds), then :meth:`hang_up`: by default the body ends
+    (its terminating chunk). Each kind says where the silence falls."""
+
+    async def silence(self, ex: Exchange) -> bool:
+        await ex.sleep_model_s(self.fault.stall_s)
+        return await self.hang_up(ex)
+
+    async def hang_up(self, ex: Exchange) -> bool:
+        ex.write(b"0\r\n\r\n")
+        await ex.drain()
+        return True
+
+
 @register_fault
-class RateLimit(HttpError):
-    """HTTP 429 with a Retry-After header (retry_after_s)"""
-
-    name, status, random_eligible = "rate_limit", 429, True
-
-
-@register_fault
-class ServerError(HttpError):
-    """HTTP 5xx (status, default 500), with Retry-After when retry_after_s is set"""
-
-    name, status, random_eligible = "server_error", 500, True
-
-
-@register_fault
-class RequestTimeout(HttpError):
-    """HTTP 408 (the gateway timed out waiting for the request); retried"""
-
-    name, status, random_eligible = "request_timeout", 408, True
-
-
-@register_fault
-class Conflict(HttpError):
-    """HTTP 409 (a conflicting request in flight); retried"""
-
-    name, status = "conflict", 409
-
-
-@register_fault
-class BadRequest(HttpError):
-    """HTTP 400"""
-
-    name, status = "bad_request", 400
-
-
-@register_fault
-class Unauthorized(HttpError):
-    """HTTP 401"""
-
-    name, status = "unauthorized", 401
-
-
-@register_fault
-class Forbidden(HttpError):
-    """HTTP 403"""
-
-    name, status = "forbidden", 403
-
-
-@register_fault
-class NotFound(HttpError):
-    """HTTP 404"""
-
-    name, status = "not_found", 404
-
-
-# --------------------------------------------------------------------------- silence
-
-
-@register_fault
-class SilentBeforeHeaders(FaultKind):
+class SilentBeforeHeaders(Silence):
     """the connection is accepted, then nothing is sent for stall_s (no headers), then it closes"""
 
     name, random_eligible = "silent_headers", True
 
     async def respond(self, ex: Exchange) -> bool:
-        await ex.sleep_model_s(self.fault.stall_s)
+        return await self.silence(ex)
+
+    async def hang_up(self, ex: Exchange) -> bool:
         ex.abort()
         return False
 
 
 @register_fault
-class SilentBeforeFirstChunk(FaultKind):
+class SilentBeforeFirstChunk(Silence):
     """the 200 headers are sent, then nothing for stall_s (no chunk at all), then the stream ends"""
 
     name, random_eligible = "silent_first_chunk", True
 
     async def after_headers(self, ex: Exchange) -> bool:
-        await ex.sleep_model_s(self.fault.stall_s)
-        ex.write(b"0\r\n\r\n")
-        await ex.drain()
-        return True
+        return await self.silence(ex)
 
 
 @register_fault
-class Stall(FaultKind):
+class Stall(Silence, CutShort):
     """the stream goes silent for stall_s after after_tokens tokens (an idle timeout)"""
 
     name, random_eligible = "stall", True
 
-    def cut(self, n_tokens: int) -> int:
-        return min(self.fault.after_tokens, n_tokens)
-
     async def at_cut(self, ex: Exchange, interval_s: float) -> bool:
-        await ex.sleep_model_s(self.fault.stall_s)
-        ex.write(b"0\r\n\r\n")
-        await ex.drain()
-        return True
+        return await self.silence(ex)
 
 
 @register_fault
@@ -253,39 +261,21 @@ class Slow(FaultKind):
         return self.fault.tok_per_s or tok_per_s
 
 
-# --------------------------------------------------------------------------- broken streams
-
-
-class CutShort(FaultKind):
-    """A stream that stops after ``after_tokens`` tokens."""
-
-    def cut(self, n_tokens: int) -> int:
-        return min(self.fault.after_tokens, n_tokens)
-
-
 @register_fault
 class Incomplete(CutShort):
     """the stream ends after after_tokens tokens with no finish reason, usage or [DONE]"""
 
-    name, random_eligible = "incomplete", True
-
-    async def at_cut(self, ex: Exchange, interval_s: float) -> bool:
-        ex.write(b"0\r\n\r\n")
-        await ex.drain()
-        return True
+    name, random_eligible, then = "incomplete", True, "end"
 
 
 @register_fault
 class Drop(CutShort):
     """the connection is dropped after after_tokens tokens"""
 
-    name, random_eligible = "drop", True
+    name, random_eligible, then = "drop", True, "drop"
 
-    async def at_cut(self, ex: Exchange, interval_s: float) -> bool:
-        ex.write(b"%x\r\ndata: {\"id\":" % 200)  # half a chunk, then the connection goes
-        await ex.drain()
-        ex.abort()
-        return False
+    def tail(self) -> bytes:
+        return b"%x\r\ndata: {\"id\":" % 200  # half a chunk, then the connection goes
 
 
 @register_fault
@@ -294,29 +284,20 @@ class Malformed(CutShort):
 
     name, random_eligible = "malformed", True
 
-    async def at_cut(self, ex: Exchange, interval_s: float) -> None:
-        body = b'data: {"id":"chatcmpl-emu","choices":[{"delta":{"content":"x"\n\n'
-        ex.write(b"%x\r\n%s\r\n" % (len(body), body))
-        await ex.drain()
-        await ex.sleep_model_s(interval_s)
-        return None
+    def tail(self) -> bytes:
+        return _chunk(b'data: {"id":"chatcmpl-emu","choices":[{"delta":{"content":"x"\n\n')
 
 
 @register_fault
 class StreamError(CutShort):
     """an error object inside the 200 stream after after_tokens tokens"""
 
-    name, random_eligible = "stream_error", True
+    name, random_eligible, then = "stream_error", True, "end"
 
-    async def at_cut(self, ex: Exchange, interval_s: float) -> bool:
-        import json
-
-        body = b"data: " + json.dumps({"error": {
+    def tail(self) -> bytes:
+        return _chunk(b"data: " + json.dumps({"error": {
             "message": self.fault.message or "The server had an error while processing your request.",
-            "type": "server_error", "code": "stream_error"}}).encode() + b"\n\n"
-        ex.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body))
-        await ex.drain()
-        return True
+            "type": "server_error", "code": "stream_error"}}).encode() + b"\n\n")
 
 
 @register_fault
@@ -337,6 +318,11 @@ class NoUsage(FaultKind):
 
     def send_usage(self) -> bool:
         return False
+
+
+def _chunk(data: bytes) -> bytes:
+    """One HTTP/1.1 chunk."""
+    return b"%x\r\n%s\r\n" % (len(data), data)
 
 
 # --------------------------------------------------------------------------- faults

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextvars
 import ipaddress
 import os
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from analysis import paths
+from analysis.data.tables import ParameterError
 
 DEFAULT_BASE_URL = "https://global-apis.com/v1"
 
@@ -94,7 +96,7 @@ def resolve_base_url(base_url: str | None = "") -> str:
     url = (base_url or os.environ.get(BASE_URL_ENV, "") or DEFAULT_BASE_URL).strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base URL {url!r} is not an http(s) URL such as {DEFAULT_BASE_URL}; "
+        raise ParameterError(f"base URL {url!r} is not an http(s) URL such as {DEFAULT_BASE_URL}; "
                          f"fix the base_url parameter or {BASE_URL_ENV}")
     return url
 
@@ -122,11 +124,11 @@ def resolve_mode(mode: str, key: str | None) -> str:
     """
     mode = (mode or "auto").strip().lower()
     if mode not in MODES:
-        raise ValueError(f"mode {mode!r} is not one of {' | '.join(MODES)}")
+        raise ParameterError(f"mode {mode!r} is not one of {' | '.join(MODES)}")
     if mode == "auto":
         return "live" if key else "emulated"
     if mode == "live" and not key:
-        raise ValueError(f"mode live needs an API key: set {KEY_ENV} in your environment or in "
+        raise ParameterError(f"mode live needs an API key: set {KEY_ENV} in your environment or in "
                          f"{dotenv_path()} (never as a parameter), or use mode emulated")
     return mode
 
@@ -149,14 +151,17 @@ class Progress:
     """How far one attempt got, written by the client's HTTP hooks: when its request was sent
     (``sent_at``, ``time.perf_counter()``) and its ``phase``: ``connecting``, ``headers`` (the connection
     is made and the request is going out), ``first_token`` (the response headers are in).
-    ``on_sent`` is called once, when the first byte of the request is about to be written."""
+    ``on_sent`` is called once, when the first byte of the request is about to be written.
+    ``read_at``: when the bytes of the connection's latest read reached this process (see
+    :class:`ClockedStream`), ``None`` where the transport cannot say."""
 
-    __slots__ = ("sent_at", "phase", "on_sent")
+    __slots__ = ("sent_at", "phase", "on_sent", "read_at")
 
     def __init__(self, on_sent=None):
         self.sent_at: float | None = None
         self.phase = "connecting"
         self.on_sent = on_sent
+        self.read_at: float | None = None
 
 
 #: Set by the harness around each call; the client's request hook reports into it (:class:`Progress`).
@@ -191,19 +196,128 @@ async def _mark_sent(request) -> None:
             box.on_sent()
 
 
+class ClockedStream:
+    """A connection (an httpcore network stream) that says when the bytes each read returns reached this
+    process: the transport's read callback (asyncio's ``data_received``) notes the time, before the task
+    that reads them is even scheduled, so a loop busy with 63 other streams does not make a TTFT late.
+    It reports into the attempt's :class:`Progress` (``read_at``). ``clocked`` is False when the stream
+    below is not the asyncio socket stream it knows (TLS, another backend): reads are then timed when
+    they return, as before.
+
+    >>> import asyncio, collections
+    >>> class Protocol:  # what anyio's asyncio socket stream has: a queue its data_received fills
+    ...     def __init__(self): self.read_queue = collections.deque()
+    ...     def data_received(self, data): self.read_queue.append(data)
+    >>> class Inner:
+    ...     def __init__(self): self._stream = type("Socket", (), {"_protocol": Protocol()})()
+    ...     async def read(self, max_bytes, timeout=None): return self._stream._protocol.read_queue.popleft()
+    >>> stream = ClockedStream(Inner())
+    >>> stream._inner._stream._protocol.data_received(b"data: 1")  # the bytes arrive...
+    >>> arrived, box = time.perf_counter(), Progress()
+    >>> time.sleep(0.01)  # ...and the reading task's turn comes later
+    >>> async def read():
+    ...     SENT_AT.set(box)
+    ...     return await stream.read(65536)
+    >>> asyncio.run(read()), stream.clocked, box.read_at <= arrived
+    (b'data: 1', True, True)
+    """
+
+    def __init__(self, inner):
+        self._inner = inner
+        self._arrivals: collections.deque[float] = collections.deque()  # one per chunk in the queue below
+        protocol = getattr(getattr(inner, "_stream", None), "_protocol", None)
+        self._queue = getattr(protocol, "read_queue", None)
+        self.clocked = isinstance(self._queue, collections.deque) and callable(getattr(protocol, "data_received", None))
+        if self.clocked:
+            received, arrivals = protocol.data_received, self._arrivals
+
+            def data_received(data, received=received, arrivals=arrivals, clock=time.perf_counter) -> None:
+                arrivals.append(clock())
+                received(data)
+
+            protocol.data_received = data_received
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data = await self._inner.read(max_bytes, timeout)
+        at = now = time.perf_counter()
+        if self.clocked and self._arrivals:
+            at = self._arrivals[0]  # the chunk just read was the oldest queued (a split one stays queued)
+            while len(self._arrivals) > len(self._queue):
+                self._arrivals.popleft()
+        box = SENT_AT.get()
+        if box is not None:
+            box.read_at = min(at, now)
+        return data
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(self, ssl_context, server_hostname: str | None = None, timeout: float | None = None):
+        return ClockedStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str):
+        return self._inner.get_extra_info(info)
+
+
+def _sdk_http_stack():
+    """The httpx and httpcore modules the openai SDK is built on (``httpx2``/``httpcore2`` in recent
+    releases, ``httpx``/``httpcore`` before)."""
+    import importlib
+
+    import openai
+
+    httpx = importlib.import_module(openai.DefaultAsyncHttpxClient.__mro__[1].__module__.split(".")[0])
+    return httpx, importlib.import_module(httpx.__name__.replace("httpx", "httpcore"))
+
+
+class ClockedBackend:
+    """The SDK's httpcore asyncio network backend, its TCP connections wrapped in :class:`ClockedStream`."""
+
+    def __init__(self):
+        self._inner = _sdk_http_stack()[1].AnyIOBackend()
+
+    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        return ClockedStream(await self._inner.connect_tcp(host, port, timeout=timeout, local_address=local_address,
+                                                           socket_options=socket_options))
+
+    async def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        return await self._inner.connect_unix_socket(path, timeout=timeout, socket_options=socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def clocked_transport():
+    """httpx's transport with :class:`ClockedBackend` below it (the SDK's connection limits); httpx has no
+    public way to choose the backend, so it is set on its pool, and left as it was if that ever changes."""
+    from openai._constants import DEFAULT_CONNECTION_LIMITS
+
+    httpx, _ = _sdk_http_stack()
+    transport = httpx.AsyncHTTPTransport(limits=DEFAULT_CONNECTION_LIMITS)
+    pool = getattr(transport, "_pool", None)
+    if pool is not None and hasattr(pool, "_network_backend"):
+        pool._network_backend = ClockedBackend()
+    return transport
+
+
 def make_client(base_url: str, key: str, *, connect_timeout_s: float = 10.0, read_timeout_s: float = 60.0):
     """The official async OpenAI client for the gateway, with retries off (the harness retries).
 
     ``read_timeout_s`` is the SDK's own socket read timeout, a backstop behind the harness's
     idle timeout (the SDK's default would wait 600 s of silence). The client's HTTP stack
     calls a request hook just before sending, so the harness's clock starts when the first byte of
-    the request goes out on the connection, not while the SDK is still building it (:data:`SENT_AT`).
+    the request goes out on the connection, not while the SDK is still building it (:data:`SENT_AT`),
+    and its connections say when the bytes of each read arrived (:class:`ClockedStream`).
     """
     import openai
 
     timeout = openai.Timeout(connect=connect_timeout_s, read=read_timeout_s, write=connect_timeout_s,
                              pool=connect_timeout_s)
-    http_client = openai.DefaultAsyncHttpxClient(timeout=timeout, event_hooks={"request": [_mark_sent]})
+    http_client = openai.DefaultAsyncHttpxClient(timeout=timeout, event_hooks={"request": [_mark_sent]},
+                                                 transport=clocked_transport())
     return openai.AsyncOpenAI(api_key=key, base_url=base_url, max_retries=0, timeout=timeout,
                               http_client=http_client)
 
@@ -305,7 +419,7 @@ def select_prompts(prompts: pd.DataFrame, spec: str | list = "all") -> pd.DataFr
     known = list(prompts.prompt_id)
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ValueError(f"unknown prompt id(s) {', '.join(unknown)}; the prompt set has: {', '.join(known)}")
+        raise ParameterError(f"unknown prompt id(s) {', '.join(unknown)}; the prompt set has: {', '.join(known)}")
     out = prompts.set_index("prompt_id").loc[names].reset_index()[prompts.columns]
     out.attrs = dict(prompts.attrs)
     return out

@@ -174,7 +174,8 @@ class Harness:
                     arm()  # the headers are data too
                     buf = b""
                     async for data in response.http_response.aiter_bytes():
-                        received = time.perf_counter()  # when these bytes arrived
+                        # when these bytes reached this process (the transport's read), else when they came up
+                        received = progress.read_at if progress.read_at is not None else time.perf_counter()
                         arm()
                         buf += data
                         while not done:

@@ -17,6 +17,7 @@ from analysis import paths
 from analysis.calls.harness import MODELS_KEY, Harness, route_key, run_sync
 from analysis.calls.policy import RETRYABLE, Call, RetryPolicy, Timeouts
 from analysis.calls.stats import final_requests, records_frame
+from analysis.data.tables import ParameterError
 
 # --------------------------------------------------------------------------- a whole session
 
@@ -144,7 +145,7 @@ def run_session(*, models: list[str], prompts: pd.DataFrame, gateway_models: pd.
     ids = dict(zip(gateway_models.model, gateway_models.gateway_model_id))
     unknown_names = [m for m in models if m not in ids]
     if unknown_names:
-        raise ValueError(f"no gateway model id for {', '.join(map(repr, unknown_names))}; models must be named "
+        raise ParameterError(f"no gateway model id for {', '.join(map(repr, unknown_names))}; models must be named "
                          f"as in the gateway model table ({', '.join(ids)})")
     source = gateway_models.attrs.get("source_file", "data/gateway_models.csv")
     source = f"data/{Path(source).name}" if Path(source).parent == paths.DATA else str(source)

@@ -45,10 +45,10 @@ def _parse_params(pairs: list[list[str]]) -> dict:
     return {name: parse_value(value) for name, value in pairs}
 
 
-#: pricepoint's own errors about its inputs: their message names the file or parameter to fix.
-#: (ValueError and KeyError are not among them: raised anywhere, they may be bugs.)
-INPUT_ERRORS = ("DataError", "WorkloadError", "UsageLogError", "CatalogError", "FileNotFoundError",
-                "UnknownModelsError")
+#: pricepoint's own errors about its inputs: their message names the file or parameter to fix. Our parameter
+#: checks raise ParameterError; a bare ValueError or KeyError, raised anywhere, may be a bug.
+INPUT_ERRORS = ("DataError", "ParameterError", "WorkloadError", "UsageLogError", "CatalogError",
+                "FileNotFoundError", "UnknownModelsError")
 
 
 HELP_HINT = "Run `pricepoint --help` for the commands, or `pricepoint COMMAND --help` for a command's options."

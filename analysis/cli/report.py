@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from analysis import paths
-from analysis.cli.common import _TODO, INPUT_ERRORS, UserError, _parse_params, _resolve_notebooks
+from analysis.cli.common import INPUT_ERRORS, UserError, _parse_params, _resolve_notebooks
 
 # --------------------------------------------------------------------------- report
 
@@ -73,13 +73,18 @@ def _what_to_do(run, executed: Path, command: str) -> str:
     >>> _what_to_do(NotebookRun("01-pricing", "failed", error="DataError: 1 problem in the data: ..."),
     ...             Path("r/01-pricing.ipynb"), "pricepoint run 01")
     'The message above names the input to fix (a data file or a parameter); fix it and run `pricepoint run 01` again.'
+    >>> _what_to_do(NotebookRun("06-routing", "failed", error="ParameterError: budget_usd must be at least 0 (a "
+    ...             "monthly budget in USD), got -5"), Path("r/06-routing.ipynb"), "pricepoint run 06").split(";")[0]
+    'The message above names the input to fix (a data file or a parameter)'
+    >>> _what_to_do(NotebookRun("06-routing", "failed", failed_cell=8, error="ValueError: pass a number"),
+    ...             Path("r/06-routing.ipynb"), "pricepoint run 06").split(",")[0]  # the wording is not the key
+    'Cell 8 raised ValueError'
     >>> print(_what_to_do(NotebookRun("06-routing", "failed", failed_cell=8, error="ValueError: Axis limits cannot be NaN"),
     ...                   Path("r/06-routing.ipynb"), "pricepoint run 06"))
     Cell 8 raised ValueError, which names no input of yours: it may be a bug. Open r/06-routing.ipynb at cell 8 to see its traceback, and report it if your inputs look right.
     """
-    kind, _, message = (run.error or "").partition(":")
-    says_what_to_do = kind in ("ValueError", "KeyError") and _TODO.search(message)  # our own checks say what to do
-    if run.status == "failed" and (kind in INPUT_ERRORS or says_what_to_do):
+    kind = (run.error or "").partition(":")[0].rsplit(".", 1)[-1]  # the class, by its name (its module aside)
+    if run.status == "failed" and kind in INPUT_ERRORS:
         return f"The message above names the input to fix (a data file or a parameter); fix it and run `{command}` again."
     if run.status == "timeout":
         return f"Raise --timeout, or make the notebook lighter, and run `{command}` again."

@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from analysis.data.tables import ParameterError
+
 #: The default of every notebook's ``stale_after_days`` parameter.
 DEFAULT_STALE_AFTER_DAYS = 90
 
@@ -67,7 +69,7 @@ def data_freshness(as_of: str | dt.date | None, stale_after_days: int = DEFAULT_
     """
     if isinstance(stale_after_days, bool) or not isinstance(stale_after_days, (int, float)) \
             or stale_after_days < 0:
-        raise ValueError(f"stale_after_days must be a whole number of days >= 0, got {stale_after_days!r}; "
+        raise ParameterError(f"stale_after_days must be a whole number of days >= 0, got {stale_after_days!r}; "
                          f"pass for example -p stale_after_days 90")
     limit = int(stale_after_days)
     day = _as_date(today) or dt.datetime.now(dt.UTC).date()

@@ -114,6 +114,18 @@ class DataError(ValueError):
         super().__init__("\n".join(lines))
 
 
+class ParameterError(ValueError):
+    """A parameter's value (a notebook parameter, a ``-p`` value, a parameter file) that does not fit. Our own
+    parameter checks raise it, naming the parameter (or the file, line and column), the value and what was
+    expected; the commands key on the class to say "fix the input", never on the wording.
+
+    >>> raise ParameterError("budget_usd must be at least 0 (a monthly budget in USD), got -5")
+    Traceback (most recent call last):
+    ...
+    analysis.data.tables.ParameterError: budget_usd must be at least 0 (a monthly budget in USD), got -5
+    """
+
+
 # --------------------------------------------------------------------------- table specs
 
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.data.tables import ParameterError
+
 DEFAULT_INPUT_OUTPUT_RATIO = 3.0  # input tokens per output token
 
 #: ``price(input_usd, output_usd, input_output_ratio)`` -> (usd_per_mtok, excluded_reason), one
@@ -120,7 +122,7 @@ def blended_usd_per_mtok(input_usd: float, output_usd: float, input_output_ratio
     True
     """
     if input_output_ratio < 0 or not math.isfinite(input_output_ratio):
-        raise ValueError(f"input_output_ratio must be a finite number >= 0, got {input_output_ratio!r}")
+        raise ParameterError(f"input_output_ratio must be a finite number >= 0, got {input_output_ratio!r}")
     if input_output_ratio == 0:
         return float(output_usd)
     return (input_output_ratio * input_usd + output_usd) / (input_output_ratio + 1)
@@ -167,10 +169,10 @@ def check_basis(basis: str) -> str:
     >>> check_basis("median")
     Traceback (most recent call last):
     ...
-    ValueError: price basis 'median' is not one of input, output, blended: pass one of them
+    analysis.data.tables.ParameterError: price basis 'median' is not one of input, output, blended: pass one of them
     """
     if basis not in BASIS_REGISTRY:
-        raise ValueError(f"price basis {basis!r} is not one of {', '.join(BASIS_REGISTRY)}: pass one of them")
+        raise ParameterError(f"price basis {basis!r} is not one of {', '.join(BASIS_REGISTRY)}: pass one of them")
     return basis
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.data.tables import ParameterError
 from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO, price_on_basis
 
 
@@ -26,7 +27,7 @@ def monthly_bill_usd(usd_per_mtok: float | pd.Series, monthly_tokens: float) -> 
     (2500.0, 150000.0)
     """
     if monthly_tokens < 0:
-        raise ValueError(f"monthly_tokens must be >= 0, got {monthly_tokens!r}")
+        raise ParameterError(f"monthly_tokens must be >= 0, got {monthly_tokens!r}")
     return usd_per_mtok * (monthly_tokens / 1e6)
 
 

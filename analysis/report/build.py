@@ -35,7 +35,7 @@ from typing import Any
 
 from analysis import paths
 from analysis.data.load import sha256
-from analysis.data.tables import TABLES
+from analysis.data.tables import TABLES, ParameterError
 from analysis.report import cache, index
 from analysis.report.params import discover_notebooks, parameters_for, read_params_file, unused_parameters
 from analysis.report.runner import DEFAULT_TIMEOUT_S, Job, NotebookRun, run_pool
@@ -96,7 +96,7 @@ def build_report(
         plan.append((nb, chosen))
     problems += unused_parameters(merged, notebooks)
     if problems:
-        raise ValueError("the parameter set does not fit the notebooks:\n  - " + "\n  - ".join(problems)
+        raise ParameterError("the parameter set does not fit the notebooks:\n  - " + "\n  - ".join(problems)
                          + "\nFix the parameters named above (papermill --help-notebook NOTEBOOK "
                            "lists a notebook's parameters, with their types).")
 

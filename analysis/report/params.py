@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from analysis import paths
+from analysis.data.tables import ParameterError
 
 # --------------------------------------------------------------------------- discovery & parameters
 
@@ -108,10 +109,10 @@ def read_params_file(path: str | os.PathLike | None) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ValueError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)}); "
+        raise ParameterError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)}); "
                          f"fix the file and run again") from None
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping of parameter names (or notebook names) to values, "
+        raise ParameterError(f"{path}: expected a mapping of parameter names (or notebook names) to values, "
                          f"got {type(data).__name__}")
     return data
 

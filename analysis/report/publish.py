@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
+from analysis.data.tables import ParameterError
 
 FIGURE_FORMATS = ("png", "svg")
 #: Figures taller than this (inches) are rendered at 110 dpi instead of 144.
@@ -139,7 +140,7 @@ class Publisher:
             raise NameError(f"{notebook} declares parameters this run does not define: {', '.join(missing)}")
         values = {n: namespace[n] for n in names}
         if bad := problems(values):
-            raise ValueError("; ".join(bad) + ": fix these parameters and run the notebook again")
+            raise ParameterError("; ".join(bad) + ": fix these parameters and run the notebook again")
         out = namespace.get("output_dir") or None
 
         def show(v: str) -> str:  # a file of the report itself (a page's results) relative to the report

@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import paths
+from analysis.data.tables import ParameterError
 from analysis.report.params import parameters_for, parse_value
 from analysis.report.runner import DEFAULT_TIMEOUT_S, Job, NotebookRun, run_pool
 
@@ -97,14 +98,14 @@ def run_sweep(notebook: Path, grid: dict[str, list], fixed: dict[str, Any] | Non
     out_dir = Path(out_dir or paths.ROOT / "reports-sweeps" / notebook.stem).resolve()
     combos = combinations(grid)
     if not combos:
-        raise ValueError("the sweep has no values: pass -p NAME v1,v2,... for at least one parameter")
+        raise ParameterError("the sweep has no values: pass -p NAME v1,v2,... for at least one parameter")
     plans, problems = [], []
     for i, combo in enumerate(combos):
         chosen, issues = parameters_for(notebook, {notebook.stem: {**(fixed or {}), **combo}}, Path("."))
         problems += [f"run {i + 1} ({_label(combo)}): {p}" for p in issues]
         plans.append(chosen)
     if problems:
-        raise ValueError("the sweep does not fit the notebook:\n  - " + "\n  - ".join(dict.fromkeys(problems))
+        raise ParameterError("the sweep does not fit the notebook:\n  - " + "\n  - ".join(dict.fromkeys(problems))
                          + f"\nFix the values named above (papermill --help-notebook {notebook} lists its parameters).")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-staging-", dir=out_dir.parent))

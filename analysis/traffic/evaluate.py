@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.data.tables import ParameterError
 from analysis.traffic.capabilities import capability_notes, task_model_table
 from analysis.traffic.policies import DEFAULT_BASELINE, POLICY_KINDS, Policy, build_policies, quality_weights
 from analysis.traffic.workload import Workload
@@ -131,7 +132,7 @@ class Evaluation:
         for p in self.policies:
             if kind is not None and not kind.per_model and p.kind == name:
                 return p
-        raise ValueError(f"no policy {name!r}; choose one of: {', '.join(p.name for p in self.policies)}")
+        raise ParameterError(f"no policy {name!r}; choose one of: {', '.join(p.name for p in self.policies)}")
 
 
 def evaluate(workload: Workload, caps: pd.DataFrame, thresholds: Mapping[str, float] | None = None,
@@ -160,7 +161,7 @@ def evaluate(workload: Workload, caps: pd.DataFrame, thresholds: Mapping[str, fl
     policies = build_policies(caps, workload, thresholds, budget_usd, table=table, router=router) + list(extra_policies)
     names = [p.name for p in policies]
     if baseline not in names:
-        raise ValueError(f"baseline {baseline!r} is not a policy; choose one of: {', '.join(names)}")
+        raise ParameterError(f"baseline {baseline!r} is not a policy; choose one of: {', '.join(names)}")
     lookup = _lookup(table)
     records = [_assign_records(p, lookup) for p in policies]
     assignments = pd.DataFrame([r for recs in records for r in recs])

@@ -34,7 +34,7 @@ import pandas as pd
 import yaml
 
 from analysis import paths
-from analysis.data.tables import DataError, Problem
+from analysis.data.tables import DataError, ParameterError, Problem
 
 TASK_TYPES = ("code", "reasoning", "chinese", "vision", "general")
 
@@ -135,7 +135,7 @@ class Workload:
         10.0
         """
         if not (requests_per_month >= 0 and math.isfinite(requests_per_month)):
-            raise ValueError(f"requests_per_month must be a finite number >= 0, got {requests_per_month!r}")
+            raise ParameterError(f"requests_per_month must be a finite number >= 0, got {requests_per_month!r}")
         return replace(self, requests_per_month=float(requests_per_month))
 
     def with_mix(self, shares: Mapping[str, float]) -> Workload:
@@ -181,7 +181,7 @@ def parse_mapping(text: str | Mapping | None, what: str = "mix") -> dict[str, fl
     >>> parse_mapping("code 0.5")
     Traceback (most recent call last):
     ...
-    ValueError: mix: got 'code 0.5'; expected task:number pairs separated by commas, such as code:0.5, general:0.5
+    analysis.data.tables.ParameterError: mix: got 'code 0.5'; expected task:number pairs separated by commas, such as code:0.5, general:0.5
     """
     if text is None or (isinstance(text, str) and not text.strip()):
         return {}
@@ -194,7 +194,7 @@ def parse_mapping(text: str | Mapping | None, what: str = "mix") -> dict[str, fl
                 continue
             key, sep, value = part.replace("=", ":", 1).partition(":")
             if not sep:
-                raise ValueError(f"{what}: got {part.strip()!r}; expected task:number pairs separated by "
+                raise ParameterError(f"{what}: got {part.strip()!r}; expected task:number pairs separated by "
                                  f"commas, such as code:0.5, general:0.5")
             items.append((key.strip(), value.strip()))
     out = {}
@@ -202,9 +202,9 @@ def parse_mapping(text: str | Mapping | None, what: str = "mix") -> dict[str, fl
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise ValueError(f"{what}: {key}:{value!r} is not a number; expected task:number") from None
+            raise ParameterError(f"{what}: {key}:{value!r} is not a number; expected task:number") from None
         if key not in TASK_TYPES:
-            raise ValueError(f"{what}: got task type {key!r}; expected one of {', '.join(TASK_TYPES)}")
+            raise ParameterError(f"{what}: got task type {key!r}; expected one of {', '.join(TASK_TYPES)}")
         out[str(key)] = number
     return out
 

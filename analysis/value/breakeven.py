@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.data.tables import ParameterError
 from analysis.formatting import format_tokens, format_usd
 
 #: Hours in an average month (8,760 / 12), for GPU rental by the hour.
@@ -343,7 +344,7 @@ class GpuAssumptions:
         _check_nonneg(usd_per_hour=self.usd_per_hour, tok_per_s=self.tok_per_s,
                       fixed_usd_per_month=self.fixed_usd_per_month)
         if not 0 < self.utilisation <= 1:
-            raise ValueError(f"GPU utilisation must be a fraction above 0 and at most 1, got {self.utilisation!r}")
+            raise ParameterError(f"GPU utilisation must be a fraction above 0 and at most 1, got {self.utilisation!r}")
 
     @property
     def usd_per_month(self) -> float:
@@ -462,7 +463,7 @@ def check_models(pricing: pd.DataFrame, **models: str) -> None:
     >>> check_models(load_pricing(), model_a="GPT-4o ", model_b="Grok")
     Traceback (most recent call last):
     ...
-    ValueError: model_a: no model 'GPT-4o ' in the pricing table of 11 models (nearest: GPT-4o, GPT-4o-mini); model_b: no model 'Grok' in the pricing table of 11 models (nearest: none close): pass a model the table names, such as -p model_a GPT-4o
+    analysis.data.tables.ParameterError: model_a: no model 'GPT-4o ' in the pricing table of 11 models (nearest: GPT-4o, GPT-4o-mini); model_b: no model 'Grok' in the pricing table of 11 models (nearest: none close): pass a model the table names, such as -p model_a GPT-4o
     """
     import difflib
 
@@ -475,4 +476,4 @@ def check_models(pricing: pd.DataFrame, **models: str) -> None:
                             f"(nearest: {', '.join(near) or 'none close'})")
     if problems:
         first = next(iter(models))
-        raise ValueError("; ".join(problems) + f": pass a model the table names, such as -p {first} {names[0]}")
+        raise ParameterError("; ".join(problems) + f": pass a model the table names, such as -p {first} {names[0]}")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.data.tables import BENCHMARK_SHORT_LABELS, BENCHMARKS
+from analysis.data.tables import BENCHMARK_SHORT_LABELS, BENCHMARKS, ParameterError
 from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO, price_on_basis
 from analysis.value.frontier import frontier_probability, pareto_frontier
 
@@ -34,7 +34,7 @@ def check_benchmark(benchmark: str) -> str:
     'ceval'
     """
     if benchmark not in BENCHMARKS:
-        raise ValueError(f"benchmark {benchmark!r} is not one of {', '.join(BENCHMARKS)}: pass one of them")
+        raise ParameterError(f"benchmark {benchmark!r} is not one of {', '.join(BENCHMARKS)}: pass one of them")
     return benchmark
 
 

@@ -27,6 +27,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from analysis.data.tables import ParameterError
+
 #: Frontier probabilities at or above this are "robustly on the frontier"; at or below
 #: ``1 - ROBUST`` "robustly dominated"; anything between "depends on the noise".
 ROBUST = 0.95
@@ -332,7 +334,7 @@ def frontier_probability(frame: pd.DataFrame, sigma: float | str = 1.0, n_draws:
     the probabilities are exactly 1 on the frontier and 0 off it.
     """
     if n_draws < 1:
-        raise ValueError(f"n_draws must be at least 1, got {n_draws!r}")
+        raise ParameterError(f"n_draws must be at least 1, got {n_draws!r}")
     base = pareto_frontier(frame, price_col, score_col, name_col)
     keep = np.flatnonzero(base["excluded_reason"].isna().to_numpy())
     if isinstance(sigma, str):
@@ -342,7 +344,7 @@ def frontier_probability(frame: pd.DataFrame, sigma: float | str = 1.0, n_draws:
     else:
         sig = np.full(len(keep), float(sigma))
     if (sig < 0).any() or not np.isfinite(sig).all():
-        raise ValueError(f"score sigma must be a finite number >= 0 (benchmark points), got {sigma!r}")
+        raise ParameterError(f"score sigma must be a finite number >= 0 (benchmark points), got {sigma!r}")
     prob = np.full(len(frame), np.nan)
     if len(keep):
         price = _float_array(frame, price_col)[keep]

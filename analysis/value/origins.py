@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.data.tables import ORIGINS
+from analysis.data.tables import ORIGINS, ParameterError
 from analysis.value.efficiency import benchmark_table
 
 
@@ -30,7 +30,7 @@ def check_origin(origin: str, parameter: str = "origin") -> str:
     ValueError: field_origin 'FR' is not an origin: expected one of US, CN, EU, other, unknown (the maker's country)
     """
     if origin not in ORIGINS:
-        raise ValueError(f"{parameter} {origin!r} is not an origin: expected one of {', '.join(ORIGINS)} "
+        raise ParameterError(f"{parameter} {origin!r} is not an origin: expected one of {', '.join(ORIGINS)} "
                          f"(the maker's country)")
     return origin
 

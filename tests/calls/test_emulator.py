@@ -92,6 +92,30 @@ def test_same_seed_same_request_gives_the_same_ttft_and_reply():
     assert a != c
 
 
+def test_ttft_runs_from_the_first_byte_of_the_request_not_from_when_it_was_parsed():
+    """The request's head goes out, its body 0.2 s later: the emulator's clock for it (its arrival, and
+    the TTFT it injects from there) starts at the head's first byte, as a server's view of the request
+    does, so a burst it parses one request at a time does not make the later ones' TTFT start late."""
+    import socket
+    import time
+
+    with Emulator(seed=3, time_scale=0.2) as emu:
+        body = json.dumps({**BODY, "stream": True}).encode()
+        with socket.create_connection(("127.0.0.1", emu.port)) as s:
+            head_sent = time.perf_counter()
+            s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+            time.sleep(0.2)
+            body_sent = time.perf_counter()
+            s.sendall(body)
+            while s.recv(65536):
+                pass
+        [e] = emu.requests
+    assert head_sent <= e["t_monotonic"] < body_sent  # the same clock: the emulator runs in this process
+    assert e["queued_s"] >= body_sent - e["t_monotonic"]  # handled only once the body was in
+    assert e["first_content_monotonic"] - e["t_monotonic"] >= e["ttft_s"]  # never early, from the first byte
+
+
 def test_random_faults_are_deterministic_under_the_seed():
     def kinds(seed):
         with Emulator(seed=seed, time_scale=0.0001, fault_rate=0.5, random_faults=("rate_limit", "server_error")) as emu:

@@ -268,3 +268,39 @@ def test_pricepoint_calls_live_without_key_says_what_to_do(capsys, monkeypatch):
     assert main(["calls", "--mode", "live"]) == 2
     err = capsys.readouterr().err
     assert "set GLOBAL_API_KEY" in err
+
+
+# --------------------------------------------------------------------------- the client's clock at the socket
+
+
+def test_the_clients_connections_note_when_bytes_arrived(emulator, monkeypatch):
+    """Every connection of the SDK's client is clocked at the transport's read (a change in the HTTP
+    stack below that silently dropped the clock would fail here), and the arrival it reports for the
+    last bytes read lies between the emulator writing the first content and the read returning."""
+    import time
+
+    made = []
+    real_init = calls_gateway.ClockedStream.__init__
+
+    def init(self, inner):
+        real_init(self, inner)
+        made.append(self)
+
+    monkeypatch.setattr(calls_gateway.ClockedStream, "__init__", init)
+
+    async def go():
+        client = calls_gateway.make_client(emulator.base_url, "any-key")
+        box = calls_gateway.Progress()
+        calls_gateway.SENT_AT.set(box)
+        try:
+            async with client.chat.completions.with_streaming_response.create(
+                    model="gpt-4o", messages=[{"role": "user", "content": "hi"}], max_tokens=4, stream=True) as r:
+                async for _ in r.http_response.aiter_bytes():
+                    assert box.read_at is not None and box.read_at <= time.perf_counter()
+            return box.read_at
+        finally:
+            await client.close()
+
+    last_read = asyncio.run(go())
+    assert made and all(s.clocked for s in made)
+    assert last_read >= emulator.requests[-1]["first_content_monotonic"]  # one clock: the emulator is in-process

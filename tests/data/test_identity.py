@@ -15,65 +15,41 @@ from analysis.data.identity import (
 
 IDENT = load_identity()
 
-# real LiteLLM keys: (key, provider, canonical model, first party?, region)
-LITELLM_KEYS = [
-    ("gpt-4o", "openai", "gpt-4o", True, ""),
-    ("azure/eu/gpt-4o-2024-08-06", "azure", "gpt-4o", False, "eu"),
-    ("deepseek/deepseek-v4-flash", "deepseek", "deepseek-v4-flash", True, ""),
-    ("azure_ai/deepseek-v4-flash", "azure_ai", "deepseek-v4-flash", False, ""),
-    (
-        "fireworks_ai/accounts/fireworks/models/deepseek-v4-flash",
-        "fireworks_ai",
-        "deepseek-v4-flash",
-        False,
-        "",
-    ),
-    ("eu.anthropic.claude-3-5-sonnet-20241022-v2:0", "bedrock", "claude-3-5-sonnet", False, "eu"),
-    ("gemini/gemini-2.5-pro", "gemini", "gemini-2-5-pro", True, ""),
-    ("moonshot/kimi-k2.5", "moonshot", "kimi-k2-5", True, ""),
-    ("zai/glm-5", "zai", "glm-5", True, ""),
-    ("azure_ai/mistral-large-3", "azure_ai", "mistral-large-3", False, ""),
-    (
-        "bedrock/eu-west-3/mistral.mistral-large-2402-v1:0",
-        "bedrock",
-        "mistral-large-2402",
-        False,
-        "eu-west-3",
-    ),
-    ("dashscope/qwen-flash", "dashscope", "qwen-flash", True, ""),
-    ("novita/xiaomimimo/mimo-v2-flash", "novita", "mimo-v2-flash", False, ""),
+# Real keys of both catalogs: (catalog, key, provider, canonical model, first party?, region).
+CATALOG_KEYS = [
+    ("litellm", "gpt-4o", "openai", "gpt-4o", True, ""),
+    ("litellm", "azure/eu/gpt-4o-2024-08-06", "azure", "gpt-4o", False, "eu"),
+    ("litellm", "deepseek/deepseek-v4-flash", "deepseek", "deepseek-v4-flash", True, ""),
+    ("litellm", "azure_ai/deepseek-v4-flash", "azure_ai", "deepseek-v4-flash", False, ""),
+    ("litellm", "fireworks_ai/accounts/fireworks/models/deepseek-v4-flash", "fireworks_ai", "deepseek-v4-flash",
+     False, ""),
+    ("litellm", "eu.anthropic.claude-3-5-sonnet-20241022-v2:0", "bedrock", "claude-3-5-sonnet", False, "eu"),
+    ("litellm", "gemini/gemini-2.5-pro", "gemini", "gemini-2-5-pro", True, ""),
+    ("litellm", "moonshot/kimi-k2.5", "moonshot", "kimi-k2-5", True, ""),
+    ("litellm", "zai/glm-5", "zai", "glm-5", True, ""),
+    ("litellm", "azure_ai/mistral-large-3", "azure_ai", "mistral-large-3", False, ""),
+    ("litellm", "bedrock/eu-west-3/mistral.mistral-large-2402-v1:0", "bedrock", "mistral-large-2402", False,
+     "eu-west-3"),
+    ("litellm", "dashscope/qwen-flash", "dashscope", "qwen-flash", True, ""),
+    ("litellm", "novita/xiaomimimo/mimo-v2-flash", "novita", "mimo-v2-flash", False, ""),
+    ("genai", "openai/gpt-4o", "openai", "gpt-4o", True, ""),
+    ("genai", "anthropic/claude-3-5-sonnet", "anthropic", "claude-3-5-sonnet", True, ""),
+    ("genai", "deepseek/deepseek-v4-flash", "deepseek", "deepseek-v4-flash", True, ""),
+    ("genai", "fireworks/deepseek-v4-flash", "fireworks", "deepseek-v4-flash", False, ""),
+    ("genai", "google/gemini-2.5-pro", "google", "gemini-2-5-pro", True, ""),
 ]
 
 
-@pytest.mark.parametrize(("key", "provider", "canonical", "first_party", "region"), LITELLM_KEYS)
-def test_litellm_real_keys(litellm_import, key, provider, canonical, first_party, region):
-    row = litellm_import.endpoints.set_index("source_key").loc[key]
-    row = row.iloc[0] if row.ndim == 2 else row
-    assert (row["provider"], row["canonical_model_id"], bool(row["first_party"]), row["region"]) == (
-        provider,
-        canonical,
-        first_party,
-        region,
-    )
-
-
-GENAI_KEYS = [
-    ("openai/gpt-4o", "gpt-4o", True),
-    ("anthropic/claude-3-5-sonnet", "claude-3-5-sonnet", True),
-    ("deepseek/deepseek-v4-flash", "deepseek-v4-flash", True),
-    ("fireworks/deepseek-v4-flash", "deepseek-v4-flash", False),
-    ("google/gemini-2.5-pro", "gemini-2-5-pro", True),
-]
-
-
-@pytest.mark.parametrize(("key", "canonical", "first_party"), GENAI_KEYS)
-def test_genai_real_keys(genai_import, key, canonical, first_party):
-    ep = genai_import.endpoints
-    rows = ep[ep["source_key"] == key]
+@pytest.mark.parametrize(("catalog", "key", "provider", "canonical", "first_party", "region"), CATALOG_KEYS,
+                         ids=[f"{c[0]}:{c[1]}" for c in CATALOG_KEYS])
+def test_real_catalog_keys(request, catalog, key, provider, canonical, first_party, region):
+    endpoints = request.getfixturevalue(f"{catalog}_import").endpoints  # LiteLLM's: skipped when never fetched
+    rows = endpoints[endpoints["source_key"] == key]
     if rows.empty:
-        pytest.fail(f"{key} not in this genai-prices release: update the table of real keys")
-    assert rows["canonical_model_id"].iloc[0] == canonical
-    assert bool(rows["first_party"].iloc[0]) is first_party
+        pytest.fail(f"{key} is not in this {catalog} release: update the table of real keys")
+    row = rows.iloc[0]
+    assert (row["provider"], row["canonical_model_id"], bool(row["first_party"]), row["region"]) == (
+        provider, canonical, first_party, region)
 
 
 def test_default_price_is_first_party_never_a_reseller(litellm_import, genai_import):
@@ -93,33 +69,21 @@ def test_default_price_is_first_party_never_a_reseller(litellm_import, genai_imp
     assert g.loc["claude-3-5-sonnet", "provider"] == "anthropic"
 
 
-@pytest.mark.parametrize(
-    ("alias", "canonical"),
-    [
-        ("gpt-4o-2024-08-06", "gpt-4o"),
-        ("deepseek/deepseek-v4-flash", "deepseek-v4-flash"),
-        ("azure/eu/gpt-4o-2024-08-06", "gpt-4o"),
-        ("GPT-4o", "gpt-4o"),
-        ("Claude 3.5 Sonnet", "claude-3-5-sonnet"),
-        ("claude-3-5-sonnet", "claude-3-5-sonnet"),
-        ("DeepSeek V4 Flash", "deepseek-v4-flash"),
-        ("Qwen3-32B", "qwen3-32b"),
-        ("qwen3-32b", "qwen3-32b"),
-        ("Kimi K2.5", "kimi-k2-5"),
-        ("kimi-k2.5", "kimi-k2-5"),
-        ("Qwen3.5-397B", "qwen3-5-397b"),
-        ("qwen3.5-397b", "qwen3-5-397b"),
-        ("Qwen3-Coder-30B", "qwen3-coder-30b"),
-        ("qwen3-coder-30b", "qwen3-coder-30b"),
-        ("Gemini 1.5 Pro", "gemini-1-5-pro"),
-        ("gemini-1.5-pro", "gemini-1-5-pro"),
-        ("GLM-5", "glm-5"),
-        ("DeepSeek Coder", "deepseek-coder"),
-        ("GPT-4o-mini", "gpt-4o-mini"),
-        ("vertex_ai/claude-3-5-sonnet-v2@20241022", "claude-3-5-sonnet"),
-        ("openrouter/qwen/qwen3-32b:free", "qwen3-32b"),
-    ],
-)
+ALIASES = [  # (a name as an article, a catalog or a user writes it, its canonical id)
+    ("gpt-4o-2024-08-06", "gpt-4o"), ("deepseek/deepseek-v4-flash", "deepseek-v4-flash"),
+    ("azure/eu/gpt-4o-2024-08-06", "gpt-4o"), ("GPT-4o", "gpt-4o"),
+    ("Claude 3.5 Sonnet", "claude-3-5-sonnet"), ("claude-3-5-sonnet", "claude-3-5-sonnet"),
+    ("DeepSeek V4 Flash", "deepseek-v4-flash"), ("Qwen3-32B", "qwen3-32b"), ("qwen3-32b", "qwen3-32b"),
+    ("Kimi K2.5", "kimi-k2-5"), ("kimi-k2.5", "kimi-k2-5"), ("Qwen3.5-397B", "qwen3-5-397b"),
+    ("qwen3.5-397b", "qwen3-5-397b"), ("Qwen3-Coder-30B", "qwen3-coder-30b"),
+    ("qwen3-coder-30b", "qwen3-coder-30b"), ("Gemini 1.5 Pro", "gemini-1-5-pro"),
+    ("gemini-1.5-pro", "gemini-1-5-pro"), ("GLM-5", "glm-5"), ("DeepSeek Coder", "deepseek-coder"),
+    ("GPT-4o-mini", "gpt-4o-mini"), ("vertex_ai/claude-3-5-sonnet-v2@20241022", "claude-3-5-sonnet"),
+    ("openrouter/qwen/qwen3-32b:free", "qwen3-32b"),
+]
+
+
+@pytest.mark.parametrize(("alias", "canonical"), ALIASES)
 def test_aliases(alias, canonical):
     assert resolve(alias, IDENT) == canonical
 
@@ -202,7 +166,7 @@ def test_origin_in_both_catalogs_is_the_makers_not_the_hosts(litellm_import):
 
 
 def test_canonical_rule_is_idempotent():
-    for key, *_ in LITELLM_KEYS:
+    for _, key, *_ in CATALOG_KEYS:
         c = canonical_model_id(key)
         assert canonical_model_id(c) == c
     assert is_first_party("vertex_ai", "gemini-2.5-pro", IDENT) is True

@@ -171,75 +171,56 @@ def _problems(excinfo) -> list:
     return err.problems
 
 
-def test_missing_column(write_csv):
-    path = write_csv("p.csv", "model,provider,origin,output_usd_per_mtok\nX,Acme,US,1.0\n")
+def _matchups_with(old: str, new: str) -> str:
+    text = paths.data_file("matchups.csv").read_text()
+    assert old in text
+    return text.replace(old, new)
+
+
+# One bad file each, and the one problem it must give: (line, column, value) and words of what was expected.
+# A file is (its text, its encoding); None for a line, column or value: the whole file is wrong.
+BAD_FILES = {
+    "missing column": (load_pricing, "model,provider,origin,output_usd_per_mtok\nX,Acme,US,1.0\n", "utf-8",
+                       (1, "input_usd_per_mtok", "model,provider,origin,output_usd_per_mtok"),
+                       "missing: input_usd_per_mtok"),
+    "dollar sign": (load_pricing, f"{HEADER}\nX,Acme,US,$3.00,1.0\n", "utf-8",
+                    (2, "input_usd_per_mtok", "$3.00"), "no $ sign"),
+    "negative price": (load_pricing, f"{HEADER}\nX,Acme,US,1.0,2.0\nY,Acme,CN,0.5,-1\n", "utf-8",
+                       (3, "output_usd_per_mtok", "-1"), "from 0 to 100,000"),
+    "score out of range": (load_benchmarks, "model,benchmark,score\nGPT-4o,mmlu,88.7\nGPT-4o,ceval,870\n", "utf-8",
+                           (3, "score", "870"), "0 to 100"),
+    "duplicate model": (load_pricing, f"{HEADER}\nX,Acme,US,1,2\nY,Acme,US,1,2\nX,Acme,US,1,3\n", "utf-8",
+                        (4, "model", "X"), "already on line 2"),
+    "benchmark model not in pricing": (load_benchmarks, "model,benchmark,score\nGPT-4o,mmlu,88.7\nMystery-7B,mmlu,50\n",
+                                       "utf-8", (3, "model", "Mystery-7B"), "pricing.csv"),
+    "empty file": (load_pricing, "", "utf-8", (None, None, None), "the file is empty"),
+    "header only": (load_pricing, HEADER + "\n", "utf-8", (None, None, None), "only a header"),
+    "byte order mark, true line numbers": (load_pricing, f"{HEADER}\nX,Acme,Mars,1.0,2.0\n", "utf-8-sig",
+                                           (2, "origin", "Mars"), "US"),
+    "not UTF-8": (load_pricing, f"{HEADER}\nCafé,Acme,US,1.0,2.0\n", "latin-1", (2, None, r"\xe9"), "UTF-8"),
+    "blank lines and quoted cells": (load_pricing, f'{HEADER}\n\n"Model, with comma",Acme,US,1.0,2.0\n\nY,Acme,US,1,x\n',
+                                     "utf-8", (5, "output_usd_per_mtok", "x"), "a plain number"),
+    "matchup price differs from pricing": (
+        load_matchups, _matchups_with("Qwen3-32B vs GPT-4o-mini,Output price,Qwen3-32B,GPT-4o-mini,usd_per_mtok,0.28,0.60",
+                                      "Qwen3-32B vs GPT-4o-mini,Output price,Qwen3-32B,GPT-4o-mini,usd_per_mtok,0.28,0.65"),
+        "utf-8", (8, "value_b", "0.65"), "GPT-4o-mini's output price in pricing.csv, 0.6"),
+    "matchup stars not whole": (load_matchups, _matchups_with("Kimi K2.5,Claude 3.5 Sonnet,stars,5,3",
+                                                              "Kimi K2.5,Claude 3.5 Sonnet,stars,4.5,3"),
+                                "utf-8", (14, "value_a", "4.5"), "a whole number of stars"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_file_gives_one_problem_naming_line_column_value_and_what_was_expected(write_csv, case):
+    loader, text, encoding, (line, column, value), expected = BAD_FILES[case]
+    path = write_csv("bad.csv", text, encoding=encoding)
     with pytest.raises(DataError) as exc:
-        load_pricing(path)
+        loader(path)
     [p] = _problems(exc)
-    assert (p.file, p.line, p.column) == (str(path), 1, "input_usd_per_mtok")
-    assert "missing: input_usd_per_mtok" in p.expected
-
-
-def test_dollar_sign_price(write_csv):
-    path = write_csv("p.csv", f"{HEADER}\nX,Acme,US,$3.00,1.0\n")
-    with pytest.raises(DataError) as exc:
-        load_pricing(path)
-    [p] = _problems(exc)
-    assert (p.line, p.column, p.value) == (2, "input_usd_per_mtok", "$3.00")
-    assert "no $ sign" in p.expected
-    assert f"{path}, line 2, column 'input_usd_per_mtok': got '$3.00'" in str(exc.value)
-
-
-def test_negative_price(write_csv):
-    path = write_csv("p.csv", f"{HEADER}\nX,Acme,US,1.0,2.0\nY,Acme,CN,0.5,-1\n")
-    with pytest.raises(DataError) as exc:
-        load_pricing(path)
-    [p] = _problems(exc)
-    assert (p.line, p.column, p.value) == (3, "output_usd_per_mtok", "-1")
-    assert "from 0 to 100,000" in p.expected
-
-
-def test_score_out_of_range(write_csv):
-    path = write_csv("b.csv", "model,benchmark,score\nGPT-4o,mmlu,88.7\nGPT-4o,ceval,870\n")
-    with pytest.raises(DataError) as exc:
-        load_benchmarks(path)
-    [p] = _problems(exc)
-    assert (p.line, p.column, p.value) == (3, "score", "870")
-    assert "0 to 100" in p.expected
-
-
-def test_duplicate_model(write_csv):
-    path = write_csv("p.csv", f"{HEADER}\nX,Acme,US,1,2\nY,Acme,US,1,2\nX,Acme,US,1,3\n")
-    with pytest.raises(DataError) as exc:
-        load_pricing(path)
-    [p] = _problems(exc)
-    assert (p.line, p.column, p.value) == (4, "model", "X")
-    assert "already on line 2" in p.expected
-
-
-def test_benchmark_model_not_in_pricing(write_csv):
-    path = write_csv("b.csv", "model,benchmark,score\nGPT-4o,mmlu,88.7\nMystery-7B,mmlu,50\n")
-    with pytest.raises(DataError) as exc:
-        load_benchmarks(path)
-    [p] = _problems(exc)
-    assert (p.line, p.column, p.value) == (3, "model", "Mystery-7B")
-    assert "pricing.csv" in p.expected
-
-
-def test_empty_file(write_csv):
-    path = write_csv("p.csv", "")
-    with pytest.raises(DataError) as exc:
-        load_pricing(path)
-    [p] = _problems(exc)
-    assert "empty" in p.expected and p.file == str(path)
-
-
-def test_header_only_file(write_csv):
-    path = write_csv("p.csv", HEADER + "\n")
-    with pytest.raises(DataError) as exc:
-        load_pricing(path)
-    [p] = _problems(exc)
-    assert "only a header" in p.expected
+    assert (p.file, p.line, p.column, p.value) == (str(path), line, column, value)
+    assert expected in p.expected
+    if line is not None and column is not None:  # the message says it the same way
+        assert f"{path}, line {line}, column '{column}': got {value!r}" in str(exc.value)
 
 
 def test_byte_order_mark_is_read_as_text_not_as_part_of_the_header(write_csv):
@@ -248,22 +229,6 @@ def test_byte_order_mark_is_read_as_text_not_as_part_of_the_header(write_csv):
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     p = load_pricing(path)
     assert p.columns[0] == "model" and p.model.tolist() == ["X"]
-
-
-def test_byte_order_mark_with_bad_cells_reports_true_line_numbers(write_csv):
-    path = write_csv("p.csv", f"{HEADER}\nX,Acme,Mars,1.0,2.0\n", encoding="utf-8-sig")
-    with pytest.raises(DataError) as exc:
-        load_pricing(path)
-    [p] = _problems(exc)
-    assert (p.line, p.column, p.value) == (2, "origin", "Mars")
-
-
-def test_not_utf8(write_csv):
-    path = write_csv("p.csv", f"{HEADER}\nCafé,Acme,US,1.0,2.0\n", encoding="latin-1")
-    with pytest.raises(DataError) as exc:
-        load_pricing(path)
-    [p] = _problems(exc)
-    assert p.line == 2 and "UTF-8" in p.expected
 
 
 def test_every_problem_listed_at_once(write_csv):
@@ -301,26 +266,6 @@ def test_user_files_are_cross_checked_against_their_own_pricing(write_csv):
         load_dataset(pricing=pricing, benchmarks=bench)  # shipped matchups name models absent from A/B
     files = {p.file for p in exc.value.problems}
     assert files == {"data/matchups.csv", "data/model_facts.csv"}
-
-
-def test_matchup_price_must_equal_pricing(write_csv):
-    text = paths.data_file("matchups.csv").read_text().replace(
-        "Qwen3-32B vs GPT-4o-mini,Output price,Qwen3-32B,GPT-4o-mini,usd_per_mtok,0.28,0.60",
-        "Qwen3-32B vs GPT-4o-mini,Output price,Qwen3-32B,GPT-4o-mini,usd_per_mtok,0.28,0.65")
-    path = write_csv("m.csv", text)
-    with pytest.raises(DataError) as exc:
-        load_matchups(path)
-    [p] = _problems(exc)
-    assert (p.line, p.column, p.value) == (8, "value_b", "0.65")
-    assert "GPT-4o-mini's output price in pricing.csv, 0.6" in p.expected
-
-
-def test_matchup_stars_must_be_whole(write_csv):
-    text = paths.data_file("matchups.csv").read_text().replace("Kimi K2.5,Claude 3.5 Sonnet,stars,5,3",
-                                                             "Kimi K2.5,Claude 3.5 Sonnet,stars,4.5,3")
-    with pytest.raises(DataError) as exc:
-        load_matchups(write_csv("m.csv", text))
-    assert [(p.column, p.value) for p in _problems(exc)] == [("value_a", "4.5")]
 
 
 def test_parse_never_raises_on_bad_content(write_csv):

@@ -172,17 +172,13 @@ def test_traffic_bill_at_ratio_zero_is_the_output_bill(pricing):
 
 
 @pytest.mark.notebook
-def test_pricing_notebook_headless_has_static_figure_and_no_widgets(tmp_path):
+def test_pricing_notebook_headless_has_static_figure_and_no_widgets(tmp_path, run_notebook):
     import nbformat
-    import papermill
 
     from analysis import paths
 
-    out = tmp_path / "01.ipynb"
-    papermill.execute_notebook(str(paths.NOTEBOOKS / "01-pricing.ipynb"), str(out), kernel_name="python3",
-                               parameters={"output_dir": str(tmp_path), "monthly_tokens": 1e9,
-                                           "input_output_ratio": 1.0}, progress_bar=False, cwd=str(tmp_path))
-    nb = nbformat.read(out, as_version=4)
+    run_notebook(paths.NOTEBOOKS / "01-pricing.ipynb", tmp_path, monthly_tokens=1e9, input_output_ratio=1.0)
+    nb = nbformat.read(tmp_path / "01-pricing.ipynb", as_version=4)
     assert "widgets" not in nb.metadata
     mimes = [m for c in nb.cells for o in c.get("outputs", []) for m in o.get("data", {})]
     assert "application/vnd.jupyter.widget-view+json" not in mimes

@@ -9,6 +9,7 @@ import pytest
 
 import analysis.cli as cli
 from analysis import paths
+from analysis.data.tables import ParameterError
 from analysis.report.build import build_report
 from analysis.report.params import parameters_for, read_params_file
 
@@ -134,7 +135,7 @@ def test_report_publishes_with_a_parameter_set(tmp_path):
 def test_parameter_file_errors(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("01-pricing:\n  monthly_tokens: [1,\n")
-    with pytest.raises(ValueError, match=r"bad.yaml, line \d+, column \d+: not valid YAML"):
+    with pytest.raises(ParameterError, match=r"bad.yaml, line \d+, column \d+: not valid YAML"):
         read_params_file(bad)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         read_params_file(tmp_path / "missing.yaml")

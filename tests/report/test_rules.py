@@ -10,6 +10,7 @@ import stat
 import pytest
 
 from analysis import cli, paths
+from analysis.data.tables import ParameterError
 from analysis.report.params import discover_notebooks, parameter_types, parameters_for
 from analysis.report.publish import Publisher
 from analysis.report.rules import RULES, problems, resolve_paths
@@ -93,7 +94,7 @@ def test_a_notebook_run_by_hand_checks_its_values_too():
     values = {n: 1.0 if t == "float" else 1 if t == "int" else "" for n, t in names.items()}
     values.update(model_a="GPT-4o", model_b="DeepSeek V4 Flash", basis="output", benchmark="mmlu",
                   self_host_model="Qwen3-32B", volume_min=1e6, volume_max=1e9, gpu_utilisation=1.5)
-    with pytest.raises(ValueError, match="gpu_utilisation must be at most 1"):
+    with pytest.raises(ParameterError, match="gpu_utilisation must be at most 1"):
         Publisher.for_notebook("04-break-even", values)
 
 

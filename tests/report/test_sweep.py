@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import cli, paths
+from analysis.data.tables import ParameterError
 from analysis.report.sweep import collect, combinations, flatten, parse_values, plottable, run_sweep
 
 NB01 = paths.NOTEBOOKS / "01-pricing.ipynb"
@@ -20,7 +21,7 @@ def test_values_grid_and_flattening():
 
 
 def test_a_sweep_that_does_not_fit_the_notebook_runs_nothing(tmp_path):
-    with pytest.raises(ValueError, match=r"run 2 \(monthly_tokens=-1\): 01-pricing: monthly_tokens must be at least 0"):
+    with pytest.raises(ParameterError, match=r"run 2 \(monthly_tokens=-1\): 01-pricing: monthly_tokens must be at least 0"):
         run_sweep(NB01, {"monthly_tokens": [1e9, -1]}, out_dir=tmp_path / "s", progress=False)
     assert not (tmp_path / "s").exists()
 

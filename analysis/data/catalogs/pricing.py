@@ -32,7 +32,7 @@ import yaml
 from analysis import paths
 from analysis.data.catalogs.registry import SOURCES, CatalogImport, load_catalog
 from analysis.data.identity import annotate, default_endpoints, load_identity
-from analysis.data.tables import ORIGINS
+from analysis.data.tables import ORIGINS, ParameterError
 from analysis.data.tariff_tables import ENDPOINT_COLUMNS, TIER_COLUMNS, _typed_endpoints, tiers_frame
 
 #: The columns written, the five of data/pricing.csv first.
@@ -281,11 +281,11 @@ def catalog_pricing_csv(catalog: str = "article", pricing_csv: str = "") -> str:
     >>> catalog_pricing_csv("openrouter")
     Traceback (most recent call last):
     ...
-    ValueError: catalog 'openrouter': expected article, genai-prices, a pricing CSV (NAME.csv) or LiteLLM's JSON (NAME.json). Set the notebook parameter catalog to one of these.
+    analysis.data.tables.ParameterError: catalog 'openrouter': expected article, genai-prices, a pricing CSV (NAME.csv) or LiteLLM's JSON (NAME.json). Set the notebook parameter catalog to one of these.
     """
     catalog = (catalog or "").strip()
     if pricing_csv and catalog not in ("", "article"):
-        raise ValueError(f"both catalog={catalog!r} and pricing_csv={pricing_csv!r} are given; expected one of "
+        raise ParameterError(f"both catalog={catalog!r} and pricing_csv={pricing_csv!r} are given; expected one of "
                          f"them. Pass only catalog (a pricing CSV is a catalog too).")
     if pricing_csv or catalog in ("", "article"):
         return str(pricing_csv or "")
@@ -294,7 +294,7 @@ def catalog_pricing_csv(catalog: str = "article", pricing_csv: str = "") -> str:
         return str(path)
     if path.suffix.lower() == ".json":
         if not path.exists():
-            raise ValueError(f"catalog {catalog!r}: no such file. Pass the path of LiteLLM's "
+            raise ParameterError(f"catalog {catalog!r}: no such file. Pass the path of LiteLLM's "
                              f"model_prices_and_context_window.json.")
         key = f"litellm-{_sha256(path)[:12]}-{_identity_digest()}"
         return str(_cached(key, lambda: load_catalog("litellm", path), source_file=path))
@@ -305,7 +305,7 @@ def catalog_pricing_csv(catalog: str = "article", pricing_csv: str = "") -> str:
             ver = "unknown"
         return str(_cached(f"{catalog}-{ver}-{dt.date.today()}-{_identity_digest()}", lambda: load_catalog(catalog)))
     known = ", ".join(s for s in sorted(SOURCES) if s != "litellm")
-    raise ValueError(f"catalog {catalog!r}: expected {known}, a pricing CSV (NAME.csv) or LiteLLM's JSON "
+    raise ParameterError(f"catalog {catalog!r}: expected {known}, a pricing CSV (NAME.csv) or LiteLLM's JSON "
                      f"(NAME.json). Set the notebook parameter catalog to one of these.")
 
 
