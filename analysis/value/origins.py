@@ -20,14 +20,14 @@ from analysis.value.efficiency import benchmark_table
 
 
 def check_origin(origin: str, parameter: str = "origin") -> str:
-    """``origin`` if it is one of :data:`ORIGINS`, else a ``ValueError`` saying what to pass.
+    """``origin`` if it is one of :data:`ORIGINS`, else a ``ParameterError`` (a ValueError) saying what to pass.
 
     >>> check_origin("EU")
     'EU'
     >>> check_origin("FR", "field_origin")
     Traceback (most recent call last):
     ...
-    ValueError: field_origin 'FR' is not an origin: expected one of US, CN, EU, other, unknown (the maker's country)
+    analysis.data.tables.ParameterError: field_origin 'FR' is not an origin: expected one of US, CN, EU, other, unknown (the maker's country)
     """
     if origin not in ORIGINS:
         raise ParameterError(f"{parameter} {origin!r} is not an origin: expected one of {', '.join(ORIGINS)} "
