@@ -18,6 +18,7 @@ from analysis.figures.theme import (
     some_names,
 )
 from analysis.formatting import escape_mathtext, format_multiple, format_usd_tick
+from analysis.prices.bills import MonthlyVolume
 
 
 def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
@@ -66,7 +67,9 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
 
 def monthly_bill_bars(table: pd.DataFrame, monthly_tokens: float, column: str = "monthly_bill_usd",
                       keep=None):
-    """The monthly bill of a token volume per model, log scale, coloured by origin (bounded as :func:`price_bars`)."""
+    """The output-only monthly bill of ``monthly_tokens`` output tokens per model, log scale, coloured by origin
+    (bounded as :func:`price_bars`); the title is the :class:`~analysis.prices.bills.MonthlyVolume`'s
+    output-only label, as the table's caption gives it."""
     known = table[table[column].notna()].sort_values([column, "model"])
     known, left = bounded(known, keep=article_models() if keep is None else keep)
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(known) + 1.4))
@@ -76,7 +79,7 @@ def monthly_bill_bars(table: pd.DataFrame, monthly_tokens: float, column: str = 
     for y, v in enumerate(known[column]):
         ax.text(v * 1.08, y, format_usd_tick(round(v, 2)), va="center", fontsize=8.5)
     ax.set_xlim(known[column].min() / 1.6, known[column].max() * 5)
-    ax.set_title(f"Monthly bill for {monthly_tokens:,.0f} output tokens")
+    ax.set_title(f"Monthly bill, {MonthlyVolume(float(monthly_tokens)).output_label()}")
     origin_legend(ax, loc="upper right")
     if left:
         fig.text(0.01, -0.06, left_out_note(left, "models", f"the {MAX_ROWS} cheapest and the models the article names"),
@@ -117,8 +120,7 @@ def traffic_bill_bars(bills: pd.DataFrame, monthly_tokens: float, input_output_r
         ax.text(0.5, 0.5, "no model has the prices this mix needs", ha="center", va="center",
                 transform=ax.transAxes)
         ax.set_axis_off()
-    ax.set_title(f"Monthly bill: {monthly_tokens:,.0f} output + {r * monthly_tokens:,.0f} input tokens "
-                 f"({r:g}:1 input:output)")
+    ax.set_title(f"Monthly bill, {MonthlyVolume(float(monthly_tokens), r).label()}")
     notes = [left_out_note(left, "models", f"the {MAX_ROWS} cheapest and the models the article names")] if left else []
     if unknown:
         notes.append("Unknown price for this mix (not drawn): " + some_names(unknown))

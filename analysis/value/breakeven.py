@@ -428,24 +428,38 @@ def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: 
                              f"cheaper at any higher volume", unit)
 
 
-def self_hosting_table(prices: pd.DataFrame, gpu: GpuAssumptions) -> pd.DataFrame:
-    """:func:`self_hosting_break_even` for every model of a price table (``model``, ``usd_per_mtok``).
+#: What a self-hosting row says of a model whose weights are not published, or not known to be.
+CLOSED_WEIGHTS = "closed weights: cannot self-host"
+WEIGHTS_UNKNOWN = "open weights unknown (data gap): not computed"
 
-    >>> from analysis.data.load import load_pricing
+
+def self_hosting_table(prices: pd.DataFrame, gpu: GpuAssumptions, open_weights=None) -> pd.DataFrame:
+    """:func:`self_hosting_break_even` for every model of a price table (``model``, ``usd_per_mtok``) whose
+    weights are published; ``open_weights`` maps a model to True, False or unknown (``model_facts.csv``).
+
+    A model with closed weights gets no break-even but :data:`CLOSED_WEIGHTS`, one whose weights are
+    not known to be published :data:`WEIGHTS_UNKNOWN` (without ``open_weights``, every model).
+
+    >>> from analysis.data.load import load_model_facts, load_pricing
     >>> from analysis.prices.bases import price_on_basis
-    >>> t = self_hosting_table(price_on_basis(load_pricing(), "output"), GpuAssumptions(2.5, 1000, 0.5))
-    >>> t.set_index("model").loc[["GPT-4o", "Qwen3-32B"], "never"].tolist()
-    [False, True]
-
-    Whether a model's weights can be self-hosted at all is not in the data; this is only the
-    price an API would have to beat.
+    >>> weights = load_model_facts().set_index("model").open_weights
+    >>> t = self_hosting_table(price_on_basis(load_pricing(), "output"), GpuAssumptions(2.5, 1000, 0.5), weights)
+    >>> for m in ("GPT-4o", "Qwen3-32B", "GLM-5"): print(t.set_index("model").reason[m][:62])
+    closed weights: cannot self-host
+    self-hosting costs $1.389 per million tokens even with every G
+    above 2.85 billion tokens a month, self-hosting on 3 GPUs ($1.
     """
+    weights = {} if open_weights is None else dict(open_weights)
     rows = []
     for m, p in zip(prices["model"], prices["usd_per_mtok"]):
-        be = self_hosting_break_even(p, gpu, m)
-        rows.append({"model": m, "usd_per_mtok": p, "break_even_tokens_per_month": be.value, "never": be.never,
-                     "reason": be.reason})
-    out = pd.DataFrame(rows)
+        ow = weights.get(m)
+        ow = None if ow is None or pd.isna(ow) else bool(ow)
+        be = self_hosting_break_even(p, gpu, m) if ow else BreakEven(None, CLOSED_WEIGHTS if ow is False
+                                                                      else WEIGHTS_UNKNOWN)
+        rows.append({"model": m, "open_weights": ow, "usd_per_mtok": p, "break_even_tokens_per_month": be.value,
+                     "never": be.never, "reason": be.reason})
+    out = pd.DataFrame(rows, columns=["model", "open_weights", "usd_per_mtok", "break_even_tokens_per_month",
+                                      "never", "reason"])
     out["break_even_tokens_per_month"] = out["break_even_tokens_per_month"].astype(float)
     return out
 
