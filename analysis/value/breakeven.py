@@ -375,7 +375,8 @@ def self_hosting_cost_usd(volume_tokens, gpu: GpuAssumptions):
     return cost if np.ndim(volume_tokens) else float(cost)
 
 
-def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: str = "the API") -> BreakEven:
+def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: str = "the API",
+                            open_weights: bool | None = True) -> BreakEven:
     """The monthly volume above which self-hosting is always cheaper than the API price.
 
     Self-hosting rents whole GPUs by the month (:func:`self_hosting_cost_usd`): its cost
@@ -396,8 +397,15 @@ def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: 
 
     >>> self_hosting_break_even(0.28, g, "Qwen3-32B").never
     True
+
+    A model whose weights are closed (``open_weights`` False) cannot be self-hosted at any volume:
+
+    >>> self_hosting_break_even(10.00, g, "GPT-4o", open_weights=False).reason
+    'GPT-4o has closed weights: cannot self-host'
     """
     unit = "tokens per month"
+    if open_weights is False or open_weights is np.False_:
+        return BreakEven(None, f"{name} has {CLOSED_WEIGHTS}", unit)
     if api_usd_per_mtok is None or pd.isna(api_usd_per_mtok):
         return BreakEven(None, f"the price of {name} is unknown", unit)
     _check_nonneg(api_usd_per_mtok=api_usd_per_mtok)
