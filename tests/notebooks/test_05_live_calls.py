@@ -47,6 +47,14 @@ def test_defaults_run_simulated_against_the_emulator(tmp_path, monkeypatch):
         for x in ok:
             assert x["tok_per_s"] == pytest.approx((x["output_tokens"] - 1) / (x["e2e_s"] - x["ttft_s"]))
     assert sum(v["requests"] for v in r["requests"].values()) == 48
+    c = r["counts"]  # one count behind the header, both tables and the findings (issue 11)
+    assert c["timed_requests"] == 48 and c["requests"] == 48 + c["router_requests"]
+    assert c["attempts"] == c["timed_attempts"] + c["router_attempts"]
+    assert c["timed_attempts"] == sum(v["attempts"] for v in r["requests"].values())
+    assert c["failed"] == c["timed_failed"] + c["router_failed"]
+    assert sum(e["requests_failed"] for e in r["error_counts"].values()) == c["failed"]
+    assert sum(e["attempts"] for e in r["error_counts"].values()) == c["error_attempts"]
+    assert [f["prompt_id"] for f in r["router_failures"]] == ["code-1"]  # the injected drop, named
     assert set(r["error_counts"]) <= set(ERROR_CLASSES) and r["error_counts"]  # the seeded faults show
     # the router: Chinese to the computed best C-Eval value, code-1 falls back after the injected drop
     assert r["router_table"]["chinese"] == ["DeepSeek V4 Flash", "GPT-4o"]
