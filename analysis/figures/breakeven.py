@@ -8,13 +8,19 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from analysis.figures.theme import add_source_note, log_price_axis
+from analysis.figures.theme import (
+    ORIGIN_COLORS,
+    add_source_note,
+    article_origins,
+    log_price_axis,
+    origin_color,
+)
 from analysis.formatting import escape_mathtext, format_tokens, format_usd_tick
 
 
 def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, name_b: str, usd_per_mtok_b: float,
                      fixed_b_usd: float, volume_min: float = 1e6, volume_max: float = 1e11,
-                     color_a: str = "#1f5fa8", color_b: str = "#c8362d", break_even=None):
+                     color_a: str = ORIGIN_COLORS["US"], color_b: str = ORIGIN_COLORS["CN"], break_even=None):
     """Total monthly cost of two options against monthly token volume (log-log), the crossover marked.
 
     ``break_even`` is the :class:`~analysis.value.breakeven.BreakEven` already computed for these
@@ -65,7 +71,7 @@ def _cost_by_volume_axes(fig, ax, be, cost, volume_min: float, volume_max: float
 
 def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: str, cost_b_usd: float,
                       success_b: float, failure_cost_max_usd: float = 5.0,
-                      color_a: str = "#1f5fa8", color_b: str = "#c8362d", break_even=None):
+                      color_a: str = ORIGIN_COLORS["US"], color_b: str = ORIGIN_COLORS["CN"], break_even=None):
     """Expected cost per task against the cost of one wrong answer, for two models; the break-even marked.
 
     ``break_even``: the :class:`~analysis.value.breakeven.BreakEven` already computed for these
@@ -196,7 +202,8 @@ def self_hosting_plot(name: str, api_usd_per_mtok: float, gpu_usd_per_hour: floa
     volumes = np.logspace(np.log10(volume_min), np.log10(volume_max), 600)
     fig, ax = plt.subplots(figsize=(8.5, 4.8))
     if not pd.isna(api_usd_per_mtok):
-        ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, api_usd_per_mtok), 1e-2), color="#c8362d", lw=2,
+        ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, api_usd_per_mtok), 1e-2), color=origin_color(
+                    article_origins().get(name)), lw=2,
                 label=escape_mathtext(f"{name} API: ${api_usd_per_mtok:g}/M tokens"))
     ax.plot(volumes, np.maximum(self_hosting_cost_usd(volumes, gpu), 1e-2), color="#555f6b", lw=2,
             drawstyle="steps-post",

@@ -7,13 +7,13 @@ import pandas as pd
 
 from analysis.figures.theme import (
     MAX_ROWS,
-    ORIGIN_COLORS,
     SOURCE_NOTE,
     add_source_note,
     article_models,
     bounded,
     left_out_note,
     log_price_axis,
+    origin_color,
     origin_legend,
     some_names,
 )
@@ -43,7 +43,7 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
     unknown = table.loc[table[column].isna(), "model"].tolist()
     known, left = bounded(known, keep=article_models() if keep is None else keep)
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(known) + 1.4))
-    colors = [ORIGIN_COLORS.get(o, "#777777") for o in known.origin]
+    colors = [origin_color(o) for o in known.origin]
     ax.barh(known.model, known[column], color=colors)
     ax.invert_yaxis()
     log_price_axis(ax, "x", label)
@@ -54,7 +54,7 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
             text += f"  ({format_multiple(row[multiple_column])})"
         ax.text(row[column] * 1.08, y, text, va="center", fontsize=8.5)
     ax.set_xlim(known[column].min() / 1.6, known[column].max() * 4)
-    origin_legend(ax, loc="upper right")
+    origin_legend(ax, known.origin, loc="upper right")
     ax.set_title(title or "Price per million tokens by model")
     notes = [left_out_note(left, "models", f"the {MAX_ROWS} cheapest and the models the article names")] if left else []
     if unknown:
@@ -73,14 +73,14 @@ def monthly_bill_bars(table: pd.DataFrame, monthly_tokens: float, column: str = 
     known = table[table[column].notna()].sort_values([column, "model"])
     known, left = bounded(known, keep=article_models() if keep is None else keep)
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(known) + 1.4))
-    ax.barh(known.model, known[column], color=[ORIGIN_COLORS.get(o, "#777") for o in known.origin])
+    ax.barh(known.model, known[column], color=[origin_color(o) for o in known.origin])
     ax.invert_yaxis()
     log_price_axis(ax, "x", "monthly bill, USD (log scale)")
     for y, v in enumerate(known[column]):
         ax.text(v * 1.08, y, format_usd_tick(round(v, 2)), va="center", fontsize=8.5)
     ax.set_xlim(known[column].min() / 1.6, known[column].max() * 5)
     ax.set_title(f"Monthly bill, {MonthlyVolume(float(monthly_tokens)).output_label()}")
-    origin_legend(ax, loc="upper right")
+    origin_legend(ax, known.origin, loc="upper right")
     if left:
         fig.text(0.01, -0.06, left_out_note(left, "models", f"the {MAX_ROWS} cheapest and the models the article names"),
                  fontsize=8, color="#555555")
@@ -107,7 +107,7 @@ def traffic_bill_bars(bills: pd.DataFrame, monthly_tokens: float, input_output_r
     known, left = bounded(known, keep=article_models() if keep is None else keep)
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * max(len(known), 1) + 1.4))
     if len(known):
-        ax.barh(known.model, known.traffic_bill_usd, color=[ORIGIN_COLORS.get(o, "#777") for o in known.origin])
+        ax.barh(known.model, known.traffic_bill_usd, color=[origin_color(o) for o in known.origin])
         ax.invert_yaxis()
         log_price_axis(ax, "x", "monthly bill, USD (log scale)")
         for y, v in enumerate(known.traffic_bill_usd):
@@ -115,7 +115,7 @@ def traffic_bill_bars(bills: pd.DataFrame, monthly_tokens: float, input_output_r
         positive = known.traffic_bill_usd[known.traffic_bill_usd > 0]
         if len(positive):
             ax.set_xlim(positive.min() / 1.6, positive.max() * 5)
-        origin_legend(ax, loc="upper right")
+        origin_legend(ax, known.origin, loc="upper right")
     else:
         ax.text(0.5, 0.5, "no model has the prices this mix needs", ha="center", va="center",
                 transform=ax.transAxes)

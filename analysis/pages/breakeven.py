@@ -11,7 +11,6 @@ from analysis.figures.breakeven import (
     self_hosting_plot,
     volume_cost_plot,
 )
-from analysis.figures.theme import ORIGIN_COLORS
 from analysis.formatting import escape_markdown, format_price, format_usd
 from analysis.pages.tables import styled_table
 from analysis.value.breakeven import BreakEven, GpuAssumptions
@@ -257,13 +256,15 @@ def pair_colors(pricing: pd.DataFrame, model_a: str, model_b: str) -> tuple[str,
     """The colours of two models in a break-even figure: by origin, and apart when they share one.
 
     >>> from analysis.data.load import load_pricing
-    >>> pair_colors(load_pricing(), "GPT-4o", "DeepSeek V4 Flash"), pair_colors(load_pricing(), "GPT-4o", "GPT-4o-mini")
-    (('#1f5fa8', '#c8362d'), ('#1f5fa8', '#e08a3c'))
+    >>> from analysis.figures.theme import ORIGIN_COLORS
+    >>> pair_colors(load_pricing(), "GPT-4o", "DeepSeek V4 Flash") == (ORIGIN_COLORS["US"], ORIGIN_COLORS["CN"])
+    True
+    >>> pair_colors(load_pricing(), "GPT-4o", "GPT-4o-mini")[1]   # the same origin: a lighter tint of it
+    '#8fafd3'
     """
-    origin = pricing.set_index("model")["origin"]
-    a = ORIGIN_COLORS.get(origin.get(model_a), "#555f6b")
-    b = ORIGIN_COLORS.get(origin.get(model_b), "#555f6b")
-    return (a, "#e08a3c") if a == b else (a, b)
+    from analysis.figures.theme import pair_colors as theme_pair_colors
+
+    return theme_pair_colors(model_a, model_b, dict(zip(pricing.model, pricing.origin)))
 
 
 # Figures drawn from what the notebook has computed (headless runs and the report use these) ...

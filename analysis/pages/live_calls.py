@@ -380,7 +380,7 @@ def findings(session: Session, percentiles: pd.DataFrame, errors: pd.DataFrame, 
     simulated | SIMULATED (local emulator): 0 of 0 timed requests failed or came back incomplete; 0 of 0 router requests failed; 0 of 0 requests in all; 0 of 0 attempts ended in an error (retries included).
     computed | Chinese prompts route to DeepSeek V4 Flash, the lowest output price per C-Eval point ($0.0028 per million tokens per point), computed from the data.
     """
-    label, timed = session.label, session.timed_requests
+    label = session.label
     kind = "simulated" if session.mode == "emulated" else "measured"
     out = []
     for model, figures in percentiles_dict(percentiles).items():

@@ -165,7 +165,7 @@ def test_zero_requests_render_the_page(tmp_path, monkeypatch):
     r = res["results"]
     assert r["requests"] == {} and r["error_counts"] == {} and r["router_choices"] == []
     assert all(row["n"] == 0 for row in r["published_vs_run"])
-    assert any("0 of 0 requests failed" in h["text"] for h in res["headlines"])
+    assert any("0 of 0 timed requests failed" in h["text"] for h in res["headlines"])
 
 
 def test_zero_successes_render_the_page(tmp_path, monkeypatch):
@@ -176,7 +176,7 @@ def test_zero_successes_render_the_page(tmp_path, monkeypatch):
     assert r["requests"]["GPT-4o"]["ok"] == 0 and r["requests"]["GPT-4o"]["requests"] == 3
     assert sum(v["attempts"] for v in r["error_counts"].values()) == 3
     assert r["percentiles"]["GPT-4o"]["ttft_s"]["n"] == 0 and r["percentiles"]["GPT-4o"]["ttft_s"]["p50"] is None
-    assert any("3 of 3 requests failed" in h["text"] for h in res["headlines"])
+    assert any("3 of 3 timed requests failed" in h["text"] for h in res["headlines"])
 
 
 def test_a_model_the_gateway_does_not_list_renders_the_page(tmp_path, monkeypatch):
