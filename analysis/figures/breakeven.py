@@ -34,7 +34,7 @@ def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, nam
     from analysis.value.breakeven import monthly_cost_usd, volume_break_even
 
     volumes = np.logspace(np.log10(volume_min), np.log10(volume_max), 200)
-    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
     for name, price, fixed, color in ((name_a, usd_per_mtok_a, fixed_a_usd, color_a),
                                       (name_b, usd_per_mtok_b, fixed_b_usd, color_b)):
         if pd.isna(price):
@@ -64,9 +64,10 @@ def _cost_by_volume_axes(fig, ax, be, cost, volume_min: float, volume_max: float
     ax.set_xscale("log")
     ax.set_xlabel("tokens per month (log scale)")
     log_price_axis(ax, "y", "total cost, USD per month (log scale)")
-    ax.legend(frameon=False, fontsize=8.5, loc="upper left")
+    # beside the axes: the dashed break-even line runs the axes' whole height and must cross no legend
+    ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     ax.set_title(title)
-    add_source_note(fig, note)
+    add_source_note(fig, note, wrap=True)
 
 
 def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: str, cost_b_usd: float,
@@ -85,7 +86,7 @@ def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: 
     from analysis.value.breakeven import cost_per_task_usd, quality_break_even
 
     x = np.linspace(0, failure_cost_max_usd, 200)
-    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
     for name, cost, success, color in ((name_a, cost_a_usd, success_a, color_a),
                                        (name_b, cost_b_usd, success_b, color_b)):
         if pd.isna(cost) or pd.isna(success):
@@ -105,8 +106,8 @@ def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: 
     ax.set_ylabel("expected cost per task, USD")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:.3g}"))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:.3g}"))
-    ax.legend(frameon=False, fontsize=8.5, loc="upper left")
-    ax.set_title(f"Cost per task as wrong answers get dearer: {name_a} against {name_b}")
+    ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0))  # clear of the break-even
+    ax.set_title(f"Cost per task as wrong answers get dearer:\n{name_a} against {name_b}")
     note = "Success rate = the published benchmark score. Tokens per task and failure cost are assumptions."
     if be.never or be.value > failure_cost_max_usd:
         note += "\nNo crossover on this range: " + escape_mathtext(be.reason) + "."
@@ -200,7 +201,7 @@ def self_hosting_plot(name: str, api_usd_per_mtok: float, gpu_usd_per_hour: floa
 
     gpu = GpuAssumptions(gpu_usd_per_hour, gpu_tok_per_s, utilisation, fixed_usd_per_month)
     volumes = np.logspace(np.log10(volume_min), np.log10(volume_max), 600)
-    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
     if not pd.isna(api_usd_per_mtok):
         ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, api_usd_per_mtok), 1e-2), color=origin_color(
                     article_origins().get(name)), lw=2,

@@ -102,7 +102,7 @@ def cost_per_request(requests: pd.DataFrame, label: str, origins: dict[str, str]
     mode_banner(fig, label)
     fig.tight_layout()
     fig.text(0.01, -0.04 if not unknown else -0.14, f"{label}. Prices: data/pricing.csv, as published.",
-             fontsize=7.5, color="#555555", ha="left", va="top")
+             fontsize=8, color="#555555", ha="left", va="top")
     return fig
 
 
@@ -132,5 +132,5 @@ def error_class_bars(errors: pd.DataFrame, label: str):
     mode_banner(fig, label)
     fig.tight_layout()
     fig.text(0.01, -0.04, f"{label}. Rate limits and 5xx are retried; a request fails when its last attempt does.",
-             fontsize=7.5, color="#555555", ha="left", va="top")
+             fontsize=8, color="#555555", ha="left", va="top")
     return fig

@@ -41,7 +41,7 @@ def matchup_stars(matchups: pd.DataFrame):
     """The star ratings of every head-to-head as paired bars, one panel per matchup."""
     stars = matchups[matchups.unit == "stars"]
     names = list(dict.fromkeys(stars.matchup))
-    fig, axes = plt.subplots(1, len(names), figsize=(4.0 * len(names), 3.4), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(names), figsize=(3.3 * len(names), 3.4), sharey=True, squeeze=False)
     for ax, name in zip(axes[0], names):
         rows = stars[stars.matchup == name]
         a, b = rows.model_a.iloc[0], rows.model_b.iloc[0]

@@ -104,9 +104,30 @@ def apply_theme() -> None:
     })
 
 
+class EnoughLogTicks(matplotlib.ticker.LogLocator):
+    """Log ticks at 1, 2 and 5 of each decade when the axis spans few decades (1, 2, 3, 5 under about one),
+    at each decade when it spans many: never an axis with only two labelled ticks.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); ax.set_xscale("log"); _ = ax.set_xlim(2_000, 200_000)
+    >>> ax.xaxis.set_major_locator(EnoughLogTicks())
+    >>> [float(t) for t in ax.get_xticks() if 2_000 <= t <= 200_000]
+    [2000.0, 5000.0, 10000.0, 20000.0, 50000.0, 100000.0, 200000.0]
+    >>> plt.close(fig)
+    """
+
+    def tick_values(self, vmin, vmax):
+        if vmin > 0 and vmax > 0:
+            span = abs(np.log10(vmax) - np.log10(vmin))
+            self._subs = (np.array([1.0, 2.0, 3.0, 5.0]) if span <= 1.2 else
+                          np.array([1.0, 2.0, 5.0]) if span <= 3.2 else np.array([1.0]))
+        return super().tick_values(vmin, vmax)
+
+
 def log_price_axis(ax, axis: str = "x", label: str = "price, USD per million tokens (log scale)") -> None:
-    """Log scale with dollar ticks on one axis."""
+    """Log scale with dollar ticks on one axis, enough of them (:class:`EnoughLogTicks`)."""
     getattr(ax, f"set_{axis}scale")("log")
+    getattr(ax, f"{axis}axis").set_major_locator(EnoughLogTicks(numticks=40))
     getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(format_usd_tick))
     getattr(ax, f"{axis}axis").set_minor_formatter(FuncFormatter(lambda *_: ""))
     getattr(ax, f"set_{axis}label")(label)
@@ -114,7 +135,7 @@ def log_price_axis(ax, axis: str = "x", label: str = "price, USD per million tok
 
 def add_source_note(fig, text: str = SOURCE_NOTE, wrap: bool = False) -> None:
     """A small attribution line under the figure (``wrap``: broken at the figure's width, for long notes)."""
-    fig.text(0.01, -0.02, text, fontsize=7.5, color="#555555", ha="left", va="top", wrap=wrap)
+    fig.text(0.01, -0.02, text, fontsize=8, color="#555555", ha="left", va="top", wrap=wrap)
 
 
 def pair_colors(model_a: str, model_b: str, origins: dict | None = None) -> tuple[str, str]:

@@ -113,7 +113,7 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     nothing = summary.loc[~(summary.served_cost_usd > 0), "policy"].tolist()
     keep = [*summary.loc[summary.kind != "single", "policy"], summary.attrs.get("baseline"), *article_models()]
     shown, left = bounded(shown, keep=keep, name_col="policy")
-    fig, ax = plt.subplots(figsize=(9.0, 0.38 * len(shown) + 1.6))
+    fig, ax = plt.subplots(figsize=(6.4, 0.38 * len(shown) + 1.6))
     colors = _policy_colors(shown)
     y = np.arange(len(shown))
     bars = ax.barh(y, shown.served_cost_usd, color=colors, edgecolor="white")
@@ -129,12 +129,14 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
             elif row.policy == summary.attrs.get("baseline"):
                 text += "  (baseline)"
         else:
-            text = f"{format_usd_tick(round(row.served_cost_usd, 2))} for {row.served_share:.0%} of requests; " \
-                   f"cannot serve {', '.join(u.split(' (')[0] for u in str(row.unserved).split('), '))}"
+            tasks = ', '.join(u.split(' (')[0] for u in str(row.unserved).split('), '))
+            gap = bool(getattr(row, "unserved_data_gap", False))  # no entry in the data is not "cannot serve"
+            text = f"{format_usd_tick(round(row.served_cost_usd, 2))} for {row.served_share:.0%} of requests; " + (
+                f"{tasks}: unknown (data gap)" if gap else f"cannot serve {tasks}")
         ax.text(row.served_cost_usd * 1.08, i, escape_mathtext(text), va="center", fontsize=8)
     ax.set_xlim(shown.served_cost_usd.min() / 1.6, shown.served_cost_usd.max() * 60)
     extra = [matplotlib.patches.Patch(facecolor="#bbbbbb", hatch=_HATCH, edgecolor="white",
-                                      label="cannot serve every request (bill of the rest)")]
+                                      label="does not serve every request (bill of the rest)")]
     _policy_legend(ax, shown, extra, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     vol = summary.attrs.get("requests_per_month")
     ax.set_title(title or (f"Monthly bill by policy, {vol:,.0f} requests a month" if vol else "Monthly bill by policy"))
@@ -162,7 +164,7 @@ def policy_frontier_plot(frontier: pd.DataFrame, title: str | None = None):
 
     known = frontier[frontier.excluded_reason.isna()]
     left_out = frontier[frontier.excluded_reason.notna()]
-    fig, ax = plt.subplots(figsize=(8.5, 5.0))
+    fig, ax = plt.subplots(figsize=(6.6, 5.0))
     if len(known):
         xs, ys = frontier_steps(known, "monthly_cost_usd", "expected_quality")
         if len(xs):
@@ -193,7 +195,7 @@ def policy_frontier_plot(frontier: pd.DataFrame, title: str | None = None):
         reasons = left_out.excluded_reason.str.split(":").str[0]
         groups = left_out.groupby(reasons.to_numpy(), sort=False)["policy"].apply(list)
         fig.text(0.01, -0.06, "Left out: " + "; ".join(f"{r}: {', '.join(p)}" for r, p in groups.items()),
-                 fontsize=7.5, color="#555555", va="top", wrap=True)
+                 fontsize=8, color="#555555", va="top", wrap=True)
     return fig
 
 
@@ -220,7 +222,7 @@ def routing_grid(assignments: pd.DataFrame, policies: list[str] | None = None, h
         policies = list(dict.fromkeys(a.loc[a.kind != "single", "policy"]))
     tasks = [t for t in TASK_TYPES if t in set(a.task_type)]
     shares = a.drop_duplicates("task_type").set_index("task_type").share
-    fig, ax = plt.subplots(figsize=(2.0 * len(tasks) + 2.6, 0.75 * len(policies) + 1.4))
+    fig, ax = plt.subplots(figsize=(1.45 * len(tasks) + 0.6, 0.75 * len(policies) + 1.4))
     for i, policy in enumerate(policies):
         rows = a[a.policy == policy].set_index("task_type")
         for j, task in enumerate(tasks):
@@ -233,7 +235,7 @@ def routing_grid(assignments: pd.DataFrame, policies: list[str] | None = None, h
                     "no benchmark" if pd.isna(r.benchmark) else "score unknown")
                 text = f"{r.model}\n{score}\n{format_usd_tick(round(r.monthly_cost_usd, 2))}/month"
             ax.add_patch(matplotlib.patches.Rectangle((j, i), 0.96, 0.92, color=color, alpha=0.85))
-            ax.text(j + 0.48, i + 0.46, escape_mathtext(text), ha="center", va="center", fontsize=7.5,
+            ax.text(j + 0.48, i + 0.46, escape_mathtext(text), ha="center", va="center", fontsize=8,
                     color="white" if color != "#dddddd" else "#333333")
         if policy == highlight:
             ax.add_patch(matplotlib.patches.Rectangle((-0.03, i - 0.03), len(tasks) + 0.02, 0.98, fill=False,
@@ -334,7 +336,7 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
     t = t.sort_values(["complete", "cost_usd"], ascending=[False, True])
     none = totals.loc[~(totals.cost_usd > 0), "scenario"].tolist()
     t, left = bounded(t, keep=[*totals.loc[totals.kind != "single", "scenario"], *article_models()], name_col="scenario")
-    fig, ax = plt.subplots(figsize=(9.0, 0.38 * len(t) + 1.6))
+    fig, ax = plt.subplots(figsize=(6.6, 0.38 * len(t) + 1.6))
     colors = _policy_colors(t)
     y = np.arange(len(t))
     bars = ax.barh(y, t.cost_usd, color=colors, edgecolor="white")
@@ -371,7 +373,7 @@ def usage_daily_cost(daily: pd.DataFrame, scenarios: list[str] | None = None, ti
     >>> plt.close("all")
     """
     scenarios = scenarios or list(dict.fromkeys(daily.scenario))
-    fig, ax = plt.subplots(figsize=(9.0, 4.4))
+    fig, ax = plt.subplots(figsize=(7.4, 4.4))
     kinds = daily.groupby("scenario", sort=False).kind.first() if "kind" in daily else pd.Series(dtype=object)
     palette = _line_colors(scenarios, kinds)
     for color, name in zip(palette, scenarios):

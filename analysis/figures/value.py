@@ -47,7 +47,7 @@ def frontier_plot(table: pd.DataFrame, title: str | None = None, price_label: st
     bench = table.attrs.get("benchmark")
     basis = table.attrs.get("basis", "output")
     ratio = table.attrs.get("input_output_ratio", 3.0)
-    fig, ax = plt.subplots(figsize=(8.5, 5.0))
+    fig, ax = plt.subplots(figsize=(6.6, 5.0))
     if len(known):
         xs, ys = frontier_steps(known)
         if len(xs):
@@ -86,7 +86,7 @@ def frontier_plot(table: pd.DataFrame, title: str | None = None, price_label: st
         groups = left_out.groupby("excluded_reason", sort=False)["model"].apply(list)
         fig.text(0.01, -0.06, "Left out, not drawn: " + "; ".join(
             f"{reason[0].upper() + reason[1:]}: {some_names(models)}" for reason, models in groups.items()),
-            fontsize=7.5, color="#555555", va="top", wrap=True)
+            fontsize=8, color="#555555", va="top", wrap=True)
     return fig
 
 

@@ -114,6 +114,15 @@ def call_counts(session: Session) -> dict:
     return out
 
 
+def gateway_message(session: Session) -> str:
+    """The model check's message for a reader: in emulated mode the emulator's local address reads "the local
+    emulator" (no hostname or port of the machine on a page)."""
+    text = session.check.message()
+    if session.mode == "emulated" and session.base_url:
+        text = text.replace(session.base_url, "the local emulator")
+    return text
+
+
 def router_failures_text(counts: dict) -> str:
     """The failed router requests in words: which model, for which prompt, and who answered instead.
 
@@ -136,13 +145,15 @@ def session_markdown(session: Session) -> str:
     ...             records_frame([]), ModelCheck("http://127.0.0.1:1/v1", [], {}, {}))
     >>> session_markdown(s)  # doctest: +NORMALIZE_WHITESPACE
     '**SIMULATED (local emulator)** · 0 requests: 0 timed (0 attempts) and 0 router requests for 0 routed prompts
-    (0 attempts) · 0 attempts in all, 0 ended in an error · The gateway at http://127.0.0.1:1/v1 knows all 0 mapped model ids.'
+    (0 attempts) · 0 attempts in all, 0 ended in an error · The gateway at the local emulator knows all 0 mapped model ids.'
+
+    The emulator's address (a port on this machine) is never shown: a reader's page names it "the local emulator".
     """
     c = call_counts(session)
     return (f"**{escape_markdown(session.label)}** · {c['requests']} requests: {c['timed_requests']} timed "
             f"({c['timed_attempts']} attempts) and {c['router_requests']} router requests for {c['router_prompts']} "
             f"routed prompts ({c['router_attempts']} attempts) · {c['attempts']} attempts in all, "
-            f"{c['error_attempts']} ended in an error · {escape_markdown(session.check.message())}")
+            f"{c['error_attempts']} ended in an error · {escape_markdown(gateway_message(session))}")
 
 
 def requests_table(requests: pd.DataFrame, router_requests: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -402,7 +413,7 @@ def findings(session: Session, percentiles: pd.DataFrame, errors: pd.DataFrame, 
         out.append((f"{label}: {len(fallbacks)} routed prompt{'s' if len(fallbacks) != 1 else ''} fell back past their first choice "
                     f"({', '.join(r['prompt_id'] + ' to ' + r['answered_by'] for r in fallbacks)}).", kind))
     if session.check.error:
-        out.append((f"{label}: {session.check.message()}", kind))
+        out.append((f"{label}: {gateway_message(session)}", kind))
     elif session.skipped_models:
         out.append((f"{label}: the gateway did not list {', '.join(session.skipped_models)}: left out of the run "
                     f"(fix their ids in the gateway model table).", kind))
