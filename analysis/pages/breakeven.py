@@ -108,6 +108,28 @@ def styled_self_hosting(by_model: pd.DataFrame, basis: str = "output", input_out
                                 "larger model needs more GPUs per token, so set gpu_tok_per_s for the one you compare).")
 
 
+def open_weights_map(pricing: pd.DataFrame, facts: pd.DataFrame) -> dict[str, bool | None]:
+    """Whether each priced model's weights are open: ``model_facts.csv``'s ``open_weights`` (per model, each
+    value cited in its meta.yml) where it says, else the model family's in ``data/model_families.csv``
+    (the identity tables; a catalog's thousands of models), else unknown (``None``), never guessed.
+
+    >>> from analysis.data.load import load_model_facts, load_pricing
+    >>> w = open_weights_map(load_pricing(), load_model_facts())
+    >>> w["GPT-4o"], w["Kimi K2.5"], w["Qwen3-Coder-30B"]
+    (False, True, True)
+    >>> import pandas as pd
+    >>> open_weights_map(pd.DataFrame({"model": ["gpt-oss-120b", "claude-sonnet-4", "zzz-1"]}), load_model_facts())
+    {'gpt-oss-120b': True, 'claude-sonnet-4': False, 'zzz-1': None}
+    """
+    from analysis.data.identity import load_identity, open_weights_of
+
+    known = facts.set_index("model")["open_weights"].dropna().astype(bool).to_dict() if "open_weights" in facts \
+        else {}
+    ident = load_identity()
+    family = {"yes": True, "no": False}
+    return {m: known[m] if m in known else family.get(open_weights_of(m, ident)) for m in pricing.model}
+
+
 def not_self_hostable_markdown(by_model: pd.DataFrame) -> str:
     """The models the self-hosting table leaves out, by why: closed weights, or weights unknown (a data gap).
 

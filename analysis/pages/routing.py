@@ -184,7 +184,8 @@ def results(workload: Workload, summary: pd.DataFrame, frontier: pd.DataFrame, c
         "quality_thresholds": thresholds,
         "policies": {r.policy: {"kind": r.kind, "monthly_cost_usd": r.monthly_cost_usd,
                                 "served_cost_usd": r.served_cost_usd, "serves_all": r.serves_all,
-                                "unserved": r.unserved, "expected_quality": r.expected_quality,
+                                "unserved": r.unserved, "unserved_data_gap": bool(getattr(r, "unserved_data_gap", False)),
+                                "expected_quality": r.expected_quality,
                                 "quality_note": r.quality_note, "savings_usd": r.savings_usd,
                                 "savings_pct": r.savings_pct, "models": r.models}
                      for r in summary.itertuples()},
