@@ -106,8 +106,7 @@ class Claim:
 def _noise_fragile(sigma: float, probability: float, what: str) -> str:
     """Why a claim the published scores bear out is fragile under score noise (empty when it is not)."""
     if sigma > 0 and probability < FRAGILE_BELOW:
-        return (f"with a score uncertainty of {sigma:g} point (assumption) {what} in only {probability:.0%} of "
-                f"cases (under {FRAGILE_BELOW:.0%})")
+        return f"under the assumed score noise {what} in only {probability:.0%} of cases (below {FRAGILE_BELOW:.0%})"
     return ""
 
 
