@@ -104,9 +104,14 @@ def apply_theme() -> None:
     })
 
 
+#: Ticks within each decade by how many decades a log axis spans: at least four labelled ticks, never crowded.
+LOG_TICK_SUBS = ((0.8, (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)), (1.2, (1.0, 2.0, 3.0, 5.0)),
+                 (2.5, (1.0, 2.0, 5.0)), (4.5, (1.0, 3.0)), (float("inf"), (1.0,)))
+
+
 class EnoughLogTicks(matplotlib.ticker.LogLocator):
-    """Log ticks at 1, 2 and 5 of each decade when the axis spans few decades (1, 2, 3, 5 under about one),
-    at each decade when it spans many: never an axis with only two labelled ticks.
+    """Log ticks at 1, 2 and 5 of each decade when the axis spans few decades (more under one, 1 and 3 under
+    about four), at each decade when it spans many: never an axis with only two or three labelled ticks.
 
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots(); ax.set_xscale("log"); _ = ax.set_xlim(2_000, 200_000)
@@ -119,8 +124,7 @@ class EnoughLogTicks(matplotlib.ticker.LogLocator):
     def tick_values(self, vmin, vmax):
         if vmin > 0 and vmax > 0:
             span = abs(np.log10(vmax) - np.log10(vmin))
-            self._subs = (np.array([1.0, 2.0, 3.0, 5.0]) if span <= 1.2 else
-                          np.array([1.0, 2.0, 5.0]) if span <= 3.2 else np.array([1.0]))
+            self._subs = np.array(next(subs for limit, subs in LOG_TICK_SUBS if span <= limit))
         return super().tick_values(vmin, vmax)
 
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import matplotlib.pyplot as plt
+import pytest
 
 from analysis.figures.theme import add_source_note, apply_theme, log_price_axis, origin_legend
 
@@ -69,3 +70,16 @@ def test_one_colour_map_for_origins_and_one_for_policies():
     assert theme.origin_color("FR") == theme.ORIGIN_COLORS["other"] and theme.origin_color(None) == "#8f8f8f"
     assert theme.policy_color("GPT-4o", "single", "US") == theme.ORIGIN_COLORS["US"]
     assert theme.policy_color("article router") == theme.POLICY_COLORS["article router"]
+
+
+@pytest.mark.parametrize("lo, hi", [(2.0, 9.0), (0.25, 15.0), (200.0, 600_000.0), (1e6, 1e11)])
+def test_log_price_axes_have_enough_ticks(lo, hi):
+    """Issue 11: log axes showed two ticks. A price axis over any span shows at least four labelled ticks."""
+    fig, ax = plt.subplots()
+    ax.plot([lo, hi], [0, 1])
+    log_price_axis(ax, "x")
+    ax.set_xlim(lo, hi)
+    fig.canvas.draw()
+    labelled = [t for t in ax.get_xticklabels() if t.get_text() and lo <= t.get_position()[0] <= hi]
+    assert len(labelled) >= 4, [t.get_text() for t in labelled]
+    plt.close(fig)
