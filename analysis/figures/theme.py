@@ -109,6 +109,19 @@ LOG_TICK_SUBS = ((0.8, (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)), (1.2, (1.0, 2.
                  (2.5, (1.0, 2.0, 5.0)), (4.5, (1.0, 3.0)), (float("inf"), (1.0,)))
 
 
+def compact_usd_tick(x: float, _pos=None) -> str:
+    """A log axis's dollar tick, short enough for many ticks side by side: ``$2,500``, ``$30k``, ``$1.5M``.
+
+    >>> [compact_usd_tick(v) for v in (0.25, 2500, 10_000, 300_000, 1_500_000)]
+    ['$0.25', '$2,500', '$10k', '$300k', '$1.5M']
+    """
+    if x is not None and x == x and x >= 1e6:
+        return f"${x / 1e6:g}M"
+    if x is not None and x == x and x >= 1e4:
+        return f"${x / 1e3:g}k"
+    return format_usd_tick(x)
+
+
 class EnoughLogTicks(matplotlib.ticker.LogLocator):
     """Log ticks at 1, 2 and 5 of each decade when the axis spans few decades (more under one, 1 and 3 under
     about four), at each decade when it spans many: never an axis with only two or three labelled ticks.
@@ -132,7 +145,7 @@ def log_price_axis(ax, axis: str = "x", label: str = "price, USD per million tok
     """Log scale with dollar ticks on one axis, enough of them (:class:`EnoughLogTicks`)."""
     getattr(ax, f"set_{axis}scale")("log")
     getattr(ax, f"{axis}axis").set_major_locator(EnoughLogTicks(numticks=40))
-    getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(format_usd_tick))
+    getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(compact_usd_tick))
     getattr(ax, f"{axis}axis").set_minor_formatter(FuncFormatter(lambda *_: ""))
     getattr(ax, f"set_{axis}label")(label)
 
