@@ -46,7 +46,9 @@ def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, nam
     _cost_by_volume_axes(fig, ax, be, cost, volume_min, volume_max,
                          lambda v, c: f"break-even: {format_tokens(v)} tokens a month\n({format_usd_tick(round(c, 2))} each)",
                          f"Monthly cost: {name_a} against {name_b}",
-                         "Prices as published; fixed monthly costs are assumptions you set.")
+                         "Prices as published; fixed monthly costs are assumptions you set."
+                         + ("" if be.never else " The break-even exists only because of them: per-token prices "
+                                                "alone never cross."))
     return fig
 
 

@@ -99,3 +99,15 @@ def test_legends_sit_clear_of_the_data(draw):
     legend, axes = ax.get_legend().get_window_extent(), ax.get_window_extent()
     assert legend.x0 >= axes.x1, "the legend overlaps the axes"
     plt.close(fig)
+
+
+def test_a_volume_break_even_says_it_exists_only_because_of_the_fixed_costs():
+    """Issue 11: 04's break-even exists only because of the assumed $2,000 a month; the figure says so."""
+    from analysis.figures.breakeven import volume_cost_plot
+
+    fig = volume_cost_plot("GPT-4o", 10.0, 0, "DeepSeek V4 Flash", 0.25, 2000)
+    assert any("exists only because of them" in t.get_text() for t in fig.texts)
+    plt.close(fig)
+    fig = volume_cost_plot("GPT-4o", 10.0, 0, "DeepSeek V4 Flash", 0.25, 0)  # no fixed costs: no crossing
+    assert not any("exists only because" in t.get_text() for t in fig.texts)
+    plt.close(fig)
