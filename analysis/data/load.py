@@ -49,6 +49,20 @@ def _models_known(parsed: Parsed, pricing: pd.DataFrame, columns: Iterable[str],
     return out
 
 
+def _optional_bool(parsed: Parsed, column: str, label: str, expected: str) -> list[Problem]:
+    """Parse an optional true/false/empty column in place (all unknown when the file lacks it); its problems."""
+    f = parsed.frame
+    if column not in f.columns:
+        f[column] = pd.Series(pd.NA, index=f.index, dtype="boolean")
+        return []
+    words = {"true": True, "false": False, "": pd.NA}
+    text = f[column].fillna("").astype(str).str.strip().str.lower()
+    problems = [Problem(label, parsed.lines[i], column, f[column][i], expected)
+                for i in f.index[~text.isin(list(words))]]
+    f[column] = text.map(lambda t: words.get(t, pd.NA)).astype("boolean")
+    return problems
+
+
 def _label(path: Path) -> str:
     return f"data/{path.name}" if _is_shipped(path) else str(path)
 
@@ -101,10 +115,20 @@ def load_model_facts(path: str | Path | None = None, pricing: pd.DataFrame | Non
     (np.float64(60.0), True)
     >>> bool(pd.isna(f.loc["Qwen3-32B", "output_tok_per_s"]))
     True
+
+    ``open_weights`` (true, false, or empty when unknown; not from the article, each value cited in
+    ``model_facts.meta.yml``) is optional: a facts file without the column reads as unknown for every model.
+
+    >>> bool(f.loc["Qwen3-32B", "open_weights"]), bool(f.loc["GPT-4o", "open_weights"])
+    (True, False)
     """
     path = paths.user_or_shipped(path, MODEL_FACTS.file)
     parsed = parse_table(MODEL_FACTS, path)
     problems = list(parsed.problems)
+    if not problems:
+        problems += _optional_bool(parsed, "open_weights", _label(path),
+                                   "true (weights published, can be self-hosted), false (closed weights), or empty "
+                                   "when unknown")
     if pricing is None:
         pricing = load_pricing()
     if not problems:

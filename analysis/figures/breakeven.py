@@ -8,13 +8,19 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from analysis.figures.theme import add_source_note, log_price_axis
+from analysis.figures.theme import (
+    ORIGIN_COLORS,
+    add_source_note,
+    article_origins,
+    log_price_axis,
+    origin_color,
+)
 from analysis.formatting import escape_mathtext, format_tokens, format_usd_tick
 
 
 def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, name_b: str, usd_per_mtok_b: float,
                      fixed_b_usd: float, volume_min: float = 1e6, volume_max: float = 1e11,
-                     color_a: str = "#1f5fa8", color_b: str = "#c8362d", break_even=None):
+                     color_a: str = ORIGIN_COLORS["US"], color_b: str = ORIGIN_COLORS["CN"], break_even=None):
     """Total monthly cost of two options against monthly token volume (log-log), the crossover marked.
 
     ``break_even`` is the :class:`~analysis.value.breakeven.BreakEven` already computed for these
@@ -28,7 +34,7 @@ def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, nam
     from analysis.value.breakeven import monthly_cost_usd, volume_break_even
 
     volumes = np.logspace(np.log10(volume_min), np.log10(volume_max), 200)
-    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
     for name, price, fixed, color in ((name_a, usd_per_mtok_a, fixed_a_usd, color_a),
                                       (name_b, usd_per_mtok_b, fixed_b_usd, color_b)):
         if pd.isna(price):
@@ -40,7 +46,9 @@ def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, nam
     _cost_by_volume_axes(fig, ax, be, cost, volume_min, volume_max,
                          lambda v, c: f"break-even: {format_tokens(v)} tokens a month\n({format_usd_tick(round(c, 2))} each)",
                          f"Monthly cost: {name_a} against {name_b}",
-                         "Prices as published; fixed monthly costs are assumptions you set.")
+                         "Prices as published; fixed monthly costs are assumptions you set."
+                         + ("" if be.never else " The break-even exists only because of them: per-token prices "
+                                                "alone never cross."))
     return fig
 
 
@@ -58,14 +66,15 @@ def _cost_by_volume_axes(fig, ax, be, cost, volume_min: float, volume_max: float
     ax.set_xscale("log")
     ax.set_xlabel("tokens per month (log scale)")
     log_price_axis(ax, "y", "total cost, USD per month (log scale)")
-    ax.legend(frameon=False, fontsize=8.5, loc="upper left")
+    # beside the axes: the dashed break-even line runs the axes' whole height and must cross no legend
+    ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     ax.set_title(title)
-    add_source_note(fig, note)
+    add_source_note(fig, note, wrap=True)
 
 
 def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: str, cost_b_usd: float,
                       success_b: float, failure_cost_max_usd: float = 5.0,
-                      color_a: str = "#1f5fa8", color_b: str = "#c8362d", break_even=None):
+                      color_a: str = ORIGIN_COLORS["US"], color_b: str = ORIGIN_COLORS["CN"], break_even=None):
     """Expected cost per task against the cost of one wrong answer, for two models; the break-even marked.
 
     ``break_even``: the :class:`~analysis.value.breakeven.BreakEven` already computed for these
@@ -79,7 +88,7 @@ def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: 
     from analysis.value.breakeven import cost_per_task_usd, quality_break_even
 
     x = np.linspace(0, failure_cost_max_usd, 200)
-    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
     for name, cost, success, color in ((name_a, cost_a_usd, success_a, color_a),
                                        (name_b, cost_b_usd, success_b, color_b)):
         if pd.isna(cost) or pd.isna(success):
@@ -99,8 +108,8 @@ def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: 
     ax.set_ylabel("expected cost per task, USD")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:.3g}"))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:.3g}"))
-    ax.legend(frameon=False, fontsize=8.5, loc="upper left")
-    ax.set_title(f"Cost per task as wrong answers get dearer: {name_a} against {name_b}")
+    ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0))  # clear of the break-even
+    ax.set_title(f"Cost per task as wrong answers get dearer:\n{name_a} against {name_b}")
     note = "Success rate = the published benchmark score. Tokens per task and failure cost are assumptions."
     if be.never or be.value > failure_cost_max_usd:
         note += "\nNo crossover on this range: " + escape_mathtext(be.reason) + "."
@@ -194,9 +203,10 @@ def self_hosting_plot(name: str, api_usd_per_mtok: float, gpu_usd_per_hour: floa
 
     gpu = GpuAssumptions(gpu_usd_per_hour, gpu_tok_per_s, utilisation, fixed_usd_per_month)
     volumes = np.logspace(np.log10(volume_min), np.log10(volume_max), 600)
-    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
     if not pd.isna(api_usd_per_mtok):
-        ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, api_usd_per_mtok), 1e-2), color="#c8362d", lw=2,
+        ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, api_usd_per_mtok), 1e-2), color=origin_color(
+                    article_origins().get(name)), lw=2,
                 label=escape_mathtext(f"{name} API: ${api_usd_per_mtok:g}/M tokens"))
     ax.plot(volumes, np.maximum(self_hosting_cost_usd(volumes, gpu), 1e-2), color="#555f6b", lw=2,
             drawstyle="steps-post",

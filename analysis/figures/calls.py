@@ -7,14 +7,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.figures.theme import _HORIZONTAL, _model_colors, add_source_note, log_price_axis
+from analysis.figures.theme import _HORIZONTAL, STATUS_COLORS, _model_colors, add_source_note, log_price_axis
 
 # --------------------------------------------------------------------------- live calls (notebook 05)
 
 
 def mode_banner(fig, label: str) -> None:
     """Stamp the run's mode on a figure: SIMULATED (in red) or LIVE, so no reader mistakes which."""
-    color = "#c8362d" if label.startswith("SIMULATED") else "#2e8b57"
+    color = STATUS_COLORS["simulated"] if label.startswith("SIMULATED") else STATUS_COLORS["live"]
     fig.text(0.99, 1.0, label, ha="right", va="bottom", fontsize=9, fontweight="bold", color=color,
              bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": color, "lw": 1})
 
@@ -102,7 +102,7 @@ def cost_per_request(requests: pd.DataFrame, label: str, origins: dict[str, str]
     mode_banner(fig, label)
     fig.tight_layout()
     fig.text(0.01, -0.04 if not unknown else -0.14, f"{label}. Prices: data/pricing.csv, as published.",
-             fontsize=7.5, color="#555555", ha="left", va="top")
+             fontsize=8, color="#555555", ha="left", va="top")
     return fig
 
 
@@ -119,7 +119,7 @@ def error_class_bars(errors: pd.DataFrame, label: str):
     if len(errors):
         y = np.arange(len(errors))
         ax.barh(y - 0.18, errors.attempts, 0.36, color="#8a8f96", label="attempts that ended with it")
-        ax.barh(y + 0.18, errors.requests_failed, 0.36, color="#c8362d", label="requests that failed with it")
+        ax.barh(y + 0.18, errors.requests_failed, 0.36, color=STATUS_COLORS["failed"], label="requests that failed with it")
         ax.set_yticks(y, errors.error_class)
         ax.invert_yaxis()
         ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -132,5 +132,5 @@ def error_class_bars(errors: pd.DataFrame, label: str):
     mode_banner(fig, label)
     fig.tight_layout()
     fig.text(0.01, -0.04, f"{label}. Rate limits and 5xx are retried; a request fails when its last attempt does.",
-             fontsize=7.5, color="#555555", ha="left", va="top")
+             fontsize=8, color="#555555", ha="left", va="top")
     return fig

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.figures.theme import OK_COLORS, add_source_note
+from analysis.figures.theme import OK_COLORS, add_source_note, pair_colors
 
 
 def access_matrix(access: pd.DataFrame):
@@ -41,13 +41,14 @@ def matchup_stars(matchups: pd.DataFrame):
     """The star ratings of every head-to-head as paired bars, one panel per matchup."""
     stars = matchups[matchups.unit == "stars"]
     names = list(dict.fromkeys(stars.matchup))
-    fig, axes = plt.subplots(1, len(names), figsize=(4.0 * len(names), 3.4), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(names), figsize=(3.3 * len(names), 3.4), sharey=True, squeeze=False)
     for ax, name in zip(axes[0], names):
         rows = stars[stars.matchup == name]
         a, b = rows.model_a.iloc[0], rows.model_b.iloc[0]
         x = np.arange(len(rows))
-        ax.bar(x - 0.2, rows.value_a, 0.4, label=a, color="#c8362d")
-        ax.bar(x + 0.2, rows.value_b, 0.4, label=b, color="#1f5fa8")
+        color_a, color_b = pair_colors(a, b)
+        ax.bar(x - 0.2, rows.value_a, 0.4, label=a, color=color_a)
+        ax.bar(x + 0.2, rows.value_b, 0.4, label=b, color=color_b)
         ax.set_xticks(x, rows.factor)
         ax.set_ylim(0, 5.8)
         ax.set_yticks(range(0, 6))

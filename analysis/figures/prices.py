@@ -7,17 +7,18 @@ import pandas as pd
 
 from analysis.figures.theme import (
     MAX_ROWS,
-    ORIGIN_COLORS,
     SOURCE_NOTE,
     add_source_note,
     article_models,
     bounded,
     left_out_note,
     log_price_axis,
+    origin_color,
     origin_legend,
     some_names,
 )
 from analysis.formatting import escape_mathtext, format_multiple, format_usd_tick
+from analysis.prices.bills import MonthlyVolume
 
 
 def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
@@ -42,7 +43,7 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
     unknown = table.loc[table[column].isna(), "model"].tolist()
     known, left = bounded(known, keep=article_models() if keep is None else keep)
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(known) + 1.4))
-    colors = [ORIGIN_COLORS.get(o, "#777777") for o in known.origin]
+    colors = [origin_color(o) for o in known.origin]
     ax.barh(known.model, known[column], color=colors)
     ax.invert_yaxis()
     log_price_axis(ax, "x", label)
@@ -53,7 +54,7 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
             text += f"  ({format_multiple(row[multiple_column])})"
         ax.text(row[column] * 1.08, y, text, va="center", fontsize=8.5)
     ax.set_xlim(known[column].min() / 1.6, known[column].max() * 4)
-    origin_legend(ax, loc="upper right")
+    origin_legend(ax, known.origin, loc="upper right")
     ax.set_title(title or "Price per million tokens by model")
     notes = [left_out_note(left, "models", f"the {MAX_ROWS} cheapest and the models the article names")] if left else []
     if unknown:
@@ -66,18 +67,20 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
 
 def monthly_bill_bars(table: pd.DataFrame, monthly_tokens: float, column: str = "monthly_bill_usd",
                       keep=None):
-    """The monthly bill of a token volume per model, log scale, coloured by origin (bounded as :func:`price_bars`)."""
+    """The output-only monthly bill of ``monthly_tokens`` output tokens per model, log scale, coloured by origin
+    (bounded as :func:`price_bars`); the title is the :class:`~analysis.prices.bills.MonthlyVolume`'s
+    output-only label, as the table's caption gives it."""
     known = table[table[column].notna()].sort_values([column, "model"])
     known, left = bounded(known, keep=article_models() if keep is None else keep)
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(known) + 1.4))
-    ax.barh(known.model, known[column], color=[ORIGIN_COLORS.get(o, "#777") for o in known.origin])
+    ax.barh(known.model, known[column], color=[origin_color(o) for o in known.origin])
     ax.invert_yaxis()
     log_price_axis(ax, "x", "monthly bill, USD (log scale)")
     for y, v in enumerate(known[column]):
         ax.text(v * 1.08, y, format_usd_tick(round(v, 2)), va="center", fontsize=8.5)
     ax.set_xlim(known[column].min() / 1.6, known[column].max() * 5)
-    ax.set_title(f"Monthly bill for {monthly_tokens:,.0f} output tokens")
-    origin_legend(ax, loc="upper right")
+    ax.set_title(f"Monthly bill, {MonthlyVolume(float(monthly_tokens)).output_label()}")
+    origin_legend(ax, known.origin, loc="upper right")
     if left:
         fig.text(0.01, -0.06, left_out_note(left, "models", f"the {MAX_ROWS} cheapest and the models the article names"),
                  fontsize=8, color="#555555")
@@ -104,7 +107,7 @@ def traffic_bill_bars(bills: pd.DataFrame, monthly_tokens: float, input_output_r
     known, left = bounded(known, keep=article_models() if keep is None else keep)
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * max(len(known), 1) + 1.4))
     if len(known):
-        ax.barh(known.model, known.traffic_bill_usd, color=[ORIGIN_COLORS.get(o, "#777") for o in known.origin])
+        ax.barh(known.model, known.traffic_bill_usd, color=[origin_color(o) for o in known.origin])
         ax.invert_yaxis()
         log_price_axis(ax, "x", "monthly bill, USD (log scale)")
         for y, v in enumerate(known.traffic_bill_usd):
@@ -112,13 +115,12 @@ def traffic_bill_bars(bills: pd.DataFrame, monthly_tokens: float, input_output_r
         positive = known.traffic_bill_usd[known.traffic_bill_usd > 0]
         if len(positive):
             ax.set_xlim(positive.min() / 1.6, positive.max() * 5)
-        origin_legend(ax, loc="upper right")
+        origin_legend(ax, known.origin, loc="upper right")
     else:
         ax.text(0.5, 0.5, "no model has the prices this mix needs", ha="center", va="center",
                 transform=ax.transAxes)
         ax.set_axis_off()
-    ax.set_title(f"Monthly bill: {monthly_tokens:,.0f} output + {r * monthly_tokens:,.0f} input tokens "
-                 f"({r:g}:1 input:output)")
+    ax.set_title(f"Monthly bill, {MonthlyVolume(float(monthly_tokens), r).label()}")
     notes = [left_out_note(left, "models", f"the {MAX_ROWS} cheapest and the models the article names")] if left else []
     if unknown:
         notes.append("Unknown price for this mix (not drawn): " + some_names(unknown))

@@ -9,7 +9,8 @@ import pandas as pd
 from analysis.figures.theme import add_source_note
 
 #: Colours of the lines of one sweep figure (colour-blind safe).
-LINE_COLORS = ("#1f5fa8", "#c8362d", "#2e8b57", "#e08a3c", "#6a3d9a", "#555f6b", "#b8860b", "#17becf")
+#: lines of parameter values (not origins, not policies: those colours mean one thing on every page)
+LINE_COLORS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#7f7f7f", "#a65628", "#000000", "#999933")
 
 
 def sweep_plot(table: pd.DataFrame, x: str, y: str, group: str | None = None, title: str | None = None):

@@ -25,12 +25,63 @@ from matplotlib.ticker import FuncFormatter
 
 from analysis.formatting import format_usd_tick
 
-#: Colours by origin, used by every figure.
-ORIGIN_COLORS = {"US": "#1f5fa8", "CN": "#c8362d"}
+#: The one colour map of origins, used by every figure of every page (a model is drawn in its origin's
+#: colour): the catalogs know more origins than the article's US and China. No policy, status or highlight
+#: uses these colours.
+ORIGIN_COLORS = {"US": "#1f5fa8", "CN": "#c8362d", "EU": "#1a9e9e", "other": "#b8860b", "unknown": "#8f8f8f"}
 
-ORIGIN_LABELS = {"US": "US", "CN": "China"}
+ORIGIN_LABELS = {"US": "US", "CN": "China", "EU": "EU", "other": "other", "unknown": "unknown origin"}
 
-OK_COLORS = {True: "#2e8b57", False: "#c8362d"}
+#: Yes and no in a check grid (not origins: these greens and reds are lighter and never mean a country).
+OK_COLORS = {True: "#5aae61", False: "#d9a0a0"}
+
+#: The one colour map of routing policies and scenarios, the same on every page: the article's router, the
+#: threshold and optimised policies. A single model is drawn in its origin's colour (:func:`origin_color`),
+#: what a usage log cost as logged (and a baseline's line) in :data:`AS_LOGGED_COLOR`; any other policy takes
+#: :data:`POLICY_COLOR`.
+POLICY_COLORS = {"article router": "#6a3d9a", "cheapest meeting thresholds": "#e08a3c",
+                 "optimised within budget": "#d6609f"}
+AS_LOGGED_COLOR = "#222222"
+
+#: Status colours of figure labels (SIMULATED, failures): neither an origin nor a policy colour.
+STATUS_COLORS = {"simulated": "#a0522d", "live": "#2b7a3d", "failed": "#4d4d4d"}
+
+
+def origin_key(origin) -> str:
+    """The origin an origin value is coloured and labelled as: US, CN, EU, other, or unknown.
+
+    >>> [origin_key(o) for o in ("US", "CN", "EU", "FR", None, float("nan"), "")]
+    ['US', 'CN', 'EU', 'other', 'unknown', 'unknown', 'unknown']
+    """
+    if origin is None or (isinstance(origin, float) and origin != origin) or str(origin).strip() in ("", "unknown"):
+        return "unknown"
+    origin = str(origin).strip()
+    return origin if origin in ORIGIN_COLORS else "other"
+
+
+def origin_color(origin) -> str:
+    """The colour of an origin (:data:`ORIGIN_COLORS`), for any value an origin column holds.
+
+    >>> origin_color("CN"), origin_color("IL"), origin_color(None)
+    ('#c8362d', '#b8860b', '#8f8f8f')
+    """
+    return ORIGIN_COLORS[origin_key(origin)]
+
+
+def policy_color(policy: str, kind: str = "", origin=None) -> str:
+    """The colour of a policy or scenario: :data:`POLICY_COLORS` by name, a single model by its origin, any
+    other policy :data:`POLICY_COLOR`.
+
+    >>> policy_color("article router"), policy_color("GPT-4o", "single", "US"), policy_color("my policy")
+    ('#6a3d9a', '#1f5fa8', '#6a3d9a')
+    """
+    if policy in POLICY_COLORS:
+        return POLICY_COLORS[policy]
+    if policy == "as logged":
+        return AS_LOGGED_COLOR
+    if kind == "single":
+        return origin_color(origin)
+    return POLICY_COLOR
 
 SOURCE_NOTE = "Source: figures as published in the source article (a promotional comparison)."
 
@@ -53,21 +104,78 @@ def apply_theme() -> None:
     })
 
 
+#: Ticks within each decade by how many decades a log axis spans: at least four labelled ticks, never crowded.
+LOG_TICK_SUBS = ((0.8, (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)), (1.2, (1.0, 2.0, 3.0, 5.0)),
+                 (2.5, (1.0, 2.0, 5.0)), (4.5, (1.0, 3.0)), (float("inf"), (1.0,)))
+
+
+def compact_usd_tick(x: float, _pos=None) -> str:
+    """A log axis's dollar tick, short enough for many ticks side by side: ``$2,500``, ``$30k``, ``$1.5M``.
+
+    >>> [compact_usd_tick(v) for v in (0.25, 2500, 10_000, 300_000, 1_500_000)]
+    ['$0.25', '$2,500', '$10k', '$300k', '$1.5M']
+    """
+    if x is not None and x == x and x >= 1e6:
+        return f"${x / 1e6:g}M"
+    if x is not None and x == x and x >= 1e4:
+        return f"${x / 1e3:g}k"
+    return format_usd_tick(x)
+
+
+class EnoughLogTicks(matplotlib.ticker.LogLocator):
+    """Log ticks at 1, 2 and 5 of each decade when the axis spans few decades (more under one, 1 and 3 under
+    about four), at each decade when it spans many: never an axis with only two or three labelled ticks.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); ax.set_xscale("log"); _ = ax.set_xlim(2_000, 200_000)
+    >>> ax.xaxis.set_major_locator(EnoughLogTicks())
+    >>> [float(t) for t in ax.get_xticks() if 2_000 <= t <= 200_000]
+    [2000.0, 5000.0, 10000.0, 20000.0, 50000.0, 100000.0, 200000.0]
+    >>> plt.close(fig)
+    """
+
+    def tick_values(self, vmin, vmax):
+        if vmin > 0 and vmax > 0:
+            span = abs(np.log10(vmax) - np.log10(vmin))
+            self._subs = np.array(next(subs for limit, subs in LOG_TICK_SUBS if span <= limit))
+        return super().tick_values(vmin, vmax)
+
+
 def log_price_axis(ax, axis: str = "x", label: str = "price, USD per million tokens (log scale)") -> None:
-    """Log scale with dollar ticks on one axis."""
+    """Log scale with dollar ticks on one axis, enough of them (:class:`EnoughLogTicks`)."""
     getattr(ax, f"set_{axis}scale")("log")
-    getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(format_usd_tick))
+    getattr(ax, f"{axis}axis").set_major_locator(EnoughLogTicks(numticks=40))
+    getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(compact_usd_tick))
     getattr(ax, f"{axis}axis").set_minor_formatter(FuncFormatter(lambda *_: ""))
     getattr(ax, f"set_{axis}label")(label)
 
 
 def add_source_note(fig, text: str = SOURCE_NOTE, wrap: bool = False) -> None:
     """A small attribution line under the figure (``wrap``: broken at the figure's width, for long notes)."""
-    fig.text(0.01, -0.02, text, fontsize=7.5, color="#555555", ha="left", va="top", wrap=wrap)
+    fig.text(0.01, -0.02, text, fontsize=8, color="#555555", ha="left", va="top", wrap=wrap)
 
 
-def origin_legend(ax, origins=("US", "CN"), **kw) -> None:
-    handles = [matplotlib.patches.Patch(color=ORIGIN_COLORS[o], label=ORIGIN_LABELS[o]) for o in origins]
+def pair_colors(model_a: str, model_b: str, origins: dict | None = None) -> tuple[str, str]:
+    """The colours of two models drawn side by side: each its origin's, the second a lighter tint of it when
+    both share one (never a colour that means something else on another page). ``origins``: model to origin
+    (default: the shipped pricing table's).
+
+    >>> pair_colors("GPT-4o", "DeepSeek V4 Flash"), pair_colors("GPT-4o", "GPT-4o-mini")
+    (('#1f5fa8', '#c8362d'), ('#1f5fa8', '#8fafd3'))
+    """
+    origins = article_origins() if origins is None else origins
+    a, b = origin_color(origins.get(model_a)), origin_color(origins.get(model_b))
+    if a == b:
+        b = matplotlib.colors.to_hex([x + (1 - x) * 0.5 for x in matplotlib.colors.to_rgb(b)])
+    return a, b
+
+
+def origin_legend(ax, origins=None, **kw) -> None:
+    """A legend of the origins drawn (``origins``: the origin values of the figure's models; all five without
+    them), in :data:`ORIGIN_COLORS`' order."""
+    present = {origin_key(o) for o in origins} if origins is not None else set(ORIGIN_COLORS)
+    handles = [matplotlib.patches.Patch(color=ORIGIN_COLORS[o], label=ORIGIN_LABELS[o]) for o in ORIGIN_COLORS
+               if o in present]
     ax.legend(handles=handles, title="origin", frameon=False, **kw)
 
 
@@ -77,7 +185,7 @@ _HORIZONTAL = ({"orientation": "horizontal"} if tuple(int(x) for x in matplotlib
 
 
 def _model_colors(models, origins: dict[str, str] | None) -> list[str]:
-    return [ORIGIN_COLORS.get((origins or {}).get(m), "#555f6b") for m in models]
+    return [origin_color((origins or {}).get(m)) for m in models]
 
 
 # --------------------------------------------------------------------------- efficiency and break-even (03, 04)
@@ -100,7 +208,7 @@ def _label_points(ax, xs, ys, labels, colors) -> None:
 # Pure functions of their arguments (frames from analysis.routing / analysis.usage), so that
 # widgets can redraw them for another volume or mix.
 
-POLICY_COLOR = "#6a3d9a"  # routers and policies that mix models
+POLICY_COLOR = "#6a3d9a"  # routers and policies that mix models (the article router's colour)
 
 _HATCH = "///"
 
@@ -108,6 +216,16 @@ _HATCH = "///"
 def _dense_log_ticks(axis) -> None:
     """Ticks at 1, 2 and 5 of each decade, for log axes that span less than two decades."""
     axis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+
+
+@functools.lru_cache(maxsize=1)
+def article_origins() -> dict[str, str]:
+    """The origin of each model of the shipped pricing table, for figures whose frames name models without
+    their origin (a usage log's scenarios): a model it does not know is of unknown origin."""
+    from analysis.data.load import load_pricing
+
+    p = load_pricing()
+    return dict(zip(p.model, p.origin))
 
 
 @functools.lru_cache(maxsize=1)

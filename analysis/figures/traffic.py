@@ -6,23 +6,27 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from analysis.figures.theme import (
     _HATCH,
+    AS_LOGGED_COLOR,
     MAX_ROWS,
     OK_COLORS,
     ORIGIN_COLORS,
     ORIGIN_LABELS,
-    POLICY_COLOR,
+    POLICY_COLORS,
     _dense_log_ticks,
     _label_points,
     add_source_note,
     article_models,
+    article_origins,
     bounded,
     left_out_note,
     log_price_axis,
+    origin_color,
+    origin_key,
     origin_legend,
+    policy_color,
     some_names,
 )
 from analysis.formatting import escape_mathtext, format_saving, format_usd_tick
@@ -37,14 +41,29 @@ def _mark_partial(bars, complete) -> None:
 
 
 def _policy_colors(frame: pd.DataFrame) -> list[str]:
-    return [ORIGIN_COLORS.get(o, POLICY_COLOR) for o in frame.get("origin", pd.Series("mixed", index=frame.index))]
+    """One colour per row of a frame of policies or scenarios, from the one policy map (:func:`policy_color`)."""
+    name = "policy" if "policy" in frame else "scenario"
+    kinds = frame["kind"] if "kind" in frame else pd.Series("", index=frame.index)
+    if "origin" in frame:
+        origins = frame["origin"]
+    else:
+        origins = frame[name].map(article_origins())
+    return [policy_color(n, k, o) for n, k, o in zip(frame[name], kinds, origins)]
 
 
-def _policy_legend(ax, extra: list | None = None, **kw) -> None:
+def _policy_legend(ax, frame: pd.DataFrame, extra: list | None = None, **kw) -> None:
+    """The legend of a figure of policies: the origins of the single models drawn, then each policy colour drawn."""
+    name = "policy" if "policy" in frame else "scenario"
+    kinds = frame["kind"] if "kind" in frame else pd.Series("", index=frame.index)
+    singles = frame[kinds == "single"]
+    origins = singles["origin"] if "origin" in singles else singles[name].map(article_origins())
+    present = {origin_key(o) for o in origins}
     handles = [matplotlib.patches.Patch(color=ORIGIN_COLORS[o], label=f"one {ORIGIN_LABELS[o]} model")
-               for o in ORIGIN_COLORS]
-    handles.append(matplotlib.patches.Patch(color=POLICY_COLOR, label="routing policy (several models)"))
-    ax.legend(handles=handles + (extra or []), frameon=False, fontsize=8, **kw)
+               for o in ORIGIN_COLORS if o in present]
+    colors = dict.fromkeys(policy_color(n, k) for n, k in zip(frame[name], kinds) if k != "single")
+    labels = {**{v: k for k, v in POLICY_COLORS.items()}, AS_LOGGED_COLOR: "as logged (what it cost)"}
+    handles += [matplotlib.patches.Patch(color=c, label=labels.get(c, "routing policy")) for c in colors]
+    ax.legend(handles=handles + (extra or []), frameon=False, fontsize=9, **kw)
 
 
 def _bounded_note(fig, note: str, left: int, also: str, unserved: list, unserved_label: str) -> None:
@@ -56,6 +75,21 @@ def _bounded_note(fig, note: str, left: int, also: str, unserved: list, unserved
     if unserved:
         note += f" {unserved_label} (price unknown): " + some_names(unserved) + "."
     add_source_note(fig, escape_mathtext(note), wrap=bool(left))
+
+
+def _line_colors(names, kinds: pd.Series) -> list[str]:
+    """Line colours of policies and scenarios from the one policy map; two single models of one origin would
+    share a colour, so the later ones are told apart by lightness (their labels say which is which)."""
+    out, seen = [], {}
+    origins = article_origins()
+    for n in names:
+        kind = kinds.get(n, "single" if n in origins else "")
+        c = policy_color(n, kind, origins.get(n))
+        k = seen.get(c, 0)
+        seen[c] = k + 1
+        out.append(c if k == 0 else matplotlib.colors.to_hex(
+            [min(1.0, x + (1 - x) * min(0.6, 0.25 * k)) for x in matplotlib.colors.to_rgb(c)]))
+    return out
 
 
 def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
@@ -79,7 +113,7 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     nothing = summary.loc[~(summary.served_cost_usd > 0), "policy"].tolist()
     keep = [*summary.loc[summary.kind != "single", "policy"], summary.attrs.get("baseline"), *article_models()]
     shown, left = bounded(shown, keep=keep, name_col="policy")
-    fig, ax = plt.subplots(figsize=(9.0, 0.38 * len(shown) + 1.6))
+    fig, ax = plt.subplots(figsize=(6.4, 0.38 * len(shown) + 1.6))
     colors = _policy_colors(shown)
     y = np.arange(len(shown))
     bars = ax.barh(y, shown.served_cost_usd, color=colors, edgecolor="white")
@@ -95,13 +129,15 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
             elif row.policy == summary.attrs.get("baseline"):
                 text += "  (baseline)"
         else:
-            text = f"{format_usd_tick(round(row.served_cost_usd, 2))} for {row.served_share:.0%} of requests; " \
-                   f"cannot serve {', '.join(u.split(' (')[0] for u in str(row.unserved).split('), '))}"
+            tasks = ', '.join(u.split(' (')[0] for u in str(row.unserved).split('), '))
+            gap = bool(getattr(row, "unserved_data_gap", False))  # no entry in the data is not "cannot serve"
+            text = f"{format_usd_tick(round(row.served_cost_usd, 2))} for {row.served_share:.0%} of requests; " + (
+                f"{tasks}: unknown (data gap)" if gap else f"cannot serve {tasks}")
         ax.text(row.served_cost_usd * 1.08, i, escape_mathtext(text), va="center", fontsize=8)
     ax.set_xlim(shown.served_cost_usd.min() / 1.6, shown.served_cost_usd.max() * 60)
     extra = [matplotlib.patches.Patch(facecolor="#bbbbbb", hatch=_HATCH, edgecolor="white",
-                                      label="cannot serve every request (bill of the rest)")]
-    _policy_legend(ax, extra, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+                                      label="does not serve every request (bill of the rest)")]
+    _policy_legend(ax, shown, extra, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     vol = summary.attrs.get("requests_per_month")
     ax.set_title(title or (f"Monthly bill by policy, {vol:,.0f} requests a month" if vol else "Monthly bill by policy"))
     _bounded_note(fig, "Prices as published; workload, thresholds and budget are assumptions (parameters).", left,
@@ -128,7 +164,7 @@ def policy_frontier_plot(frontier: pd.DataFrame, title: str | None = None):
 
     known = frontier[frontier.excluded_reason.isna()]
     left_out = frontier[frontier.excluded_reason.notna()]
-    fig, ax = plt.subplots(figsize=(8.5, 5.0))
+    fig, ax = plt.subplots(figsize=(6.6, 5.0))
     if len(known):
         xs, ys = frontier_steps(known, "monthly_cost_usd", "expected_quality")
         if len(xs):
@@ -151,7 +187,7 @@ def policy_frontier_plot(frontier: pd.DataFrame, title: str | None = None):
     extra = [matplotlib.lines.Line2D([], [], color="#444444", lw=1.4, label="frontier: nothing cheaper is better"),
              matplotlib.lines.Line2D([], [], marker="o", ls="", markerfacecolor="white", color="#555555",
                                      label="dominated")]
-    _policy_legend(ax, extra, loc="lower right")
+    _policy_legend(ax, known, extra, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "Policies: expected quality against monthly bill")
     add_source_note(fig, "Scores and prices as published; vision has no benchmark and is left out of quality. "
                          "Frontier computed by pricepoint.")
@@ -159,7 +195,7 @@ def policy_frontier_plot(frontier: pd.DataFrame, title: str | None = None):
         reasons = left_out.excluded_reason.str.split(":").str[0]
         groups = left_out.groupby(reasons.to_numpy(), sort=False)["policy"].apply(list)
         fig.text(0.01, -0.06, "Left out: " + "; ".join(f"{r}: {some_names(p)}" for r, p in groups.items()),
-                 fontsize=7.5, color="#555555", va="top", wrap=True)
+                 fontsize=8, color="#555555", va="top", wrap=True)
     return fig
 
 
@@ -186,7 +222,7 @@ def routing_grid(assignments: pd.DataFrame, policies: list[str] | None = None, h
         policies = list(dict.fromkeys(a.loc[a.kind != "single", "policy"]))
     tasks = [t for t in TASK_TYPES if t in set(a.task_type)]
     shares = a.drop_duplicates("task_type").set_index("task_type").share
-    fig, ax = plt.subplots(figsize=(2.0 * len(tasks) + 2.6, 0.75 * len(policies) + 1.4))
+    fig, ax = plt.subplots(figsize=(1.45 * len(tasks) + 0.6, 0.75 * len(policies) + 1.4))
     for i, policy in enumerate(policies):
         rows = a[a.policy == policy].set_index("task_type")
         for j, task in enumerate(tasks):
@@ -194,12 +230,12 @@ def routing_grid(assignments: pd.DataFrame, policies: list[str] | None = None, h
             if r is None or pd.isna(r.model):
                 color, text = "#dddddd", "not served"
             else:
-                color = ORIGIN_COLORS.get(r.origin, "#777777")
+                color = origin_color(r.origin)
                 score = f"{r.score:g} on {r.benchmark}" if pd.notna(r.score) else (
                     "no benchmark" if pd.isna(r.benchmark) else "score unknown")
                 text = f"{r.model}\n{score}\n{format_usd_tick(round(r.monthly_cost_usd, 2))}/month"
             ax.add_patch(matplotlib.patches.Rectangle((j, i), 0.96, 0.92, color=color, alpha=0.85))
-            ax.text(j + 0.48, i + 0.46, escape_mathtext(text), ha="center", va="center", fontsize=7.5,
+            ax.text(j + 0.48, i + 0.46, escape_mathtext(text), ha="center", va="center", fontsize=8,
                     color="white" if color != "#dddddd" else "#333333")
         if policy == highlight:
             ax.add_patch(matplotlib.patches.Rectangle((-0.03, i - 0.03), len(tasks) + 0.02, 0.98, fill=False,
@@ -212,7 +248,8 @@ def routing_grid(assignments: pd.DataFrame, policies: list[str] | None = None, h
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    origin_legend(ax, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    origin_legend(ax, a.loc[a.policy.isin(policies) & a.model.notna(), "origin"], loc="upper left",
+                  bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "Where each policy sends each task type", pad=34)
     add_source_note(fig, "Scores as published (HumanEval for code, C-Eval for Chinese, MMLU-style for "
                          "reasoning and general; vision has none).")
@@ -245,7 +282,8 @@ def savings_by_volume(sweep: pd.DataFrame, baseline: str, budget_usd: float | No
             singles = sorted((p for p in policies if kinds[p] == "single" and p != baseline), key=lambda p: cost[p])
             policies = [p for p in policies if kinds[p] != "single" or p == baseline or p in singles[:5]]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11.0, 4.6))
-    palette = sns.color_palette("tab10", len(policies))
+    kinds = sweep.groupby("policy", sort=False).kind.first() if "kind" in sweep else pd.Series(dtype=object)
+    palette = _line_colors(policies, kinds)
     for color, policy in zip(palette, policies):
         part = sweep[sweep.policy == policy].sort_values("requests_per_month")
         style = dict(color="#222222", ls="--", lw=1.6) if policy == baseline else dict(color=color, lw=2)
@@ -298,8 +336,8 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
     t = t.sort_values(["complete", "cost_usd"], ascending=[False, True])
     none = totals.loc[~(totals.cost_usd > 0), "scenario"].tolist()
     t, left = bounded(t, keep=[*totals.loc[totals.kind != "single", "scenario"], *article_models()], name_col="scenario")
-    fig, ax = plt.subplots(figsize=(9.0, 0.38 * len(t) + 1.6))
-    colors = ["#222222" if k == "as logged" else (POLICY_COLOR if k != "single" else "#7f7f7f") for k in t.kind]
+    fig, ax = plt.subplots(figsize=(6.6, 0.38 * len(t) + 1.6))
+    colors = _policy_colors(t)
     y = np.arange(len(t))
     bars = ax.barh(y, t.cost_usd, color=colors, edgecolor="white")
     _mark_partial(bars, t.complete)
@@ -314,12 +352,9 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
             text += f"  ({row.rows_unserved:,} rows not served)"
         ax.text(row.cost_usd * 1.08, i, escape_mathtext(text), va="center", fontsize=8)
     ax.set_xlim(t.cost_usd.min() / 1.6, t.cost_usd.max() * 30)
-    handles = [matplotlib.patches.Patch(color="#222222", label="as logged (what it cost)"),
-               matplotlib.patches.Patch(color="#7f7f7f", label="one model for everything"),
-               matplotlib.patches.Patch(color=POLICY_COLOR, label="routing policy"),
-               matplotlib.patches.Patch(facecolor="#bbbbbb", hatch=_HATCH, edgecolor="white",
-                                        label="leaves rows unserved")]
-    ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _policy_legend(ax, t, [matplotlib.patches.Patch(facecolor="#bbbbbb", hatch=_HATCH, edgecolor="white",
+                                                    label="leaves rows unserved")],
+                   loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "The usage log re-priced")
     _bounded_note(fig, "Prices as published; rows set aside as bad are not in any bar.", left,
                   "as logged, every routing policy", none, "Serves no row")
@@ -338,8 +373,9 @@ def usage_daily_cost(daily: pd.DataFrame, scenarios: list[str] | None = None, ti
     >>> plt.close("all")
     """
     scenarios = scenarios or list(dict.fromkeys(daily.scenario))
-    fig, ax = plt.subplots(figsize=(9.0, 4.4))
-    palette = sns.color_palette("tab10", len(scenarios))
+    fig, ax = plt.subplots(figsize=(7.4, 4.4))
+    kinds = daily.groupby("scenario", sort=False).kind.first() if "kind" in daily else pd.Series(dtype=object)
+    palette = _line_colors(scenarios, kinds)
     for color, name in zip(palette, scenarios):
         part = daily[daily.scenario == name].sort_values("day")
         part = part[part.cost_usd > 0]

@@ -15,6 +15,8 @@ from analysis.figures.theme import (
     _label_points,
     add_source_note,
     log_price_axis,
+    origin_color,
+    origin_key,
     origin_legend,
     some_names,
 )
@@ -45,7 +47,7 @@ def frontier_plot(table: pd.DataFrame, title: str | None = None, price_label: st
     bench = table.attrs.get("benchmark")
     basis = table.attrs.get("basis", "output")
     ratio = table.attrs.get("input_output_ratio", 3.0)
-    fig, ax = plt.subplots(figsize=(8.5, 5.0))
+    fig, ax = plt.subplots(figsize=(6.6, 5.0))
     if len(known):
         xs, ys = frontier_steps(known)
         if len(xs):
@@ -53,11 +55,11 @@ def frontier_plot(table: pd.DataFrame, title: str | None = None, price_label: st
                     label="Pareto frontier (nothing cheaper scores higher)")
         for on, marker_face in ((True, None), (False, "white")):
             part = known[known["on_frontier"] == on]
-            colors = [ORIGIN_COLORS.get(o, "#777777") for o in part["origin"]]
+            colors = [origin_color(o) for o in part["origin"]]
             ax.scatter(part["usd_per_mtok"], part["score"], s=60, zorder=3, linewidths=1.6,
                        facecolors=colors if marker_face is None else marker_face, edgecolors=colors)
         _label_points(ax, known["usd_per_mtok"].to_numpy(), known["score"].to_numpy(), known["model"].tolist(),
-                      [ORIGIN_COLORS.get(o, "#777777") for o in known["origin"]])
+                      [origin_color(o) for o in known["origin"]])
         lo, hi = known["usd_per_mtok"].min(), known["usd_per_mtok"].max()
         ax.set_xlim(max(lo, 1e-6) / 2, max(hi, 1e-6) * 4)
         ylo, yhi = known["score"].min(), known["score"].max()
@@ -73,15 +75,18 @@ def frontier_plot(table: pd.DataFrame, title: str | None = None, price_label: st
                matplotlib.lines.Line2D([], [], marker="o", ls="", color="#555555", label="on the frontier"),
                matplotlib.lines.Line2D([], [], marker="o", ls="", markerfacecolor="white", color="#555555",
                                        label="dominated (something cheaper scores at least as high)")]
-    handles += [matplotlib.patches.Patch(color=ORIGIN_COLORS[o], label=ORIGIN_LABELS[o]) for o in ORIGIN_COLORS]
-    ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left")  # nothing is cheap and best
+    present = {origin_key(o) for o in known["origin"]}
+    handles += [matplotlib.patches.Patch(color=ORIGIN_COLORS[o], label=ORIGIN_LABELS[o]) for o in ORIGIN_COLORS
+                if o in present]
+    # beside the axes, not on them: labels of the cheapest models sit in the upper left
+    ax.legend(handles=handles, frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or f"{BENCHMARK_SHORT.get(bench, bench or '')} score against price: the frontier")
     add_source_note(fig, SOURCE_NOTE + " Frontier computed by pricepoint.")
     if len(left_out):
         groups = left_out.groupby("excluded_reason", sort=False)["model"].apply(list)
         fig.text(0.01, -0.06, "Left out, not drawn: " + "; ".join(
             f"{reason[0].upper() + reason[1:]}: {some_names(models)}" for reason, models in groups.items()),
-            fontsize=7.5, color="#555555", va="top", wrap=True)
+            fontsize=8, color="#555555", va="top", wrap=True)
     return fig
 
 
@@ -103,7 +108,7 @@ def price_per_point_bars(table: pd.DataFrame, title: str | None = None):
     basis = table.attrs.get("basis", "output")
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * max(len(known), 1) + 1.5))
     ax.barh(known["model"], known["usd_per_mtok_per_point"],
-            color=[ORIGIN_COLORS.get(o, "#777777") for o in known["origin"]])
+            color=[origin_color(o) for o in known["origin"]])
     ax.invert_yaxis()
     label = basis_label(basis, table.attrs.get("input_output_ratio", 3.0)).replace(
         ", USD per million tokens", "")
@@ -112,7 +117,7 @@ def price_per_point_bars(table: pd.DataFrame, title: str | None = None):
         ax.text(v * 1.08, y, f"${v:.4f}  ({format_multiple(m)} the best)", va="center", fontsize=8.5)
     if len(known):
         ax.set_xlim(known["usd_per_mtok_per_point"].min() / 1.6, known["usd_per_mtok_per_point"].max() * 12)
-    origin_legend(ax, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    origin_legend(ax, known["origin"], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or f"Price per {BENCHMARK_SHORT.get(bench, '')} point")
     fig.tight_layout()
     add_source_note(fig)
@@ -140,10 +145,10 @@ def frontier_probability_bars(robust: pd.DataFrame, title: str | None = None):
     bench = robust.attrs.get("benchmark")
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * max(len(known), 1) + 1.6))
     ax.barh(known["model"], known["frontier_probability"],
-            color=[ORIGIN_COLORS.get(o, "#777777") for o in known["origin"]])
+            color=[origin_color(o) for o in known["origin"]])
     ax.invert_yaxis()
     ax.axvspan(ROBUST, 1.0, color="#2e8b57", alpha=0.08)
-    ax.axvspan(0, 1 - ROBUST, color="#c8362d", alpha=0.08)
+    ax.axvspan(0, 1 - ROBUST, color="#9e9e9e", alpha=0.12)
     for y, p in enumerate(known["frontier_probability"]):
         inside = p > 0.85
         ax.text(p - 0.01 if inside else p + 0.01, y, f"{p:.0%}", va="center", ha="right" if inside else "left",
@@ -152,7 +157,7 @@ def frontier_probability_bars(robust: pd.DataFrame, title: str | None = None):
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0%}"))
     sig = f"σ = {sigma:g} benchmark points" if isinstance(sigma, (int, float)) else f"σ from column {sigma!r}"
     ax.set_xlabel(f"probability of being on the frontier ({sig}, an assumption; {n_draws:,} draws)")
-    origin_legend(ax, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    origin_legend(ax, known["origin"], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or f"Which {BENCHMARK_SHORT.get(bench, '')} frontier models survive score noise")
     fig.tight_layout()
     add_source_note(fig, "Shaded: robust (on the frontier in at least 95% of draws, green; in at most 5%, red). "

@@ -11,23 +11,48 @@ from analysis.figures.breakeven import (
     self_hosting_plot,
     volume_cost_plot,
 )
-from analysis.figures.theme import ORIGIN_COLORS
 from analysis.formatting import escape_markdown, format_price, format_usd
 from analysis.pages.tables import styled_table
 from analysis.value.breakeven import BreakEven, GpuAssumptions
 from analysis.value.efficiency import BENCHMARK_SHORT
 
 
-def volume_markdown(volume: BreakEven) -> str:
-    """The volume break-even as one Markdown sentence for the page.
+def fixed_cost_clause(volume: BreakEven, model_a: str, model_b: str, fixed_a_usd_per_month: float,
+                      fixed_b_usd_per_month: float, usd_per_mtok_a: float, usd_per_mtok_b: float) -> str:
+    """What a volume break-even owes to the assumed fixed costs: two per-token prices alone never cross
+    (the cheaper one wins at every volume), so a break-even exists only because of the fixed costs; the
+    headline says so. Empty when there is no break-even.
+
+    >>> from analysis.value.breakeven import volume_break_even
+    >>> be = volume_break_even(10.00, 0.25, 0, 2000, "GPT-4o", "DeepSeek V4 Flash")
+    >>> print(fixed_cost_clause(be, "GPT-4o", "DeepSeek V4 Flash", 0, 2000, 10.00, 0.25))
+    it exists only because of the assumed fixed costs ($0.00 a month for GPT-4o, $2,000 for DeepSeek V4 Flash): on the published prices alone DeepSeek V4 Flash is cheaper at every volume
+    >>> fixed_cost_clause(volume_break_even(10.00, 0.25, 0, 0), "A", "B", 0, 0, 10.00, 0.25)
+    ''
+    """
+    if volume.never:
+        return ""
+    cheaper = model_b if usd_per_mtok_b < usd_per_mtok_a else model_a
+    return (f"it exists only because of the assumed fixed costs ({format_usd(fixed_a_usd_per_month)} a month for "
+            f"{model_a}, {format_usd(fixed_b_usd_per_month)} for {model_b}): on the published prices alone "
+            f"{cheaper} is cheaper at every volume")
+
+
+def volume_markdown(volume: BreakEven, assumption: str = "") -> str:
+    """The volume break-even as one Markdown sentence for the page; ``assumption`` is
+    :func:`fixed_cost_clause`'s, said first.
 
     >>> from analysis.value.breakeven import volume_break_even
     >>> print(volume_markdown(volume_break_even(10.00, 0.25, 0, 2000, "GPT-4o", "DeepSeek V4 Flash")))
     ... # doctest: +ELLIPSIS
     **Break-even volume:** 205,128,205 tokens a month: above 205.1 million tokens a month DeepSeek V4 Flash ...
+    >>> print(volume_markdown(BreakEven(2e8, "x"), "it exists only because of the assumed fixed costs"))
+    **Break-even volume:** 200,000,000 tokens a month, and it exists only because of the assumed fixed costs: x.
     """
-    return (f"**Break-even volume:** {'never' if volume.never else f'{volume.value:,.0f} tokens a month'}: "
-            f"{escape_markdown(volume.reason)}.")
+    head = 'never' if volume.never else f'{volume.value:,.0f} tokens a month'
+    if assumption and not volume.never:
+        head += f", and {escape_markdown(assumption)}"
+    return f"**Break-even volume:** {head}: {escape_markdown(volume.reason)}."
 
 
 def quality_markdown(quality: BreakEven) -> str:
@@ -59,16 +84,72 @@ def styled_self_hosting(by_model: pd.DataFrame, basis: str = "output", input_out
     >>> from analysis.value.breakeven import self_hosting_table
     >>> from analysis.data.load import load_pricing
     >>> from analysis.prices.bases import price_on_basis
-    >>> t = self_hosting_table(price_on_basis(load_pricing(), "output"), GpuAssumptions(2.5, 1000, 0.5))
+    >>> from analysis.data.load import load_model_facts
+    >>> weights = load_model_facts().set_index("model").open_weights
+    >>> t = self_hosting_table(price_on_basis(load_pricing(), "output"), GpuAssumptions(2.5, 1000, 0.5), weights)
     >>> html = styled_self_hosting(t).to_html()
-    >>> "output API price, $/M tokens" in html and ">182,500,000<" in html and ">never<" in html
+    >>> "output API price, $/M tokens" in html and ">2,851,562,500<" in html and ">never<" in html
     True
+
+    Only models with open weights have a row: GPT-4o's weights are closed (:func:`not_self_hostable_markdown`
+    lists it under the table).
+
+    >>> ">GPT-4o<" in html, ">GLM-5<" in html
+    (False, True)
     """
     price = f"blended ({input_output_ratio:g}:1 in:out)" if basis == "blended" else basis
     columns = {"model": "model", "usd_per_mtok": f"{price} API price, $/M tokens",
                "break_even_tokens_per_month": "self-hosting always cheaper above, tokens a month", "reason": "why"}
+    if "open_weights" in by_model.columns:
+        by_model = by_model[by_model.open_weights.fillna(False).astype(bool)]
     return styled_table(by_model, columns, {"usd_per_mtok": format_price, "break_even_tokens_per_month": "{:,.0f}"},
-                        na={"break_even_tokens_per_month": "never"})
+                        na={"break_even_tokens_per_month": "never"},
+                        caption="Open-weight models only; the same GPU speed for every model (an assumption: a "
+                                "larger model needs more GPUs per token, so set gpu_tok_per_s for the one you compare).")
+
+
+def open_weights_map(pricing: pd.DataFrame, facts: pd.DataFrame) -> dict[str, bool | None]:
+    """Whether each priced model's weights are open: ``model_facts.csv``'s ``open_weights`` (per model, each
+    value cited in its meta.yml) where it says, else the model family's in ``data/model_families.csv``
+    (the identity tables; a catalog's thousands of models), else unknown (``None``), never guessed.
+
+    >>> from analysis.data.load import load_model_facts, load_pricing
+    >>> w = open_weights_map(load_pricing(), load_model_facts())
+    >>> w["GPT-4o"], w["Kimi K2.5"], w["Qwen3-Coder-30B"]
+    (False, True, True)
+    >>> import pandas as pd
+    >>> open_weights_map(pd.DataFrame({"model": ["gpt-oss-120b", "claude-sonnet-4", "zzz-1"]}), load_model_facts())
+    {'gpt-oss-120b': True, 'claude-sonnet-4': False, 'zzz-1': None}
+    """
+    from analysis.data.identity import load_identity, open_weights_of
+
+    known = facts.set_index("model")["open_weights"].dropna().astype(bool).to_dict() if "open_weights" in facts \
+        else {}
+    ident = load_identity()
+    family = {"yes": True, "no": False}
+    return {m: known[m] if m in known else family.get(open_weights_of(m, ident)) for m in pricing.model}
+
+
+def not_self_hostable_markdown(by_model: pd.DataFrame) -> str:
+    """The models the self-hosting table leaves out, by why: closed weights, or weights unknown (a data gap).
+
+    >>> t = pd.DataFrame({"model": ["A", "B", "C"], "open_weights": [True, False, None]})
+    >>> print(not_self_hostable_markdown(t))
+    - **Closed weights: cannot self-host:** B.
+    - **Open weights unknown (data gap), not computed:** C.
+    """
+    from analysis.figures.theme import some_names
+
+    if "open_weights" not in by_model.columns:
+        return ""
+    closed = by_model.loc[by_model.open_weights.map(lambda v: v is False or v is np.False_), "model"]
+    unknown = by_model.loc[by_model.open_weights.isna(), "model"]
+    lines = []
+    if len(closed):
+        lines.append(f"- **Closed weights: cannot self-host:** {escape_markdown(some_names(closed))}.")
+    if len(unknown):
+        lines.append(f"- **Open weights unknown (data gap), not computed:** {escape_markdown(some_names(unknown))}.")
+    return "\n".join(lines)
 
 
 def results(prices: pd.DataFrame, assumptions: dict, volume: BreakEven, task_a: dict, task_b: dict,
@@ -124,7 +205,8 @@ def results(prices: pd.DataFrame, assumptions: dict, volume: BreakEven, task_a: 
 def findings(volume: BreakEven, quality: BreakEven, matrix: pd.DataFrame, gpu: GpuAssumptions,
              self_host: BreakEven, *, model_a: str, model_b: str, benchmark: str, self_host_model: str, basis: str,
              fixed_a_usd_per_month: float, fixed_b_usd_per_month: float, input_tokens_per_task: float,
-             output_tokens_per_task: float) -> list[tuple[str, str]]:
+             output_tokens_per_task: float, usd_per_mtok_a: float = np.nan, usd_per_mtok_b: float = np.nan,
+             self_host_open_weights=None) -> list[tuple[str, str]]:
     """Notebook 04's headline findings as ``(text, kind)``: each break-even, and the assumptions behind it.
 
     >>> from analysis.value.breakeven import quality_break_even_matrix, quality_break_even_models, self_hosting_break_even, volume_break_even
@@ -137,14 +219,26 @@ def findings(volume: BreakEven, quality: BreakEven, matrix: pd.DataFrame, gpu: G
     ...              self_host_model="Qwen3-32B", basis="output", fixed_a_usd_per_month=0.0,
     ...              fixed_b_usd_per_month=2000.0, input_tokens_per_task=1500, output_tokens_per_task=500)
     >>> [kind for _, kind in f]
-    ['computed', 'assumption', 'computed', 'computed', 'assumption', 'assumption', 'computed']
+    ['assumption', 'assumption', 'computed', 'computed', 'assumption', 'assumption', 'computed']
     >>> print(f[1][0])
     Fixed monthly costs: $0.00 for GPT-4o, $2,000 for DeepSeek V4 Flash (assumptions).
+
+    A break-even that exists only because of the assumed fixed costs says so in its headline (given the
+    two prices, ``usd_per_mtok_a`` and ``usd_per_mtok_b``, it names the model the prices alone favour):
+
+    >>> print(f[0][0])  # doctest: +ELLIPSIS
+    Volume break-even, GPT-4o against DeepSeek V4 Flash (output price): 205,128,205 tokens a month, and it exists only because of the assumed fixed costs; above ...
     """
     name = BENCHMARK_SHORT[benchmark]
+    clause = fixed_cost_clause(volume, model_a, model_b, fixed_a_usd_per_month, fixed_b_usd_per_month,
+                               usd_per_mtok_a, usd_per_mtok_b) if not (pd.isna(usd_per_mtok_a)
+                                                                       or pd.isna(usd_per_mtok_b)) else ""
+    if not clause and not volume.never:
+        clause = "it exists only because of the assumed fixed costs"
     out = [(f"Volume break-even, {model_a} against {model_b} ({basis} price): "
             + (f"never: {volume.reason}." if volume.never else
-               f"{volume.value:,.0f} tokens a month; {volume.reason}."), "computed"),
+               f"{volume.value:,.0f} tokens a month, and {clause}; {volume.reason}."),
+            "computed" if volume.never else "assumption"),
            (f"Fixed monthly costs: {format_usd(fixed_a_usd_per_month)} for {model_a}, "
             f"{format_usd(fixed_b_usd_per_month)} for {model_b} (assumptions).", "assumption"),
            (f"Quality break-even on {name}, {input_tokens_per_task:,.0f} input + {output_tokens_per_task:,.0f} "
@@ -164,12 +258,19 @@ def findings(volume: BreakEven, quality: BreakEven, matrix: pd.DataFrame, gpu: G
                 "assumption"))
     out.append((f"GPU: {format_usd(gpu.usd_per_hour)} an hour, {gpu.tok_per_s:,.0f} tokens per second at "
                 f"{gpu.utilisation:.0%} utilisation, {format_usd(gpu.fixed_usd_per_month)} a month fixed: "
-                f"example assumptions, not data ({format_usd(gpu.usd_per_mtok, 3)} per million tokens when every GPU is "
-                f"busy at that utilisation).",
+                f"example assumptions, not data, the same for every model whatever its size "
+                f"({format_usd(gpu.usd_per_mtok, 3)} per million tokens when every GPU is busy at that utilisation).",
                 "assumption"))
-    out.append((f"Self-hosting against the {self_host_model} API ({basis} price): "
-                + (f"never: {self_host.reason}." if self_host.never else
-                   f"cheaper above {self_host.value:,.0f} tokens a month; {self_host.reason}."), "computed"))
+    if self_host_open_weights is False or self_host_open_weights is np.False_:
+        out.append((f"Self-hosting {self_host_model}: closed weights: cannot self-host (model_facts.csv).",
+                    "computed"))
+    else:
+        gap = " Whether its weights are published is unknown (data gap)." if self_host_open_weights is None or \
+            pd.isna(self_host_open_weights) else ""
+        out.append((f"Self-hosting against the {self_host_model} API ({basis} price): "
+                    + (f"never: {self_host.reason}." if self_host.never else
+                       f"cheaper above {self_host.value:,.0f} tokens a month, and only under the assumed GPU price, "
+                       f"speed and utilisation; {self_host.reason}.") + gap, "computed"))
     return out
 
 
@@ -177,13 +278,15 @@ def pair_colors(pricing: pd.DataFrame, model_a: str, model_b: str) -> tuple[str,
     """The colours of two models in a break-even figure: by origin, and apart when they share one.
 
     >>> from analysis.data.load import load_pricing
-    >>> pair_colors(load_pricing(), "GPT-4o", "DeepSeek V4 Flash"), pair_colors(load_pricing(), "GPT-4o", "GPT-4o-mini")
-    (('#1f5fa8', '#c8362d'), ('#1f5fa8', '#e08a3c'))
+    >>> from analysis.figures.theme import ORIGIN_COLORS
+    >>> pair_colors(load_pricing(), "GPT-4o", "DeepSeek V4 Flash") == (ORIGIN_COLORS["US"], ORIGIN_COLORS["CN"])
+    True
+    >>> pair_colors(load_pricing(), "GPT-4o", "GPT-4o-mini")[1]   # the same origin: a lighter tint of it
+    '#8fafd3'
     """
-    origin = pricing.set_index("model")["origin"]
-    a = ORIGIN_COLORS.get(origin.get(model_a), "#555f6b")
-    b = ORIGIN_COLORS.get(origin.get(model_b), "#555f6b")
-    return (a, "#e08a3c") if a == b else (a, b)
+    from analysis.figures.theme import pair_colors as theme_pair_colors
+
+    return theme_pair_colors(model_a, model_b, dict(zip(pricing.model, pricing.origin)))
 
 
 # Figures drawn from what the notebook has computed (headless runs and the report use these) ...

@@ -43,12 +43,16 @@ def conclusions_markdown(conclusions: dict[str, list[str]]) -> str:
 
 
 def claims_markdown(claims: list[Claim]) -> str:
-    """The article's claims as a Markdown list: kind, the quoted sentence, what the data says.
+    """The article's claims as a Markdown list: the verdict in three words or fewer (supported, fragile, not
+    supported), the quoted sentence, and the evidence beside it.
 
     >>> print(claims_markdown([Claim("k", "A is cheaper.", False, "A is not in the data.")]))
-    - **not supported**: "A is cheaper." A is not in the data.
+    - **not supported**: "A is cheaper." Evidence: A is not in the data.
+    >>> print(claims_markdown([Claim("k", "A leads.", True, "By 2.35 on average.", fragile="not best against best")]))
+    - **fragile**: "A leads." Evidence: By 2.35 on average. Fragile: not best against best.
     """
-    return "\n".join(f"- **{c.kind}**: \"{escape_markdown(c.article)}\" {escape_markdown(c.finding)}" for c in claims)
+    return "\n".join(f"- **{c.verdict}**: \"{escape_markdown(c.article)}\" Evidence: {escape_markdown(c.evidence())}"
+                     for c in claims)
 
 
 def styled_dominated(dominated: pd.DataFrame, benchmark: str | None = None, basis: str = "output",
@@ -159,7 +163,7 @@ def findings(table: pd.DataFrame, tables: dict[str, pd.DataFrame], robust: pd.Da
                 f"{', '.join(conclusions['on the frontier (robust)']) or 'none'}; robustly dominated: "
                 f"{', '.join(conclusions['dominated (robust)']) or 'none'}; depends on the noise: "
                 f"{', '.join(conclusions['depends on the noise']) or 'none'}.", "computed"))
-    out += [(f"Article: \"{c.article}\" {c.finding}", c.kind) for c in claims]
+    out += [(f"Article claim, {c.verdict}: \"{c.article}\" Evidence: {c.evidence()}", c.kind) for c in claims]
     if unscored:
         out.append((f"No benchmark score in the source for {', '.join(unscored)}: they are on no frontier "
                     f"(none is invented).", "as published"))

@@ -61,22 +61,125 @@ def percentile_display(table: pd.DataFrame, metric: str, unit: str = " s", digit
 # --------------------------------------------------------------------------- what notebook 05 shows and says
 
 
+def call_counts(session: Session) -> dict:
+    """The one count of requests, attempts and failures every table, the header and the findings of notebook 05
+    use: timed requests (N per model) and router requests (one per model a routed prompt tried), each with
+    their attempts (retries included) and failures; the totals are their sums. ``router_failures`` names each
+    router request that failed, and where the router went next.
+
+    >>> from analysis.calls.stats import records_frame
+    >>> from analysis.calls.gateway import ModelCheck
+    >>> recs = [{"request": "M|p|0", "model": "M", "attempt": 0, "final": True, "status": "ok"},
+    ...         {"request": "M|p|1", "model": "M", "attempt": 0, "final": False, "error_class": "rate_limit"},
+    ...         {"request": "M|p|1", "model": "M", "attempt": 1, "final": True, "status": "error",
+    ...          "error_class": "server_error"},
+    ...         {"request": "route|code|p|0|M", "model": "M", "attempt": 0, "final": True, "status": "error",
+    ...          "error_class": "dropped_connection", "route_task": "code"},
+    ...         {"request": "route|code|p|0|N", "model": "N", "attempt": 0, "final": True, "status": "ok",
+    ...          "route_task": "code"}]
+    >>> s = Session("emulated", "SIMULATED", "", 1.0, records_frame(recs), ModelCheck("", [], {}, {}),
+    ...             routed=[{"task_type": "code", "prompt_id": "p", "route": ["M", "N"], "answered_by": "N",
+    ...                      "fallback_used": True, "tried": [{"model": "M", "outcome": "failed",
+    ...                                                        "error_class": "dropped_connection"}]}])
+    >>> c = call_counts(s)
+    >>> {k: c[k] for k in ("requests", "timed_requests", "router_requests", "attempts", "timed_attempts",
+    ...                    "router_attempts", "failed", "timed_failed", "router_failed", "error_attempts")}
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'requests': 4, 'timed_requests': 2, 'router_requests': 2, 'attempts': 5, 'timed_attempts': 3,
+     'router_attempts': 2, 'failed': 2, 'timed_failed': 1, 'router_failed': 1, 'error_attempts': 3}
+    >>> c["router_failures"]
+    [{'model': 'M', 'prompt_id': 'p', 'task_type': 'code', 'error_class': 'dropped_connection', 'answered_by': 'N'}]
+    """
+    requests = session.requests
+    routed = requests.route_task.notna() if len(requests) else pd.Series(dtype=bool)
+    timed, router = requests[~routed], requests[routed]
+
+    def failed(frame):
+        return int((frame.status != "ok").sum()) if len(frame) else 0
+
+    attempts = session.attempts
+    out = {"requests": len(requests), "timed_requests": len(timed), "router_requests": len(router),
+           "router_prompts": len(session.routed),
+           "attempts": len(attempts), "timed_attempts": int(timed.attempts.sum()) if len(timed) else 0,
+           "router_attempts": int(router.attempts.sum()) if len(router) else 0,
+           "failed": failed(requests), "timed_failed": failed(timed), "router_failed": failed(router),
+           "error_attempts": int(attempts.error_class.notna().sum()) if len(attempts) else 0}
+    answered = {(r["task_type"], r["prompt_id"]): r["answered_by"] for r in session.routed}
+    out["router_failures"] = [
+        {"model": r.model, "prompt_id": r.prompt_id if isinstance(r.prompt_id, str) else str(r.request).split("|")[2],
+         "task_type": r.route_task, "error_class": r.error_class if isinstance(r.error_class, str) else r.status,
+         "answered_by": answered.get((r.route_task, r.prompt_id if isinstance(r.prompt_id, str)
+                                      else str(r.request).split("|")[2]))}
+        for r in router[router.status != "ok"].itertuples()]
+    return out
+
+
+def gateway_message(session: Session) -> str:
+    """The model check's message for a reader: in emulated mode the emulator's local address reads "the local
+    emulator" (no hostname or port of the machine on a page)."""
+    text = session.check.message()
+    if session.mode == "emulated" and session.base_url:
+        text = text.replace(session.base_url, "the local emulator")
+    return text
+
+
+def router_failures_text(counts: dict) -> str:
+    """The failed router requests in words: which model, for which prompt, and who answered instead.
+
+    >>> router_failures_text({"router_failures": [{"model": "M", "prompt_id": "code-1", "task_type": "code",
+    ...                       "error_class": "dropped_connection", "answered_by": "N"}]})
+    'M for code-1 (dropped_connection; the router fell back to N)'
+    """
+    return "; ".join(f"{f['model']} for {f['prompt_id']} ({f['error_class']}; "
+                     + (f"the router fell back to {f['answered_by']})" if f["answered_by"] else "nobody answered)")
+                     for f in counts["router_failures"])
+
+
 def session_markdown(session: Session) -> str:
-    """The run in one Markdown line: LIVE or SIMULATED, how many requests and attempts, the model check.
+    """The run in one Markdown line: LIVE or SIMULATED, how many requests and attempts (timed and router, with
+    the same counts as the tables below), the model check.
 
     >>> from analysis.calls.stats import records_frame
     >>> from analysis.calls.gateway import ModelCheck
     >>> s = Session("emulated", "SIMULATED (local emulator)", "http://127.0.0.1:1/v1", 0.05,
     ...             records_frame([]), ModelCheck("http://127.0.0.1:1/v1", [], {}, {}))
-    >>> session_markdown(s)
-    '**SIMULATED (local emulator)** · 0 timed requests, 0 attempts in all · The gateway at http://127.0.0.1:1/v1 knows all 0 mapped model ids.'
+    >>> session_markdown(s)  # doctest: +NORMALIZE_WHITESPACE
+    '**SIMULATED (local emulator)** · 0 requests: 0 timed (0 attempts) and 0 router requests for 0 routed prompts
+    (0 attempts) · 0 attempts in all, 0 ended in an error · The gateway at the local emulator knows all 0 mapped model ids.'
+
+    The emulator's address (a port on this machine) is never shown: a reader's page names it "the local emulator".
     """
-    return (f"**{escape_markdown(session.label)}** · {len(session.timed_requests)} timed requests, "
-            f"{len(session.attempts)} attempts in all · {escape_markdown(session.check.message())}")
+    c = call_counts(session)
+    return (f"**{escape_markdown(session.label)}** · {c['requests']} requests: {c['timed_requests']} timed "
+            f"({c['timed_attempts']} attempts) and {c['router_requests']} router requests for {c['router_prompts']} "
+            f"routed prompts ({c['router_attempts']} attempts) · {c['attempts']} attempts in all, "
+            f"{c['error_attempts']} ended in an error · {escape_markdown(gateway_message(session))}")
 
 
-def requests_html(requests: pd.DataFrame, label: str) -> str:
-    """:func:`requests_by_model` of ``requests`` as a table for people.
+def requests_table(requests: pd.DataFrame, router_requests: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`requests_by_model` of the timed requests, then one row for the router's requests (every model a
+    routed prompt tried) and a total row: its columns add up to the header's counts (:func:`call_counts`).
+
+    >>> from analysis.calls.stats import final_requests, records_frame
+    >>> r = final_requests(records_frame([{"request": "a", "model": "M", "attempt": 0, "final": True, "status": "ok"},
+    ...                                   {"request": "route|code|p|0|M", "model": "M", "attempt": 0, "final": True,
+    ...                                    "status": "error", "route_task": "code"}]))
+    >>> t = requests_table(r[r.route_task.isna()], r[r.route_task.notna()])
+    >>> t[["model", "requests", "failed", "attempts"]].values.tolist()
+    [['M', 1, 0, 1], ['router requests (all models)', 1, 1, 1], ['total', 2, 1, 2]]
+    """
+    table = requests_by_model(requests)
+    if router_requests is not None and len(router_requests):
+        row = requests_by_model(router_requests.assign(model="router requests (all models)"))
+        table = pd.concat([table, row], ignore_index=True)
+    if len(table) > 1:
+        total = table.drop(columns="model").sum().to_dict()
+        table = pd.concat([table, pd.DataFrame([{"model": "total", **total}])], ignore_index=True)
+    return table
+
+
+def requests_html(requests: pd.DataFrame, label: str, router_requests: pd.DataFrame | None = None) -> str:
+    """:func:`requests_table` as a table for people.
 
     >>> from analysis.calls.stats import final_requests, records_frame
     >>> r = final_requests(records_frame([{"request": "a", "model": "M", "attempt": 0, "final": True,
@@ -84,7 +187,7 @@ def requests_html(requests: pd.DataFrame, label: str) -> str:
     >>> "came back incomplete" in requests_html(r, "SIMULATED")
     True
     """
-    return html_table(requests_by_model(requests), f"{label}: requests per model", {
+    return html_table(requests_table(requests, router_requests), f"{label}: requests per model, then the router's", {
         "model": "model", "requests": "requests", "ok": "succeeded", "failed": "failed",
         "incomplete": "came back incomplete", "attempts": "attempts (with retries)"})
 
@@ -126,16 +229,45 @@ def comparison_html(comparison: pd.DataFrame, label: str) -> str:
         {"published_tok_per_s": format_number, "median_tok_per_s": format_number, "p99_ttft_s": format_number, "n": format_count})
 
 
-def errors_html(errors: pd.DataFrame, label: str) -> str:
-    """:func:`error_counts` as a table for people.
+def errors_table(errors: pd.DataFrame, attempts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`error_counts` with the failed requests split into timed and router ones, and a total row, so
+    that its sums are the header's and the requests table's (:func:`call_counts`).
+
+    >>> from analysis.calls.stats import error_counts, records_frame
+    >>> a = records_frame([{"request": "x", "model": "M", "attempt": 0, "final": True, "status": "error",
+    ...                     "error_class": "stream_error"},
+    ...                    {"request": "route|code|p|0|M", "model": "M", "attempt": 0, "final": True,
+    ...                     "status": "error", "error_class": "stream_error", "route_task": "code"}])
+    >>> errors_table(error_counts(a), a)[["error_class", "attempts", "requests_failed", "timed_failed",
+    ...                                   "router_failed"]].values.tolist()
+    [['stream_error', 2, 2, 1, 1], ['total', 2, 2, 1, 1]]
+    """
+    finals = attempts[attempts.error_class.notna() & attempts.final.astype(bool)] if len(attempts) else attempts
+    routed = finals.route_task.notna() if len(finals) else pd.Series(dtype=bool)
+    by_class = {"timed_failed": finals[~routed].groupby("error_class").size() if len(finals) else pd.Series(dtype=int),
+                "router_failed": finals[routed].groupby("error_class").size() if len(finals) else pd.Series(dtype=int)}
+    table = errors.copy()
+    for column, counts in by_class.items():
+        table[column] = [int(counts.get(c, 0)) for c in table.error_class]
+    if len(table):
+        sums = table[["attempts", "requests_failed", "timed_failed", "router_failed"]].sum().astype(int).to_dict()
+        table = pd.concat([table, pd.DataFrame([{"error_class": "total", **sums, "meaning": ""}])],
+                          ignore_index=True)
+    return table
+
+
+def errors_html(errors: pd.DataFrame, label: str, attempts: pd.DataFrame | None = None) -> str:
+    """:func:`errors_table` (with ``attempts``, else :func:`error_counts` alone) as a table for people.
 
     >>> from analysis.calls.stats import error_counts, records_frame
     >>> "requests failed" in errors_html(error_counts(records_frame([])), "SIMULATED")
     True
     """
-    return html_table(errors, f"{label}: attempts and requests by error class", {
-        "error_class": "error class", "attempts": "attempts", "requests_failed": "requests failed",
-        "meaning": "meaning"})
+    columns = {"error_class": "error class", "attempts": "attempts", "requests_failed": "requests failed"}
+    if attempts is not None:
+        errors = errors_table(errors, attempts)
+        columns.update(timed_failed="of which timed requests", router_failed="of which router requests")
+    return html_table(errors, f"{label}: attempts and requests by error class", {**columns, "meaning": "meaning"})
 
 
 def failures_html(attempts: pd.DataFrame, label: str, n: int = 12) -> str:
@@ -220,8 +352,11 @@ def results(session: Session, models: list[str], router: pd.DataFrame, best: dic
 
     timed = session.timed_requests
     by_model = requests_by_model(timed)
+    counts = call_counts(session)
     out = {
         "mode": session.mode,
+        "counts": {k: v for k, v in counts.items() if k != "router_failures"},
+        "router_failures": counts["router_failures"],
         "label": session.label,
         "time_scale": session.time_scale,
         "models": models,
@@ -253,19 +388,23 @@ def findings(session: Session, percentiles: pd.DataFrame, errors: pd.DataFrame, 
     >>> for text, kind in findings(s, percentile_table(s.timed_requests), error_counts(s.attempts),
     ...                            {"model": "DeepSeek V4 Flash", "usd_per_mtok_per_point": 0.25 / 88}):
     ...     print(kind, "|", text)
-    simulated | SIMULATED (local emulator): 0 of 0 requests failed or came back incomplete; 0 attempts ended in an error.
+    simulated | SIMULATED (local emulator): 0 of 0 timed requests failed or came back incomplete; 0 of 0 router requests failed; 0 of 0 requests in all; 0 of 0 attempts ended in an error (retries included).
     computed | Chinese prompts route to DeepSeek V4 Flash, the lowest output price per C-Eval point ($0.0028 per million tokens per point), computed from the data.
     """
-    label, timed = session.label, session.timed_requests
+    label = session.label
     kind = "simulated" if session.mode == "emulated" else "measured"
     out = []
     for model, figures in percentiles_dict(percentiles).items():
         t, s = figures["ttft_s"], figures["tok_per_s"]
         out.append((f"{label}: {model} p50 time to first token {format_number(t['p50'], ' s')}, p99 {format_number(t['p99'], ' s')} "
                     f"(n = {t['n']}); median output speed {format_number(s['p50'], ' tok/s')}.", kind))
-    n_failed = int((timed.status != "ok").sum()) if len(timed) else 0
-    out.append((f"{label}: {n_failed} of {len(timed)} requests failed or came back incomplete; "
-                f"{int(errors.attempts.sum()) if len(errors) else 0} attempts ended in an error.", kind))
+    c = call_counts(session)
+    router = f"{c['router_failed']} of {c['router_requests']} router requests failed"
+    if c["router_failures"]:
+        router += f" ({router_failures_text(c)})"
+    out.append((f"{label}: {c['timed_failed']} of {c['timed_requests']} timed requests failed or came back incomplete; "
+                f"{router}; {c['failed']} of {c['requests']} requests in all; {c['error_attempts']} of "
+                f"{c['attempts']} attempts ended in an error (retries included).", kind))
     out.append((f"Chinese prompts route to {best['model']}, the lowest output price per C-Eval point "
                 f"(${best['usd_per_mtok_per_point']:.4f} per million tokens per point), computed from the data.",
                 "computed"))
@@ -274,7 +413,7 @@ def findings(session: Session, percentiles: pd.DataFrame, errors: pd.DataFrame, 
         out.append((f"{label}: {len(fallbacks)} routed prompt{'s' if len(fallbacks) != 1 else ''} fell back past their first choice "
                     f"({', '.join(r['prompt_id'] + ' to ' + r['answered_by'] for r in fallbacks)}).", kind))
     if session.check.error:
-        out.append((f"{label}: {session.check.message()}", kind))
+        out.append((f"{label}: {gateway_message(session)}", kind))
     elif session.skipped_models:
         out.append((f"{label}: the gateway did not list {', '.join(session.skipped_models)}: left out of the run "
                     f"(fix their ids in the gateway model table).", kind))

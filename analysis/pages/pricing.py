@@ -7,7 +7,7 @@ import pandas as pd
 from analysis.formatting import format_multiple, format_price, format_usd
 from analysis.pages.tables import styled_table
 from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO
-from analysis.prices.bills import monthly_bill_usd
+from analysis.prices.bills import MonthlyVolume, monthly_bill_usd
 
 
 def styled_price_table(table: pd.DataFrame):
@@ -18,6 +18,12 @@ def styled_price_table(table: pd.DataFrame):
     >>> html = styled_price_table(price_table(load_pricing(), monthly_tokens=1e9)).to_html()
     >>> "$0.25" in html and "60×" in html and "n/a" in html and ">blended $/M (3:1 in:out)</th>" in html
     True
+
+    The two bills say what they count, in the headings and the caption (the volume's labels, as the
+    charts' titles give them):
+
+    >>> "output + input bill" in html and "1 B output + 3 B input tokens/month (3:1 input:output)" in html
+    True
     """
     ratio = table.attrs.get("input_output_ratio", DEFAULT_INPUT_OUTPUT_RATIO)
     rename = {
@@ -25,13 +31,16 @@ def styled_price_table(table: pd.DataFrame):
         "output_usd_per_mtok": "output $/M tokens",
         "blended_usd_per_mtok": f"blended $/M ({ratio:g}:1 in:out)",
         "output_multiple": "× cheapest output",
-        "monthly_bill_usd": "monthly bill (output)",
-        "monthly_bill_blended_usd": "monthly bill (blended)",
+        "monthly_bill_usd": "monthly output-only bill",
+        "monthly_bill_blended_usd": "monthly output + input bill",
     }
     formats = {c: format_price for c in table.columns if c.endswith("usd_per_mtok")}
     formats.update({c: format_usd for c in table.columns if c.startswith("monthly_bill")})
     formats["output_multiple"] = format_multiple
-    return styled_table(table, {c: rename.get(c, c) for c in table.columns}, formats)
+    volume = table.attrs.get("volume")
+    caption = (f"Monthly volume: output-only bill for {volume.output_label()}; output + input bill (the blended "
+               f"price times every token) for {volume.label()}, as in the traffic chart.") if volume else None
+    return styled_table(table, {c: rename.get(c, c) for c in table.columns}, formats, caption=caption)
 
 
 def traffic_bill_table(pricing: pd.DataFrame, monthly_tokens: float, input_output_ratio: float = 3.0) -> pd.DataFrame:
@@ -47,13 +56,10 @@ def traffic_bill_table(pricing: pd.DataFrame, monthly_tokens: float, input_outpu
     >>> bool(pd.isna(bills["DeepSeek Coder"]))   # input price unknown: no bill, never $0
     True
     """
-    from analysis.prices.bases import blended_usd_per_mtok
-
-    r = float(input_output_ratio)
+    volume = MonthlyVolume(float(monthly_tokens), float(input_output_ratio))
     table = pricing[["model", "origin", "input_usd_per_mtok", "output_usd_per_mtok"]].copy()
-    blended = [blended_usd_per_mtok(i, o, r) for i, o in zip(table.input_usd_per_mtok, table.output_usd_per_mtok)]
-    table["traffic_bill_usd"] = pd.Series(blended, index=table.index) * (1 + r) * (monthly_tokens / 1e6)
-    table.attrs.update(monthly_tokens=monthly_tokens, input_output_ratio=r)
+    table["traffic_bill_usd"] = volume.bill_usd(table.input_usd_per_mtok, table.output_usd_per_mtok)
+    table.attrs.update(monthly_tokens=monthly_tokens, input_output_ratio=volume.input_output_ratio, volume=volume)
     return table
 
 
@@ -127,9 +133,12 @@ def findings(table: pd.DataFrame) -> list[tuple[str, str]]:
         a, b = ARTICLE_EXAMPLE_MODELS
         out.append((f"The article's example, reproduced: 10 billion output tokens a month cost "
                     f"{format_usd(example[a])} on {a} and {format_usd(example[b])} on {b}.", "computed"))
-    out.append((f"At {r['monthly_tokens']:,.0f} output tokens a month (a parameter), the bill runs from "
+    volume = table.attrs.get("volume") or MonthlyVolume(float(r["monthly_tokens"]), float(r["input_output_ratio"]))
+    out.append((f"At {volume.output_label()} (a parameter), the bill runs from "
                 f"{format_usd(cheapest.monthly_bill_usd)} ({cheapest.model}) to "
-                f"{format_usd(dearest.monthly_bill_usd)} ({dearest.model}).", "computed"))
+                f"{format_usd(dearest.monthly_bill_usd)} ({dearest.model}); with the input tokens "
+                f"({volume.label()}) the same models cost {format_usd(cheapest.monthly_bill_blended_usd)} and "
+                f"{format_usd(dearest.monthly_bill_blended_usd)}.", "computed"))
     unknown_input = table.loc[table.input_usd_per_mtok.isna(), "model"].tolist()
     if unknown_input:
         out.append((f"Input price unknown in the source for {', '.join(unknown_input)}: no blended price for them.",

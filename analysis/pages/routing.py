@@ -80,7 +80,8 @@ def styled_summary(summary: pd.DataFrame):
     columns = {"policy": "policy", "monthly_cost_usd": "monthly bill",
                "expected_quality": "expected quality, benchmark points",
                "savings_usd": f"saving vs {summary.attrs.get('baseline', 'baseline')}, a month",
-               "savings_pct": "saving, %", "models": "models used", "unserved": "cannot serve"}
+               "savings_pct": "saving, %", "models": "models used",
+               "unserved": "not served (cannot, or unknown: data gap)"}
     ordered = summary.sort_values(["serves_all", "monthly_cost_usd", "served_cost_usd"], ascending=[False, True, True],
                                   na_position="last", kind="stable")
     ordered.attrs = summary.attrs
@@ -183,7 +184,8 @@ def results(workload: Workload, summary: pd.DataFrame, frontier: pd.DataFrame, c
         "quality_thresholds": thresholds,
         "policies": {r.policy: {"kind": r.kind, "monthly_cost_usd": r.monthly_cost_usd,
                                 "served_cost_usd": r.served_cost_usd, "serves_all": r.serves_all,
-                                "unserved": r.unserved, "expected_quality": r.expected_quality,
+                                "unserved": r.unserved, "unserved_data_gap": bool(getattr(r, "unserved_data_gap", False)),
+                                "expected_quality": r.expected_quality,
                                 "quality_note": r.quality_note, "savings_usd": r.savings_usd,
                                 "savings_pct": r.savings_pct, "models": r.models}
                      for r in summary.itertuples()},
@@ -211,7 +213,8 @@ def results(workload: Workload, summary: pd.DataFrame, frontier: pd.DataFrame, c
 
 
 def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, budget_usd: float,
-             thresholds: Mapping[str, float], generated: bool) -> list[tuple[str, str]]:
+             thresholds: Mapping[str, float], generated: bool,
+             assume_unknown_capable: bool = False) -> list[tuple[str, str]]:
     """Notebook 06's headline findings as ``(text, kind)``; ``generated``: the usage log is the demo one.
 
     >>> from analysis.traffic.evaluate import evaluate
@@ -254,10 +257,7 @@ def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, b
                     f"points for {format_usd(opt.monthly_cost_usd)} ({opt.models}).", "computed"))
     else:
         out.append((f"No assignment fits the {format_usd(budget_usd)} budget: {opt.notes}.", "computed"))
-    single_fail = summary[(summary.kind == "single") & ~summary.serves_all]
-    if len(single_fail):
-        out.append((f"{len(single_fail)} of {int((summary.kind == 'single').sum())} models cannot serve the whole "
-                    f"workload alone (no vision in the data, or an unknown price).", "computed"))
+    out += coverage_findings(summary, assume_unknown_capable)
     unscored = unscored_task_types(workload)
     if unscored:
         out.append((f"{', '.join(unscored).capitalize()} has no benchmark in the data: its quality is unknown and "
@@ -269,6 +269,41 @@ def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, b
                 + ("" if routed.rows_unserved == 0 else f" for the {routed.rows_served:,} rows it can serve")
                 + ".", "simulated" if generated else "computed"))
     return out
+
+
+def coverage_findings(summary: pd.DataFrame, assume_unknown_capable: bool = False) -> list[tuple[str, str]]:
+    """How many models can serve the whole workload alone, how many cannot (the data says so, or a price is
+    unknown) and how many are *unknown*: not served only for a capability the data does not state (a data
+    gap, never "cannot serve").
+
+    >>> from analysis.traffic.evaluate import evaluate
+    >>> from analysis.traffic.workload import example_workload
+    >>> from analysis.traffic.capabilities import capabilities
+    >>> [(t, k)] = coverage_findings(evaluate(example_workload(), capabilities(), budget_usd=2000).summary)
+    >>> print(t)  # doctest: +NORMALIZE_WHITESPACE
+    Of 11 models alone, 1 serves the whole workload (GPT-4o); 4 cannot (DeepSeek V4 Flash, Qwen3.5-397B,
+    Qwen3-Coder-30B, DeepSeek Coder: no vision in the data, or an unknown price); 6 are unknown (data gap):
+    Claude 3.5 Sonnet, Gemini 1.5 Pro, GPT-4o-mini, Qwen3-32B, GLM-5, Kimi K2.5 have no vision entry in the
+    data (not assumed; set assume_unknown_capable: true to assume it).
+    """
+    from analysis.figures.theme import some_names
+
+    single = summary[summary.kind == "single"]
+    if single.serves_all.all():
+        return []
+    gap = single.get("unserved_data_gap", pd.Series(False, index=single.index)).fillna(False).astype(bool)
+    serve, unknown = single[single.serves_all], single[~single.serves_all & gap]
+    cannot = single[~single.serves_all & ~gap]
+    text = (f"Of {len(single)} models alone, {len(serve)} serve{'s' if len(serve) == 1 else ''} the whole workload"
+            + (f" ({some_names(serve.policy)})" if len(serve) else "")
+            + f"; {len(cannot)} cannot" + (f" ({some_names(cannot.policy)}: no vision in the data, or an unknown "
+                                           f"price)" if len(cannot) else ""))
+    if len(unknown):
+        text += (f"; {len(unknown)} {'is' if len(unknown) == 1 else 'are'} unknown (data gap): "
+                 f"{some_names(unknown.policy)} ha{'s' if len(unknown) == 1 else 've'} no vision entry in the data "
+                 + ("(assumed capable: assume_unknown_capable is true)" if assume_unknown_capable else
+                    "(not assumed; set assume_unknown_capable: true to assume it)"))
+    return [(text + ".", "computed")]
 
 
 def routing_policy_cost(workload, caps: pd.DataFrame, requests_per_month: float = 0.0, mix: str = "",

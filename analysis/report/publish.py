@@ -39,6 +39,26 @@ from analysis.data.tables import ParameterError
 FIGURE_FORMATS = ("png", "svg")
 #: Figures taller than this (inches) are rendered at 110 dpi instead of 144.
 TALL_FIGURE_IN = 9.0
+#: CSS pixels per inch of a figure on a page (the ``width`` it is shown at): a 10-inch figure is 1,000 px wide.
+DISPLAY_PX_PER_IN = 100
+
+
+def smallest_font_pt(fig) -> float | None:
+    """The smallest font size (points) of any visible, non-empty text of a figure: titles, labels, ticks,
+    legends, annotations and notes; ``None`` for a figure without text.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.set_title("t", fontsize=12); _ = fig.text(0, 0, "note", fontsize=7.5)
+    >>> smallest_font_pt(fig)
+    7.5
+    >>> plt.close(fig)
+    """
+    import matplotlib.text
+
+    fig.canvas.draw()  # tick labels exist once drawn
+    sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text)
+             if t.get_visible() and t.get_text().strip() and t.get_window_extent().width > 0]
+    return float(min(sizes)) if sizes else None
 
 #: The kinds of finding a report may state. "as published" repeats the source article;
 #: "computed" is our arithmetic on data/; "not supported" is a claim the data does not bear out;
@@ -209,13 +229,19 @@ class Publisher:
         import io
 
         import matplotlib.pyplot as plt
+        from PIL import Image as PILImage
 
-        entry = {"name": name, "title": title or name}
+        entry = {"name": name, "title": title or name, "min_font_pt": smallest_font_pt(fig)}
         buffer = io.BytesIO()
         # a tall figure (a bounded catalog's bars) at a lower resolution: pages stay within 2 MB
         dpi = 144 if fig.get_figheight() <= TALL_FIGURE_IN else 110
         fig.savefig(buffer, format="png", bbox_inches="tight", dpi=dpi)
         png = buffer.getvalue()
+        width_px, height_px = PILImage.open(io.BytesIO(png)).size
+        # shown at DISPLAY_PX_PER_IN of its saved size (tight box included): the page scales it down only when
+        # that is wider than the column, and the browser test measures the text as displayed from these
+        entry.update(dpi=dpi, width_px=width_px, height_px=height_px,
+                     display_width_px=round(width_px / dpi * DISPLAY_PX_PER_IN))
         if self.output_dir is not None:
             folder = self.output_dir / "figures" / self.notebook
             folder.mkdir(parents=True, exist_ok=True)
@@ -228,7 +254,7 @@ class Publisher:
         if show:
             from IPython.display import Image, display
 
-            display(Image(data=png, format="png", width=int(fig.get_figwidth() * 100),
+            display(Image(data=png, format="png", width=entry["display_width_px"],
                           metadata={"alt": entry["title"]}))
 
     def headlines_html(self) -> str:

@@ -10,19 +10,26 @@ from analysis.traffic.workload import TASK_BENCHMARK, Workload
 
 # --------------------------------------------------------------------------- capabilities
 
+#: Why a model is not given a request whose capability the data does not state: a gap in the data,
+#: not a fact about the model (Claude, Gemini and GPT-4o-mini accept images; the article is silent).
+VISION_UNKNOWN = "vision unknown (data gap)"
+
 
 def capabilities(pricing: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None,
-                 model_facts: pd.DataFrame | None = None) -> pd.DataFrame:
+                 model_facts: pd.DataFrame | None = None, assume_unknown_capable: bool = False) -> pd.DataFrame:
     """What each model costs, can serve and scores, one row per model (index ``model``).
 
-    ``vision`` is true only where the data says true (``vision_known`` says whether it says
-    anything); ``context_window_tokens`` is NaN where unknown; one column per benchmark.
+    ``vision`` is true where the data says true, and where it says nothing only when
+    ``assume_unknown_capable`` (an assumption; ``vision_known`` says whether the data says anything);
+    ``context_window_tokens`` is NaN where unknown; one column per benchmark.
 
     >>> caps = capabilities()
     >>> [caps.loc["GPT-4o", c].item() for c in ("vision", "context_window_tokens", "humaneval")]
     [True, 128000.0, 92.5]
     >>> caps.loc["Qwen3-32B", ["vision", "vision_known"]].tolist()
     [False, False]
+    >>> capabilities(assume_unknown_capable=True).loc[["Qwen3-32B", "DeepSeek V4 Flash"], "vision"].tolist()
+    [True, False]
     """
     from analysis.data.load import load_benchmarks, load_model_facts, load_pricing, scores_wide
 
@@ -38,13 +45,14 @@ def capabilities(pricing: pd.DataFrame | None = None, benchmarks: pd.DataFrame |
     facts = model_facts.set_index("model")
     vision = facts["vision"].reindex(caps.index) if "vision" in facts else pd.Series(pd.NA, index=caps.index)
     caps["vision_known"] = vision.notna().astype(bool).to_numpy()
-    caps["vision"] = vision.fillna(False).astype(bool).to_numpy()
+    caps["vision"] = vision.fillna(bool(assume_unknown_capable)).astype(bool).to_numpy()
     ctx = facts["context_window_ktok"].reindex(caps.index) if "context_window_ktok" in facts else np.nan
     caps["context_window_tokens"] = pd.Series(ctx, index=caps.index, dtype=float) * 1000
     scores = scores_wide(benchmarks)
     for bench in ("mmlu", "humaneval", "ceval"):
         caps[bench] = scores[bench].reindex(caps.index) if bench in scores else np.nan
     caps.index.name = "model"
+    caps.attrs["assume_unknown_capable"] = bool(assume_unknown_capable)
     return caps
 
 
@@ -58,8 +66,15 @@ def capability_notes(caps: pd.DataFrame) -> list[str]:
     notes = []
     unknown_vision = caps.index[~caps.vision_known].tolist()
     if unknown_vision:
-        notes.append(f"Vision is unknown in the data for {len(unknown_vision)} models "
-                     f"({', '.join(unknown_vision)}): they are treated as having no vision.")
+        names = ", ".join(unknown_vision[:12]) + (f" and {len(unknown_vision) - 12:,} more" if len(unknown_vision) > 12
+                                                  else "")
+        if caps.attrs.get("assume_unknown_capable"):
+            notes.append(f"Vision is unknown (data gap) for {len(unknown_vision)} models ({names}): assumed to "
+                         "accept images (assume_unknown_capable: true, an assumption).")
+        else:
+            notes.append(f"Vision is unknown (data gap) for {len(unknown_vision)} models ({names}): not a sign they "
+                         "cannot serve it, but no vision request goes to them unless you assume it "
+                         "(assume_unknown_capable: true).")
     unknown_ctx = caps.index[caps.context_window_tokens.isna()].tolist()
     if unknown_ctx:
         notes.append(f"Context window unknown for {len(unknown_ctx)} models ({', '.join(unknown_ctx)}): "
@@ -87,7 +102,7 @@ def refusal(cap: pd.Series, task_type: str, needs_input_price: bool = True, need
     >>> refusal(caps.loc["DeepSeek V4 Flash"], "vision")
     'no vision (model_facts.csv says false)'
     >>> refusal(caps.loc["Qwen3-32B"], "vision")
-    'vision unknown in model_facts.csv (treated as no vision)'
+    'vision unknown (data gap)'
     >>> refusal(caps.loc["GPT-4o"], "code", request_tokens=200_000)
     'request of 200,000 tokens exceeds the 128K context window'
     >>> refusal(caps.loc["Qwen3-Coder-30B"], "code")
@@ -100,8 +115,7 @@ def refusal(cap: pd.Series, task_type: str, needs_input_price: bool = True, need
     if needs_output_price and pd.isna(cap.output_usd_per_mtok):
         return "output price unknown"
     if task_type == "vision" and not cap.vision:
-        return ("no vision (model_facts.csv says false)" if cap.vision_known
-                else "vision unknown in model_facts.csv (treated as no vision)")
+        return "no vision (model_facts.csv says false)" if cap.vision_known else VISION_UNKNOWN
     ctx = cap.context_window_tokens
     if over_context is None and request_tokens is not None and pd.notna(ctx):
         over_context = request_tokens > ctx
@@ -149,3 +163,19 @@ def task_model_table(workload: Workload, caps: pd.DataFrame) -> pd.DataFrame:
                 "eligible": reason is None, "reason": reason,
             })
     return pd.DataFrame(rows)
+
+
+def only_data_gaps(reasons: str | None) -> bool:
+    """Whether every reason a request is not served (``"; "``- or ``", "``-separated, as a policy's summary
+    gives them) is a gap in the data rather than a fact: then the model is *unknown*, not *cannot serve*.
+
+    >>> only_data_gaps("vision (Claude 3.5 Sonnet: vision unknown (data gap))")
+    True
+    >>> only_data_gaps("vision (DeepSeek V4 Flash: no vision (model_facts.csv says false))"), only_data_gaps(None)
+    (False, False)
+    """
+    if not reasons:
+        return False
+    parts = [p for p in str(reasons).replace("; ", "\n").split("\n") if p.strip()]
+    return all(VISION_UNKNOWN in p and "input price unknown" not in p and "output price unknown" not in p
+               and "says false" not in p and "context window" not in p for p in parts)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.tables import ParameterError
-from analysis.traffic.capabilities import capability_notes, task_model_table
+from analysis.traffic.capabilities import capability_notes, only_data_gaps, task_model_table
 from analysis.traffic.policies import DEFAULT_BASELINE, POLICY_KINDS, Policy, build_policies, quality_weights
 from analysis.traffic.workload import Workload
 
@@ -103,6 +103,8 @@ def summarise(policy: Policy, assignment: pd.DataFrame | list[dict], workload: W
         "served_share": float(sum(r["share"] for r in served)),
         "serves_all": not unserved,
         "unserved": ", ".join(f"{r['task_type']} ({r['reason']})" for r in unserved) or None,
+        # not served only for want of data (a capability the data does not state): unknown, not "cannot serve"
+        "unserved_data_gap": bool(unserved) and all(only_data_gaps(r["reason"]) for r in unserved),
         "expected_quality": quality, "quality_note": note,
         "models": ", ".join(dict.fromkeys(r["model"] for r in served)),
     }

@@ -376,7 +376,8 @@ def self_hosting_cost_usd(volume_tokens, gpu: GpuAssumptions):
     return cost if np.ndim(volume_tokens) else float(cost)
 
 
-def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: str = "the API") -> BreakEven:
+def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: str = "the API",
+                            open_weights: bool | None = True) -> BreakEven:
     """The monthly volume above which self-hosting is always cheaper than the API price.
 
     Self-hosting rents whole GPUs by the month (:func:`self_hosting_cost_usd`): its cost
@@ -397,8 +398,15 @@ def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: 
 
     >>> self_hosting_break_even(0.28, g, "Qwen3-32B").never
     True
+
+    A model whose weights are closed (``open_weights`` False) cannot be self-hosted at any volume:
+
+    >>> self_hosting_break_even(10.00, g, "GPT-4o", open_weights=False).reason
+    'GPT-4o has closed weights: cannot self-host'
     """
     unit = "tokens per month"
+    if open_weights is False or open_weights is np.False_:
+        return BreakEven(None, f"{name} has {CLOSED_WEIGHTS}", unit)
     if api_usd_per_mtok is None or pd.isna(api_usd_per_mtok):
         return BreakEven(None, f"the price of {name} is unknown", unit)
     _check_nonneg(api_usd_per_mtok=api_usd_per_mtok)
@@ -429,24 +437,38 @@ def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: 
                              f"cheaper at any higher volume", unit)
 
 
-def self_hosting_table(prices: pd.DataFrame, gpu: GpuAssumptions) -> pd.DataFrame:
-    """:func:`self_hosting_break_even` for every model of a price table (``model``, ``usd_per_mtok``).
+#: What a self-hosting row says of a model whose weights are not published, or not known to be.
+CLOSED_WEIGHTS = "closed weights: cannot self-host"
+WEIGHTS_UNKNOWN = "open weights unknown (data gap): not computed"
 
-    >>> from analysis.data.load import load_pricing
+
+def self_hosting_table(prices: pd.DataFrame, gpu: GpuAssumptions, open_weights=None) -> pd.DataFrame:
+    """:func:`self_hosting_break_even` for every model of a price table (``model``, ``usd_per_mtok``) whose
+    weights are published; ``open_weights`` maps a model to True, False or unknown (``model_facts.csv``).
+
+    A model with closed weights gets no break-even but :data:`CLOSED_WEIGHTS`, one whose weights are
+    not known to be published :data:`WEIGHTS_UNKNOWN` (without ``open_weights``, every model).
+
+    >>> from analysis.data.load import load_model_facts, load_pricing
     >>> from analysis.prices.bases import price_on_basis
-    >>> t = self_hosting_table(price_on_basis(load_pricing(), "output"), GpuAssumptions(2.5, 1000, 0.5))
-    >>> t.set_index("model").loc[["GPT-4o", "Qwen3-32B"], "never"].tolist()
-    [False, True]
-
-    Whether a model's weights can be self-hosted at all is not in the data; this is only the
-    price an API would have to beat.
+    >>> weights = load_model_facts().set_index("model").open_weights
+    >>> t = self_hosting_table(price_on_basis(load_pricing(), "output"), GpuAssumptions(2.5, 1000, 0.5), weights)
+    >>> for m in ("GPT-4o", "Qwen3-32B", "GLM-5"): print(t.set_index("model").reason[m][:62])
+    closed weights: cannot self-host
+    self-hosting costs $1.389 per million tokens even with every G
+    above 2.85 billion tokens a month, self-hosting on 3 GPUs ($1.
     """
+    weights = {} if open_weights is None else dict(open_weights)
     rows = []
     for m, p in zip(prices["model"], prices["usd_per_mtok"]):
-        be = self_hosting_break_even(p, gpu, m)
-        rows.append({"model": m, "usd_per_mtok": p, "break_even_tokens_per_month": be.value, "never": be.never,
-                     "reason": be.reason})
-    out = pd.DataFrame(rows)
+        ow = weights.get(m)
+        ow = None if ow is None or pd.isna(ow) else bool(ow)
+        be = self_hosting_break_even(p, gpu, m) if ow else BreakEven(None, CLOSED_WEIGHTS if ow is False
+                                                                      else WEIGHTS_UNKNOWN)
+        rows.append({"model": m, "open_weights": ow, "usd_per_mtok": p, "break_even_tokens_per_month": be.value,
+                     "never": be.never, "reason": be.reason})
+    out = pd.DataFrame(rows, columns=["model", "open_weights", "usd_per_mtok", "break_even_tokens_per_month",
+                                      "never", "reason"])
     out["break_even_tokens_per_month"] = out["break_even_tokens_per_month"].astype(float)
     return out
 

@@ -51,15 +51,30 @@ def prob_within(score_a: float, score_b: float, points: float, sigma_a: float, s
 # --------------------------------------------------------------------------- the article's claims
 
 
+#: A claim the published figures bear out, but in fewer than this share of the noisy draws, is *fragile*.
+FRAGILE_BELOW = 0.9
+
+#: The three verdicts a claim can get, in the report's words.
+VERDICTS = ("supported", "fragile", "not supported")
+
+
 @dataclass(frozen=True)
 class Claim:
-    """One sentence of the article, checked against data/: ``supported`` or not, and the figures.
+    """One sentence of the article, checked against data/: its verdict and the evidence.
 
-    ``kind`` is the report's label: "computed" when the data bears the sentence out, "not
-    supported" when it does not (or when a model it names is missing from the data).
+    ``verdict`` is one of :data:`VERDICTS`: *not supported* when the published figures do not bear
+    the sentence out (or a model it names is missing from the data), *fragile* when they do but
+    only on one reading of it or not under the assumed score noise (``fragile`` says why), else
+    *supported*. ``finding`` is the evidence, shown beside the verdict. ``kind`` is the provenance
+    tag of the report's headline: the check is arithmetic on the data ("computed") unless the
+    data does not bear the sentence out ("not supported").
 
-    >>> Claim("x", "A is cheaper.", False, "A is not in the data.").kind
-    'not supported'
+    >>> c = Claim("x", "A is cheaper.", False, "A is not in the data.")
+    >>> c.verdict, c.kind
+    ('not supported', 'not supported')
+    >>> c = Claim("x", "A leads by 2-3.", True, "2.35 on average, 1.5 best against best.", fragile="one reading")
+    >>> c.verdict, c.kind
+    ('fragile', 'computed')
     """
 
     key: str
@@ -67,14 +82,33 @@ class Claim:
     supported: bool
     finding: str
     numbers: dict = field(default_factory=dict)
+    fragile: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if not self.supported:
+            return "not supported"
+        return "fragile" if self.fragile else "supported"
 
     @property
     def kind(self) -> str:
-        return "computed" if self.supported else "not supported"
+        return "not supported" if self.verdict == "not supported" else "computed"
+
+    def evidence(self) -> str:
+        """The finding, and why the verdict is *fragile* when it is."""
+        return self.finding + (f" Fragile: {self.fragile}." if self.verdict == "fragile" else "")
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "article": self.article, "supported": self.supported, "kind": self.kind,
-                "finding": self.finding, "numbers": self.numbers}
+        return {"key": self.key, "article": self.article, "supported": self.supported, "verdict": self.verdict,
+                "kind": self.kind, "finding": self.finding, "fragile": self.fragile, "evidence": self.evidence(),
+                "numbers": self.numbers}
+
+
+def _noise_fragile(sigma: float, probability: float, what: str) -> str:
+    """Why a claim the published scores bear out is fragile under score noise (empty when it is not)."""
+    if sigma > 0 and probability < FRAGILE_BELOW:
+        return f"under the assumed score noise {what} in only {probability:.0%} of cases (below {FRAGILE_BELOW:.0%})"
+    return ""
 
 
 def _lookup(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str | None, *models: str):
@@ -124,7 +158,8 @@ def claim_within_points(pricing, benchmarks, benchmark, cheap, dear, points, pri
     return Claim(key, article, ok, finding, {
         "benchmark": benchmark, "models": [cheap, dear], "scores": [sc, sd], "score_gap": gap,
         "output_usd_per_mtok": [pc, pd_], "output_price_multiple": multiple,
-        "sigma": sigma, "probability_within_under_noise": p_noise})
+        "sigma": sigma, "probability_within_under_noise": p_noise},
+        fragile=_noise_fragile(sigma, p_noise, f"the two are within {points:g} point"))
 
 
 def claim_above_cheaper(pricing, benchmarks, benchmark, cheap, dear, price_fraction, key, article,
@@ -152,7 +187,8 @@ def claim_above_cheaper(pricing, benchmarks, benchmark, cheap, dear, price_fract
     return Claim(key, article, ok, finding, {
         "benchmark": benchmark, "models": [cheap, dear], "scores": [sc, sd], "score_gap": round(sc - sd, 6),
         "output_usd_per_mtok": [pc, pd_], "output_price_multiple": multiple,
-        "sigma": sigma, "probability_above_under_noise": p_noise})
+        "sigma": sigma, "probability_above_under_noise": p_noise},
+        fragile=_noise_fragile(sigma, p_noise, f"{cheap} is ahead"))
 
 
 def claim_head_to_head(pricing, benchmarks, matchups, matchup, model, price_fraction, key, article) -> Claim:
@@ -193,12 +229,19 @@ def claim_head_to_head(pricing, benchmarks, matchups, matchup, model, price_frac
 
 def claim_origin_edge(pricing, benchmarks, benchmark="mmlu", low=2.0, high=3.0, key="mmlu_us_edge",
                       article="") -> Claim:
-    """Whether the best US model leads the best Chinese model by ``low``-``high`` points.
+    """Whether the US models lead the Chinese ones by ``low``-``high`` points.
+
+    The sentence reads two ways: the US models on average against the Chinese field, or the best
+    against the best. Both in range: *supported*; one: *fragile*, saying which; neither: *not
+    supported*. On the article's MMLU scores the averages differ by 2.35 points (in range) and the
+    best models by 1.5 (not):
 
     >>> from analysis.data.load import load_benchmarks, load_pricing
     >>> c = claim_origin_edge(load_pricing(), load_benchmarks())
-    >>> c.supported, c.numbers["best_vs_best_gap"], c.numbers["mean_gap"]
-    (False, 1.5, 2.35)
+    >>> c.verdict, c.numbers["best_vs_best_gap"], c.numbers["mean_gap"]
+    ('fragile', 1.5, 2.35)
+    >>> print(c.fragile)
+    the average gap (2.35 points) is within 2-3 but the best-against-best gap (1.5 points) is not
     """
     g = origin_gaps(pricing, benchmarks, benchmark)
     if g.empty:
@@ -209,12 +252,23 @@ def claim_origin_edge(pricing, benchmarks, benchmark="mmlu", low=2.0, high=3.0, 
     best_us, best_cn = us.loc[us.score.idxmax()], cn.loc[cn.score.idxmax()]
     best_gap = round(float(best_us.score - best_cn.score), 6)
     mean_gap = round(float(us.score.mean() - cn.score.mean()), 6)
-    ok = bool(low <= best_gap <= high)
-    finding = (f"On {BENCHMARK_SHORT_LABELS[benchmark]}, the best US model ({best_us.model}, {best_us.score:g}) leads the "
-               f"best Chinese one ({best_cn.model}, {best_cn.score:g}) by {best_gap:g} point"
-               f"{'s' if best_gap != 1 else ''}, {'within' if ok else 'not'} the article's {low:g}-{high:g}; "
-               f"the pairwise gaps run from {g.score_gap.min():g} to {g.score_gap.max():g} and the averages differ "
-               f"by {mean_gap:g}.")
+    mean_ok, best_ok = bool(low <= mean_gap <= high), bool(low <= best_gap <= high)
+    rng = f"{low:g}-{high:g}"
+
+    def points(x):
+        return f"{x:g} point{'s' if x != 1 else ''}"
+
+    finding = (f"On {BENCHMARK_SHORT_LABELS[benchmark]}, the US models average {us.score.mean():.4g} and the Chinese "
+               f"{cn.score.mean():.4g}: a {points(mean_gap)} average gap, {'within' if mean_ok else 'outside'} the "
+               f"article's {rng}; the best US model ({best_us.model}, {best_us.score:g}) leads the best Chinese one "
+               f"({best_cn.model}, {best_cn.score:g}) by {points(best_gap)}, "
+               f"{'within' if best_ok else 'outside'} {rng}; the pairwise gaps run from {g.score_gap.min():g} to "
+               f"{g.score_gap.max():g}.")
+    fragile = ""
+    if mean_ok != best_ok:
+        inside, beyond = (("average", mean_gap), ("best-against-best", best_gap))[::1 if mean_ok else -1]
+        fragile = (f"the {inside[0]} gap ({points(inside[1])}) is within {rng} but the {beyond[0]} gap "
+                   f"({points(beyond[1])}) is not")
     outside = _outside_us_cn(pricing, benchmarks, benchmark)
     if outside:
         label = {o: "unknown-origin" if o == "unknown" else o for o in outside}
@@ -224,12 +278,13 @@ def claim_origin_edge(pricing, benchmarks, benchmark="mmlu", low=2.0, high=3.0, 
                     + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
                     + f" model{'s' if total != 1 else ''} with a score ("
                     + "; ".join(f"best {label[o]}: {best}" for o, (_, best) in outside.items()) + ").")
-    return Claim(key, article, ok, finding, {
+    return Claim(key, article, mean_ok or best_ok, finding, {
         "benchmark": benchmark, "best_us": best_us.model, "best_cn": best_cn.model,
-        "best_vs_best_gap": best_gap, "mean_gap": mean_gap,
+        "best_vs_best_gap": best_gap, "mean_gap": mean_gap, "mean_gap_in_range": mean_ok,
+        "best_vs_best_gap_in_range": best_ok,
         "pairwise_gap_range": [float(g.score_gap.min()), float(g.score_gap.max())],
         "us_models": us.model.tolist(), "cn_models": cn.model.tolist(),
-        "scored_outside_us_cn": {o: n for o, (n, _) in outside.items()}})
+        "scored_outside_us_cn": {o: n for o, (n, _) in outside.items()}}, fragile=fragile)
 
 
 def _outside_us_cn(pricing, benchmarks, benchmark) -> dict[str, tuple[int, str]]:
@@ -308,10 +363,10 @@ def article_claims(pricing: pd.DataFrame, benchmarks: pd.DataFrame, matchups: pd
     assumption) adds how often a score comparison survives normal noise on both scores.
 
     >>> from analysis.data.load import load_benchmarks, load_matchups, load_pricing
-    >>> [(c.key, c.kind) for c in article_claims(load_pricing(), load_benchmarks(), load_matchups())]
+    >>> [(c.key, c.verdict) for c in article_claims(load_pricing(), load_benchmarks(), load_matchups())]
     ... # doctest: +NORMALIZE_WHITESPACE
-    [('humaneval_v4flash_vs_sonnet', 'computed'), ('ceval_qwen3_32b_vs_gpt4o', 'computed'),
-     ('headtohead_qwen3_32b_vs_gpt4o_mini', 'computed'), ('mmlu_us_edge', 'not supported'),
+    [('humaneval_v4flash_vs_sonnet', 'supported'), ('ceval_qwen3_32b_vs_gpt4o', 'supported'),
+     ('headtohead_qwen3_32b_vs_gpt4o_mini', 'supported'), ('mmlu_us_edge', 'fragile'),
      ('mmlu_us_premium', 'not supported')]
     """
     return [

@@ -86,12 +86,15 @@ def rated_above_on_every_factor(matchups: pd.DataFrame, matchup: str, model: str
 
 
 def model_facts_table(facts: pd.DataFrame, pricing: pd.DataFrame) -> pd.DataFrame:
-    """Every priced model with its published speed, context, vision and p99 TTFT; unknown shown as such.
+    """Every priced model with its published speed, context, vision and p99 TTFT, and whether its weights are
+    open (cited in model_facts.meta.yml, not from the article); unknown shown as such.
 
     >>> from analysis.data.load import load_model_facts, load_pricing
     >>> t = model_facts_table(load_model_facts(), load_pricing()).set_index("model")
     >>> t.loc["GPT-4o", "p99 TTFT (published)"], t.loc["Gemini 1.5 Pro", "vision"]
-    ('1.5-2 s', 'unknown')
+    ('1.5-2 s', 'unknown (data gap)')
+    >>> t.loc["GPT-4o", "open weights"], t.loc["Qwen3-32B", "open weights"]
+    ('no', 'yes')
     """
     merged = pricing[["model", "origin"]].merge(facts, on="model", how="left")
     def fmt(v, f):
@@ -101,9 +104,11 @@ def model_facts_table(facts: pd.DataFrame, pricing: pd.DataFrame) -> pd.DataFram
         "origin": merged.origin,
         "output speed": [fmt(v, lambda x: f"~{x:g} tok/s") for v in merged.output_tok_per_s],
         "context window": [fmt(v, lambda x: f"{x:g}K") for v in merged.context_window_ktok],
-        "vision": [fmt(v, lambda x: "yes" if x else "no") for v in merged.vision],
+        "vision": ["unknown (data gap)" if pd.isna(v) else "yes" if v else "no" for v in merged.vision],
         "p99 TTFT (published)": [
             "unknown" if pd.isna(lo) else f"{lo:g}-{hi:g} s"
             for lo, hi in zip(merged.ttft_p99_low_s, merged.ttft_p99_high_s)],
         "article's words": merged.published_text.fillna(""),
+        "open weights": [fmt(v, lambda x: "yes" if x else "no")
+                         for v in (merged.open_weights if "open_weights" in merged else [None] * len(merged))],
     })

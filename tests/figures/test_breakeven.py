@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
@@ -82,3 +83,31 @@ def test_heatmap_one_cell_per_pair_never_and_unknown_written_out():
 def test_heatmap_of_no_pairs_says_so():
     fig = quality_break_even_heatmap(pd.DataFrame(columns=["cheaper", "dearer", "failure_cost_usd", "never"]))
     assert [t.get_text() for t in fig.axes[0].texts] == ["Fewer than two models scored on this benchmark."]
+
+
+@pytest.mark.parametrize("draw", ["volume", "quality", "self_hosting"])
+def test_legends_sit_clear_of_the_data(draw):
+    """Issue 11: the dashed break-even line ran through the legend. Each break-even figure's legend lies
+    beside its axes, so no line, point or annotation of the data can cross it."""
+    from analysis.figures import breakeven as fb
+
+    fig = {"volume": lambda: fb.volume_cost_plot("GPT-4o", 10.0, 0, "DeepSeek V4 Flash", 0.25, 2000),
+           "quality": lambda: fb.quality_cost_plot("GPT-4o", 0.00875, 0.887, "DeepSeek V4 Flash", 0.000395, 0.855, 1.0),
+           "self_hosting": lambda: fb.self_hosting_plot("GLM-5", 1.92, 2.5, 1000, 0.5)}[draw]()
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    legend, axes = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert legend.x0 >= axes.x1, "the legend overlaps the axes"
+    plt.close(fig)
+
+
+def test_a_volume_break_even_says_it_exists_only_because_of_the_fixed_costs():
+    """Issue 11: 04's break-even exists only because of the assumed $2,000 a month; the figure says so."""
+    from analysis.figures.breakeven import volume_cost_plot
+
+    fig = volume_cost_plot("GPT-4o", 10.0, 0, "DeepSeek V4 Flash", 0.25, 2000)
+    assert any("exists only because of them" in t.get_text() for t in fig.texts)
+    plt.close(fig)
+    fig = volume_cost_plot("GPT-4o", 10.0, 0, "DeepSeek V4 Flash", 0.25, 0)  # no fixed costs: no crossing
+    assert not any("exists only because" in t.get_text() for t in fig.texts)
+    plt.close(fig)

@@ -38,7 +38,7 @@ def test_monthly_bill_bars_label_dollars_and_the_volume(table):
     ax = fig.axes[0]
     assert bars(ax) == {"Cheap": 2500.0, "Dear": 100_000.0}
     assert [t.get_text() for t in ax.texts] == ["$2,500", "$100,000"]
-    assert ax.get_title() == "Monthly bill for 1,000,000,000 output tokens"
+    assert ax.get_title() == "Monthly bill, 1 B output tokens/month (output only, input not priced)"
     assert ax.get_xscale() == "log" and ax.get_xlabel() == "monthly bill, USD (log scale)"
 
 
@@ -48,7 +48,7 @@ def test_traffic_bill_bars_draw_the_bill_they_are_given():
     fig = traffic_bill_bars(bills, 1e9, 3.0)
     ax = fig.axes[0]
     assert bars(ax) == {"B": 1_000.0, "A": 17_500.0}
-    assert ax.get_title() == "Monthly bill: 1,000,000,000 output + 3,000,000,000 input tokens (3:1 input:output)"
+    assert ax.get_title() == "Monthly bill, 1 B output + 3 B input tokens/month (3:1 input:output)"
     assert any("Unknown price for this mix (not drawn): C" == t.get_text() for t in fig.texts)
 
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import matplotlib.pyplot as plt
+import pytest
 
 from analysis.figures.theme import add_source_note, apply_theme, log_price_axis, origin_legend
 
@@ -40,4 +41,45 @@ def test_source_note_and_origin_legend():
     add_source_note(fig, "Source: x.")
     origin_legend(ax)
     assert [t.get_text() for t in fig.texts] == ["Source: x."]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["US", "China"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["US", "China", "EU", "other", "unknown origin"]
+    origin_legend(ax, ["CN", "US", "US", None])  # only the origins drawn, in the map's order
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["US", "China", "unknown origin"]
+
+
+def test_one_colour_map_for_origins_and_one_for_policies():
+    """Issue 10/11: orange was the article router in one chart and GPT-4o in the next; red a policy in one and
+    China elsewhere. Origins, policies, statuses and yes/no each have their own colours, no colour means two
+    things, and no figure module writes an origin's or a policy's colour by hand (they use the maps)."""
+    import re
+
+    from analysis import paths
+    from analysis.figures import theme
+
+    assert list(theme.ORIGIN_COLORS) == ["US", "CN", "EU", "other", "unknown"]
+    maps = {"origin": set(theme.ORIGIN_COLORS.values()), "policy": set(theme.POLICY_COLORS.values()),
+            "status": set(theme.STATUS_COLORS.values()), "ok": set(theme.OK_COLORS.values())}
+    for name, colours in maps.items():
+        for other, theirs in maps.items():
+            assert name == other or not colours & theirs, f"{name} and {other} share {colours & theirs}"
+    reserved = {c.lower() for c in maps["origin"] | maps["policy"]}
+    for module in sorted((paths.ROOT / "analysis").rglob("*.py")):
+        if module.name == "theme.py":
+            continue
+        found = {c.lower() for c in re.findall(r"#[0-9a-fA-F]{6}\b", module.read_text())} & reserved
+        assert not found, f"{module.relative_to(paths.ROOT)} writes the map's colours {found} by hand"
+    assert theme.origin_color("FR") == theme.ORIGIN_COLORS["other"] and theme.origin_color(None) == "#8f8f8f"
+    assert theme.policy_color("GPT-4o", "single", "US") == theme.ORIGIN_COLORS["US"]
+    assert theme.policy_color("article router") == theme.POLICY_COLORS["article router"]
+
+
+@pytest.mark.parametrize("lo, hi", [(2.0, 9.0), (0.25, 15.0), (200.0, 600_000.0), (1e6, 1e11)])
+def test_log_price_axes_have_enough_ticks(lo, hi):
+    """Issue 11: log axes showed two ticks. A price axis over any span shows at least four labelled ticks."""
+    fig, ax = plt.subplots()
+    ax.plot([lo, hi], [0, 1])
+    log_price_axis(ax, "x")
+    ax.set_xlim(lo, hi)
+    fig.canvas.draw()
+    labelled = [t for t in ax.get_xticklabels() if t.get_text() and lo <= t.get_position()[0] <= hi]
+    assert len(labelled) >= 4, [t.get_text() for t in labelled]
+    plt.close(fig)

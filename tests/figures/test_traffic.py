@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
@@ -109,3 +110,20 @@ def test_usage_rows_bars_zero_drawn_small_and_counted():
     assert widths(ax) == {"priced": 1000.0, "set aside: negative tokens": 3.0, "set aside: unknown model": 0.8}
     assert [t.get_text() for t in ax.texts] == ["1,000", "3", "0"]
     assert ax.get_xscale() == "log"
+
+
+def test_policy_bill_says_unknown_not_cannot_serve_for_a_data_gap():
+    """Issue 11: a model the data has no vision entry for is 'unknown (data gap)' on the chart, never 'cannot
+    serve'; a model the data says has no vision still cannot."""
+    from analysis.figures.traffic import policy_cost_bars
+    from analysis.traffic.capabilities import capabilities
+    from analysis.traffic.evaluate import evaluate
+    from analysis.traffic.workload import example_workload
+
+    fig = policy_cost_bars(evaluate(example_workload(), capabilities(), budget_usd=2000).summary)
+    ax = fig.axes[0]
+    labels = {t.get_text(): i for i, t in enumerate(ax.get_yticklabels())}
+    texts = {round(t.get_position()[1]): t.get_text() for t in ax.texts}
+    assert texts[labels["Claude 3.5 Sonnet"]].endswith("vision: unknown (data gap)")
+    assert texts[labels["DeepSeek V4 Flash"]].endswith("cannot serve vision")
+    plt.close(fig)

@@ -23,7 +23,13 @@ def test_04_defaults(tmp_path, run_notebook):
     assert sh["model"] == "Qwen3-32B" and sh["never"] is True and sh["tokens_per_month"] is None
     assert sh["self_hosted_usd_per_mtok_at_full_use"] == pytest.approx(2.5 * 730 / (1000 * 0.5 * 3600 * 730) * 1e6)
     by_model = {row["model"]: row for row in r["self_hosting_by_model"]}
-    assert by_model["GPT-4o"]["break_even_tokens_per_month"] == pytest.approx(182.5e6)
+    # closed weights: no break-even (issue 11); an open-weight model dearer than a busy GPU has one
+    assert by_model["GPT-4o"]["break_even_tokens_per_month"] is None
+    assert by_model["GPT-4o"]["reason"] == "closed weights: cannot self-host" and by_model["GPT-4o"]["open_weights"] is False
+    assert by_model["GLM-5"]["break_even_tokens_per_month"] == pytest.approx(2_851_562_500)
+    volume_headline = results["headlines"][0]
+    assert volume_headline["kind"] == "assumption"
+    assert "exists only because of the assumed fixed costs" in volume_headline["text"]
     assert len(r["quality_break_even_matrix"]) == 15
     assert r["assumptions"]["gpu_usd_per_hour"] == 2.5
     assumptions = [h["text"] for h in results["headlines"] if h["kind"] == "assumption"]
@@ -46,9 +52,10 @@ def test_04_other_pair_and_gpu(tmp_path, run_notebook):
     q = r["quality_break_even"]
     assert q["never"] is True and "Qwen3-32B, is also at least as accurate" in q["reason"]
     sh = r["self_hosting_break_even"]
-    # 2,000 tok/s at 25% use = same tokens as the default GPU; Claude blended 3:1 = $6.00
+    # Claude blended 3:1 = $6.00, but its weights are closed: no self-hosting break-even, no figure of one
     assert sh["api_usd_per_mtok"] == pytest.approx(6.0)
-    assert sh["tokens_per_month"] == pytest.approx(2.5 * 730 / 6.0 * 1e6)
+    assert sh["tokens_per_month"] is None and sh["reason"] == "Claude 3.5 Sonnet has closed weights: cannot self-host"
+    assert "self-hosting-break-even" not in {f["name"] for f in results["figures"]}
 
 
 @pytest.mark.notebook

@@ -47,6 +47,14 @@ def test_defaults_run_simulated_against_the_emulator(tmp_path, monkeypatch):
         for x in ok:
             assert x["tok_per_s"] == pytest.approx((x["output_tokens"] - 1) / (x["e2e_s"] - x["ttft_s"]))
     assert sum(v["requests"] for v in r["requests"].values()) == 48
+    c = r["counts"]  # one count behind the header, both tables and the findings (issue 11)
+    assert c["timed_requests"] == 48 and c["requests"] == 48 + c["router_requests"]
+    assert c["attempts"] == c["timed_attempts"] + c["router_attempts"]
+    assert c["timed_attempts"] == sum(v["attempts"] for v in r["requests"].values())
+    assert c["failed"] == c["timed_failed"] + c["router_failed"]
+    assert sum(e["requests_failed"] for e in r["error_counts"].values()) == c["failed"]
+    assert sum(e["attempts"] for e in r["error_counts"].values()) == c["error_attempts"]
+    assert [f["prompt_id"] for f in r["router_failures"]] == ["code-1"]  # the injected drop, named
     assert set(r["error_counts"]) <= set(ERROR_CLASSES) and r["error_counts"]  # the seeded faults show
     # the router: Chinese to the computed best C-Eval value, code-1 falls back after the injected drop
     assert r["router_table"]["chinese"] == ["DeepSeek V4 Flash", "GPT-4o"]
@@ -157,7 +165,7 @@ def test_zero_requests_render_the_page(tmp_path, monkeypatch):
     r = res["results"]
     assert r["requests"] == {} and r["error_counts"] == {} and r["router_choices"] == []
     assert all(row["n"] == 0 for row in r["published_vs_run"])
-    assert any("0 of 0 requests failed" in h["text"] for h in res["headlines"])
+    assert any("0 of 0 timed requests failed" in h["text"] for h in res["headlines"])
 
 
 def test_zero_successes_render_the_page(tmp_path, monkeypatch):
@@ -168,7 +176,7 @@ def test_zero_successes_render_the_page(tmp_path, monkeypatch):
     assert r["requests"]["GPT-4o"]["ok"] == 0 and r["requests"]["GPT-4o"]["requests"] == 3
     assert sum(v["attempts"] for v in r["error_counts"].values()) == 3
     assert r["percentiles"]["GPT-4o"]["ttft_s"]["n"] == 0 and r["percentiles"]["GPT-4o"]["ttft_s"]["p50"] is None
-    assert any("3 of 3 requests failed" in h["text"] for h in res["headlines"])
+    assert any("3 of 3 timed requests failed" in h["text"] for h in res["headlines"])
 
 
 def test_a_model_the_gateway_does_not_list_renders_the_page(tmp_path, monkeypatch):

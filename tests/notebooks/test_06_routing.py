@@ -37,6 +37,12 @@ def test_defaults(tmp_path):
     assert r["savings_pct"][traffic_policies.ARTICLE_ROUTER] == pytest.approx(100 * (7587.5 - 580.9) / 7587.5)
     assert r["monthly_cost_usd"][traffic_policies.OPTIMISED_POLICY] <= 2000
     assert r["policies"]["DeepSeek V4 Flash"]["unserved"].startswith("vision (DeepSeek V4 Flash: no vision")
+    # no vision entry in the data is a gap, not a fact (issue 11): unknown, never "cannot serve"
+    claude = r["policies"]["Claude 3.5 Sonnet"]
+    assert claude["unserved_data_gap"] is True and "vision unknown (data gap)" in claude["unserved"]
+    assert r["policies"]["DeepSeek V4 Flash"]["unserved_data_gap"] is False
+    assert not any("10 of 11" in h["text"] for h in doc["headlines"])
+    assert any("6 are unknown (data gap)" in h["text"] for h in doc["headlines"])
     assert r["unscored_task_types"] == {"vision": "no benchmark in the data: quality unknown, not guessed"}
     assert set(r["frontier"]) == {"GPT-4o", traffic_policies.ARTICLE_ROUTER, traffic_policies.THRESHOLD_POLICY, traffic_policies.OPTIMISED_POLICY}
     assert [row["task_type"] for row in r["routing_table"]] == list(traffic_workload.TASK_TYPES)

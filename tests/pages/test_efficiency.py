@@ -15,4 +15,4 @@ def test_frontier_and_conclusion_lists_escape_model_names(monkeypatch):
 
 def test_claims_escape_the_quoted_sentence_and_the_finding():
     out = pages_efficiency.claims_markdown([Claim("k", "A costs $2, B $3.", False, "<script>x</script>")])
-    assert out == r'- **not supported**: "A costs \$2, B \$3." &lt;script&gt;x&lt;/script&gt;'
+    assert out == r'- **not supported**: "A costs \$2, B \$3." Evidence: &lt;script&gt;x&lt;/script&gt;'

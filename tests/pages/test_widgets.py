@@ -104,8 +104,12 @@ def test_headless_draws_and_publishes_the_static_figure_without_any_widget(prici
     assert heights(ex.figure)["GPT-4o"] == pytest.approx(2500.0)  # $2.50/M input x 1e9
     assert ex.figure.axes[0].get_title() == "input 1e+09"
     assert (tmp_path / "figures/00-demo/bill.png").stat().st_size > 1000
-    assert pub.figures == [{"name": "bill", "title": "Bill", "png": "figures/00-demo/bill.png",
-                            "svg": "figures/00-demo/bill.svg"}]
+    [entry] = pub.figures
+    assert {k: entry[k] for k in ("name", "title", "png", "svg")} == {
+        "name": "bill", "title": "Bill", "png": "figures/00-demo/bill.png", "svg": "figures/00-demo/bill.svg"}
+    # what the browser test needs to measure its text as displayed
+    assert entry["min_font_pt"] > 0 and entry["dpi"] == 144 and entry["width_px"] > 0
+    assert entry["display_width_px"] == round(entry["width_px"] / entry["dpi"] * 100)
     assert plt.get_fignums() == []  # closed: the inline backend does not show it a second time
     assert capsys.readouterr().out.count("Image object") == 1  # displayed once, by pub.figure
 

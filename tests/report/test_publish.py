@@ -70,11 +70,27 @@ def test_figure_is_saved_as_png_and_svg_recorded_and_closed(tmp_path):
     fig, ax = plt.subplots()
     ax.plot([1, 2], [3, 4])
     assert pub.figure(fig, "line", "A line", show=False) is None
-    assert pub.figures == [{"name": "line", "title": "A line", "png": "figures/00-demo/line.png",
-                            "svg": "figures/00-demo/line.svg"}]
+    [entry] = pub.figures
+    assert {k: entry[k] for k in ("name", "title", "png", "svg")} == {
+        "name": "line", "title": "A line", "png": "figures/00-demo/line.png", "svg": "figures/00-demo/line.svg"}
     assert (tmp_path / "figures/00-demo/line.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in (tmp_path / "figures/00-demo/line.svg").read_text()
     assert not plt.fignum_exists(fig.number)
+
+
+def test_figure_records_what_its_text_measures_as_displayed(tmp_path):
+    """The browser test reads these to compute a figure's smallest text in CSS pixels (issue 11)."""
+    from PIL import Image
+
+    pub = Publisher("00-demo", tmp_path)
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.set_title("t", fontsize=14)
+    fig.text(0, 0, "a note", fontsize=7.5)
+    pub.figure(fig, "small", "Small", show=False)
+    [entry] = pub.figures
+    assert entry["min_font_pt"] == 7.5 and entry["dpi"] == 144
+    assert (entry["width_px"], entry["height_px"]) == Image.open(tmp_path / entry["png"]).size
+    assert entry["display_width_px"] == round(entry["width_px"] / 144 * 100)  # 100 CSS px per inch
 
 
 def test_for_notebook_takes_every_declared_parameter_from_the_run():

@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import brentq
 
-from analysis.data.load import load_benchmarks, load_pricing
+from analysis.data.load import load_benchmarks, load_model_facts, load_pricing
 from analysis.pages import breakeven as pages_breakeven
 from analysis.value import breakeven as value_breakeven
 
@@ -231,18 +231,21 @@ def _notebook_04(model_a="GPT-4o", model_b="DeepSeek V4 Flash", benchmark="mmlu"
     prices = price_on_basis(pricing, basis, 3.0)
     price = prices.set_index("model")["usd_per_mtok"]
     g = value_breakeven.GpuAssumptions(*gpu)
+    weights = load_model_facts().set_index("model").open_weights
     kw = dict(model_a=model_a, model_b=model_b, benchmark=benchmark, self_host_model=self_host, basis=basis)
     parts = dict(volume=value_breakeven.volume_break_even(price[model_a], price[model_b], *fixed, model_a, model_b),
                  quality=value_breakeven.quality_break_even_models(pricing, benchmarks, benchmark, model_a, model_b, *tokens),
                  matrix=value_breakeven.quality_break_even_matrix(pricing, benchmarks, benchmark, *tokens), gpu=g,
-                 self_host=value_breakeven.self_hosting_break_even(price[self_host], g, self_host))
+                 self_host=value_breakeven.self_hosting_break_even(price[self_host], g, self_host, weights[self_host]))
     findings = pages_breakeven.findings(**parts, **kw, fixed_a_usd_per_month=fixed[0], fixed_b_usd_per_month=fixed[1],
-                           input_tokens_per_task=tokens[0], output_tokens_per_task=tokens[1])
+                           input_tokens_per_task=tokens[0], output_tokens_per_task=tokens[1],
+                           usd_per_mtok_a=price[model_a], usd_per_mtok_b=price[model_b],
+                           self_host_open_weights=weights[self_host])
     assumptions = dict(fixed_a_usd_per_month=fixed[0], fixed_b_usd_per_month=fixed[1])
     results = pages_breakeven.results(prices, assumptions, parts["volume"],
                          value_breakeven.model_task_figures(pricing, benchmarks, benchmark, model_a, *tokens),
                          value_breakeven.model_task_figures(pricing, benchmarks, benchmark, model_b, *tokens), parts["quality"],
-                         parts["matrix"], g, parts["self_host"], value_breakeven.self_hosting_table(prices, g), **kw,
+                         parts["matrix"], g, parts["self_host"], value_breakeven.self_hosting_table(prices, g, weights), **kw,
                          input_output_ratio=3.0)
     return findings, results
 
@@ -252,12 +255,16 @@ def test_notebook_04_findings_and_results_on_the_defaults():
     texts = [t for t, _ in findings]
     # 2,000 / (10.00 - 0.25) million tokens; (0.00875 - 0.000395) / (0.887 - 0.855) per wrong answer
     assert texts[0].startswith("Volume break-even, GPT-4o against DeepSeek V4 Flash (output price): "
-                               "205,128,205 tokens a month; above 205.1 million")
+                               "205,128,205 tokens a month, and it exists only because of the assumed fixed costs "
+                               "($0.00 a month for GPT-4o, $2,000 for DeepSeek V4 Flash): on the published prices "
+                               "alone DeepSeek V4 Flash is cheaper at every volume; above 205.1 million")
+    assert findings[0][1] == "assumption"  # issue 11: the break-even exists only because of an assumed cost
     assert texts[2].startswith("Quality break-even on MMLU-style, 1,500 input + 500 output tokens a task: "
                                "$0.2611 per wrong answer; ")
     assert texts[3].startswith("Across the 15 pairs of MMLU-style models") and "5 lack a price or score" in texts[3]
     assert texts[5] == ("GPU: $2.50 an hour, 1,000 tokens per second at 50% utilisation, $0.00 a month fixed: "
-                        "example assumptions, not data ($1.389 per million tokens when every GPU is busy at that utilisation).")
+                        "example assumptions, not data, the same for every model whatever its size ($1.389 per "
+                        "million tokens when every GPU is busy at that utilisation).")
     assert texts[6].startswith("Self-hosting against the Qwen3-32B API (output price): never: ")
     assert r["volume_break_even"]["tokens_per_month"] == pytest.approx(2000 / 9.75 * 1e6)
     assert r["volume_break_even"]["fixed_b_usd_per_month"] == 2000.0
@@ -274,8 +281,12 @@ def test_notebook_04_findings_when_nothing_crosses():
     assert texts[0].startswith("Volume break-even, GPT-4o against Qwen3-32B (output price): never: Qwen3-32B is "
                                "cheaper at every volume")
     assert "never: " in texts[2] and "at least as accurate" in texts[2]
-    assert texts[-1].startswith("Self-hosting against the Claude 3.5 Sonnet API (output price): cheaper above "
-                                "121,666,667 tokens a month; ")
+    assert texts[-1] == "Self-hosting Claude 3.5 Sonnet: closed weights: cannot self-host (model_facts.csv)."
+    assert findings[0][1] == "computed"  # no break-even, nothing owed to an assumption
+    findings, _ = _notebook_04(self_host="GLM-5")  # open weights, $1.92 against $1.389 a GPU-busy million
+    assert findings[-1][0].startswith("Self-hosting against the GLM-5 API (output price): cheaper above "
+                                      "2,851,562,500 tokens a month, and only under the assumed GPU price, speed and "
+                                      "utilisation; ")
 
 
 def test_check_models_names_every_missing_model_by_its_parameter():
@@ -294,8 +305,35 @@ def test_check_models_names_every_missing_model_by_its_parameter():
 def test_styled_self_hosting_reads_for_people():
     from analysis.prices.bases import price_on_basis
 
-    table = value_breakeven.self_hosting_table(price_on_basis(load_pricing(), "blended", 3.0), value_breakeven.GpuAssumptions(2.5, 1000, 0.5))
+    weights = load_model_facts().set_index("model").open_weights
+    table = value_breakeven.self_hosting_table(price_on_basis(load_pricing(), "blended", 3.0),
+                                               value_breakeven.GpuAssumptions(2.5, 1000, 0.5), weights)
     html = pages_breakeven.styled_self_hosting(table, "blended", 3.0).to_html()
     assert "blended (3:1 in:out) API price, $/M tokens" in html and "break_even" not in html
-    # GPT-4o blended (3 x 2.50 + 10.00) / 4 = $4.375; Qwen3.5-397B has no input price: n/a, and never
-    assert ">$4.375<" in html and ">n/a<" in html and ">never<" in html and "True" not in html
+    # Kimi K2.5 blended (3 x 0.59 + 3.00) / 4 = $1.1925; Qwen3.5-397B has no input price: n/a, and never
+    assert ">$1.192<" in html and ">n/a<" in html and ">never<" in html and "True" not in html
+
+
+def test_self_hosting_only_for_open_weight_models():
+    """Issue 11: 04 gave break-even volumes for GPT-4o, Claude 3.5 Sonnet and Gemini 1.5 Pro, whose weights are
+    closed. Now only open-weight models have a row; the closed ones are listed as such, unknown as a data gap."""
+    from analysis.prices.bases import price_on_basis
+
+    facts = load_model_facts().set_index("model")
+    gpu = value_breakeven.GpuAssumptions(2.5, 1000, 0.5)
+    table = value_breakeven.self_hosting_table(price_on_basis(load_pricing(), "output"), gpu, facts.open_weights)
+    closed = {"GPT-4o", "GPT-4o-mini", "Claude 3.5 Sonnet", "Gemini 1.5 Pro"}
+    assert set(table.loc[table.open_weights == False, "model"]) == closed  # noqa: E712
+    rows = table.set_index("model")
+    assert rows.loc[sorted(closed), "break_even_tokens_per_month"].isna().all()
+    assert (rows.loc[sorted(closed), "reason"] == value_breakeven.CLOSED_WEIGHTS).all()
+    html = pages_breakeven.styled_self_hosting(table).to_html()
+    assert not any(f">{m}<" in html for m in closed)
+    assert all(f">{m}<" in html for m in set(table.model) - closed)
+    listed = pages_breakeven.not_self_hostable_markdown(table)
+    assert listed.startswith("- **Closed weights: cannot self-host:** ") and all(m in listed for m in closed)
+    # a facts file without the column: every model unknown, none computed, all listed as a data gap
+    unknown = value_breakeven.self_hosting_table(price_on_basis(load_pricing(), "output"), gpu)
+    assert unknown.break_even_tokens_per_month.isna().all()
+    assert pages_breakeven.not_self_hostable_markdown(unknown).startswith("- **Open weights unknown (data gap)")
+    assert value_breakeven.self_hosting_break_even(10.0, gpu, "GPT-4o", open_weights=False).never

@@ -139,12 +139,11 @@ def test_the_article_claims_computed_from_data(data):
 def test_the_article_claims_the_data_does_not_support(data):
     claims = {c.key: c for c in value_claims.article_claims(*data)}
     edge = claims["mmlu_us_edge"]
-    assert not edge.supported and edge.kind == "not supported"
     assert edge.numbers["best_vs_best_gap"] == 1.5            # Claude 89.0 - Qwen3.5-397B 87.5
     assert edge.numbers["mean_gap"] == pytest.approx(2.35)    # 88.85 - 86.5
     assert edge.numbers["pairwise_gap_range"] == [1.2, 3.5]
     premium = claims["mmlu_us_premium"]
-    assert not premium.supported
+    assert not premium.supported and premium.verdict == "not supported"
     assert premium.numbers["premium_range_at_that_gap"] == pytest.approx([15 / 3, 15 / 1.92])  # 5x to 7.8x
     assert {(p["leader"], p["field"]) for p in premium.numbers["pairs_in_premium_range"]} == {
         ("Claude 3.5 Sonnet", "DeepSeek V4 Flash"), ("GPT-4o", "DeepSeek V4 Flash")}  # 60x and 40x, 3.2-3.5 pts
@@ -220,7 +219,10 @@ def test_findings_say_the_frontier_overpay_best_value_and_noise(data):
     assert f[3] == ("Score uncertainty: 1 point (one standard deviation, for every published score; the source "
                     "states none).", "assumption")
     assert texts[4].startswith("Under that noise (200 seeded draws): robustly on the C-Eval frontier: ")
-    assert [k for _, k in f[5:10]] == ["computed", "computed", "computed", "not supported", "not supported"]
+    assert [k for _, k in f[5:10]] == ["computed", "computed", "computed", "computed", "not supported"]
+    assert [t.split(":")[0] for t in texts[5:10]] == [
+        "Article claim, fragile", "Article claim, fragile", "Article claim, supported", "Article claim, fragile",
+        "Article claim, not supported"]
     assert f[-1][1] == "as published" and "Gemini 1.5 Pro, GPT-4o-mini" in f[-1][0]
 
 
@@ -245,3 +247,42 @@ def test_styled_dominated_reads_for_people(data):
     # GPT-4o: (3 x 2.50 + 10.00) / 4 = $4.375, 88.5 points, 21.3x the price of Qwen3-32B, 0.5 behind
     assert all(f">{v}<" in html for v in ("GPT-4o", "$4.375", "88.5", "Qwen3-32B", "21.3×", "0.5", "89.0"))
     assert "usd_per_mtok" not in html and "points_behind" not in html and "88.500000" not in html
+
+
+def test_us_edge_verdict_agrees_with_the_gap_it_reports(data):
+    """Issue 11: "US leads by 2-3 points" was *not supported* beside a reported 2.35-point average gap. The
+    verdict now follows from both readings it reports: the average gap (2.35) is within 2-3, the best
+    against best (1.5) is not, so the claim is *fragile*, and the evidence says which reading fails."""
+    edge = {c.key: c for c in value_claims.article_claims(*data)}["mmlu_us_edge"]
+    n = edge.numbers
+    assert n["mean_gap"] == pytest.approx(2.35) and 2 <= n["mean_gap"] <= 3
+    assert n["best_vs_best_gap"] == 1.5 and not 2 <= n["best_vs_best_gap"] <= 3
+    assert edge.verdict == "fragile" and edge.kind == "computed"
+    assert "2.35 point" in edge.finding and "1.5 point" in edge.finding
+    assert edge.fragile == ("the average gap (2.35 points) is within 2-3 but the best-against-best gap (1.5 points) "
+                            "is not")
+    # both readings in range: supported; neither: not supported (the Chinese MMLU scores average 86.5, best 87.5)
+    scores = data[1].copy()
+    us = (scores.benchmark == "mmlu") & scores.model.isin(data[0].loc[data[0].origin == "US", "model"])
+    for us_score, best_gap, mean_gap, verdict in ((89.5, 2.0, 3.0, "supported"), (90.0, 2.5, 3.5, "fragile"),
+                                                  (87.5, 0.0, 1.0, "not supported")):
+        scores.loc[us, "score"] = us_score
+        c = value_claims.claim_origin_edge(data[0], scores)
+        assert (c.numbers["best_vs_best_gap"], c.numbers["mean_gap"], c.verdict) == (best_gap, mean_gap, verdict)
+
+
+def test_claim_verdicts_are_three_words_with_the_evidence_beside_them(data):
+    """No claim reads "computed" as its verdict: each is supported, fragile or not supported, and the page shows
+    the verdict, the article's sentence and the evidence (its figures) on one line."""
+    for sigma in (0.0, 1.0):
+        claims = value_claims.article_claims(*data, sigma=sigma)
+        assert {c.verdict for c in claims} <= set(value_claims.VERDICTS)
+        lines = pages_efficiency.claims_markdown(claims).splitlines()
+        for c, line in zip(claims, lines, strict=True):
+            assert line.startswith(f"- **{c.verdict}**: ") and "Evidence: " in line and "computed" not in line
+            assert any(ch.isdigit() for ch in line.split("Evidence: ")[1])
+            assert (c.verdict == "fragile") == ("Fragile: " in line)
+    quiet = {c.key: c.verdict for c in value_claims.article_claims(*data, sigma=0.0)}
+    assert quiet == {"humaneval_v4flash_vs_sonnet": "supported", "ceval_qwen3_32b_vs_gpt4o": "supported",
+                     "headtohead_qwen3_32b_vs_gpt4o_mini": "supported", "mmlu_us_edge": "fragile",
+                     "mmlu_us_premium": "not supported"}
