@@ -1,0 +1,563 @@
+"""A usage log priced on a catalog's tariffs: as billed then, and at today's prices under every model.
+
+A log may carry, beside ``timestamp, model, input_tokens, output_tokens``, the optional columns of
+:data:`TARIFF_COLUMNS`: ``cached_input_tokens`` (input tokens read from the prompt cache, part of
+``input_tokens``), ``cache_write_tokens`` (written to it, part of ``input_tokens``),
+``reasoning_tokens`` (part of ``output_tokens``), ``service_tier`` (:data:`SERVICE_TIERS`; empty =
+standard) and ``provider`` (empty = the maker's own API). The row's ``timestamp`` chooses the price
+in force that day and the time-of-day price. Each value is checked like the required columns: a row
+that fails is set aside, counted by kind (:data:`TARIFF_ROW_KINDS`) with examples and their line.
+
+Two costs. **As billed**: each row at the tariff in force at its timestamp, on its endpoint (the
+model's endpoint at ``provider``, or its first-party endpoint), in its tier. **Today**: the same
+traffic on each model's first-party endpoint at the prices in force on ``as_of`` (at the row's time
+of day and weekday, in its tier), the log's cached and cache-write tokens carried over; a log without
+``cached_input_tokens`` takes ``cache_hit_share`` of its input tokens as cache reads (an assumption).
+A row the tariff cannot price (no cache price known, over the context window, no price that day) is
+set aside under that reason, never priced at 0.
+
+How: one DuckDB pass groups the rows by what the tariffs can tell apart (model, provider, tier, price
+period, time-of-day window, long-context bracket, which token kinds are non-zero, problems) and sums
+their tokens; :func:`analysis.prices.tariff_costs.price_rows` prices those groups. Cost is linear in
+tokens within such a group, so this is every row's own price to the cent (a per-request fee is counted
+once per row); catalogs with ``excess``-rule tiers, which are not linear, are priced row by row.
+
+>>> import pandas as pd, tempfile, pathlib
+>>> from analysis.data.tariff_tables import endpoints_frame, tiers_frame
+>>> ep = endpoints_frame([dict(endpoint_key='openai/gpt-4o', canonical_model_id='gpt-4o', api_model_id='gpt-4o',
+...     provider='openai', first_party=True, input_usd_per_mtok=2.5, output_usd_per_mtok=10.0,
+...     cache_read_usd_per_mtok=1.25)])
+>>> log = pathlib.Path(tempfile.mkdtemp()) / "log.csv"
+>>> _ = log.write_text("timestamp,model,input_tokens,output_tokens,cached_input_tokens\\n"
+...                    "2026-11-02T10:00:00Z,gpt-4o-2024-08-06,1000000,100000,500000\\n")
+>>> r = price_log(log, {'endpoints': ep, 'tiers': tiers_frame([])}, as_of="2026-11-30")
+>>> r.billed_cost_usd, r.rows_priced, r.cache_hit_share
+(2.875, 1, 0.5)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.traffic.logs import (
+    LOG_COLUMNS,
+    UsageLogError,
+    _connect,
+    _first_line,
+    _jsonl_malformed,
+    _locate_lines,
+    _open_log,
+    _reader,
+    _rejects,
+    _sql_str,
+    _token_exprs,
+)
+
+#: The optional columns a log may add for 2026 tariffs.
+TARIFF_COLUMNS = ("cached_input_tokens", "cache_write_tokens", "reasoning_tokens", "service_tier", "provider")
+SERVICE_TIERS = ("standard", "batch", "flex", "priority")
+_OPTIONAL_TOKENS = ("cached_input_tokens", "cache_write_tokens", "reasoning_tokens")
+
+#: Every kind of row the log itself sets aside, in the order a row is counted (its first problem), with what
+#: was expected instead. Rows the tariff cannot price are counted under tariff_costs' reasons.
+TARIFF_ROW_KINDS = {
+    "malformed line": "a CSV line with as many fields as the header, or a JSONL line holding one JSON object",
+    "unparsable timestamp": "a date and time such as 2026-10-01T12:00:00Z",
+    "missing or non-numeric tokens": "input_tokens and output_tokens as whole numbers",
+    "non-numeric cache or reasoning tokens": "cached_input_tokens, cache_write_tokens, reasoning_tokens empty or "
+                                             "whole numbers",
+    "negative tokens": "token counts >= 0",
+    "cache tokens exceed input tokens": "cached_input_tokens + cache_write_tokens <= input_tokens",
+    "reasoning tokens exceed output tokens": "reasoning_tokens <= output_tokens",
+    "unknown service_tier": "empty or one of " + ", ".join(SERVICE_TIERS),
+    "unknown model": "a model (API id, alias or endpoint key) the catalog prices",
+    "unknown provider": "empty (the maker's own API) or a provider the catalog lists for the model",
+}
+_FLAG_KINDS = list(TARIFF_ROW_KINDS)[1:8]  # bit i of the scan's problem flag, in this order
+_TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
+_GAP = "endpoint not in catalog"
+
+
+@dataclass
+class TariffRepricing:
+    """A log priced on tariffs (:func:`price_log`).
+
+    ``billed`` has one row per (model as logged, provider, service tier, endpoint) with ``rows``,
+    ``cost_usd`` (NaN when set aside) and ``set_aside_reason``; ``today`` one row per model of the
+    catalog: ``model``, ``endpoint_key``, ``cost_usd`` (the rows it can price), ``rows_priced``,
+    ``rows_set_aside`` and ``note`` (why, by reason). ``problems`` counts the rows set aside from
+    both (kind, rows, expected, examples).
+    """
+
+    file: Path
+    format: str
+    rows_total: int
+    rows_valid: int
+    problems: pd.DataFrame
+    billed: pd.DataFrame
+    today: pd.DataFrame
+    as_of: dt.date
+    cache_hit_share: float
+    cache_share_assumed: bool
+    columns: list[str]
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_priced(self) -> int:
+        """Rows priced as billed."""
+        return int(self.billed.rows[self.billed.cost_usd.notna()].sum())
+
+    @property
+    def billed_cost_usd(self) -> float:
+        """Cost of the rows priced as billed (NaN when none is)."""
+        ok = self.billed.cost_usd.notna()
+        return float(self.billed.cost_usd[ok].sum()) if ok.any() else math.nan
+
+    def set_aside_billed(self) -> dict[str, int]:
+        """Rows set aside as billed, by reason: the log's own problems, then what the tariff could not price."""
+        out = {k: int(n) for k, n in zip(self.problems.kind, self.problems.rows)}
+        bad = self.billed[self.billed.cost_usd.isna()]
+        for reason, n in bad.groupby("set_aside_reason").rows.sum().items():
+            out[str(reason)] = out.get(str(reason), 0) + int(n)
+        return out
+
+    def summary(self) -> str:
+        """A few lines for people: rows, costs as billed, what was set aside and why, the cache assumption."""
+        share = (f"assumed {self.cache_hit_share:.0%} of input tokens read from the cache (an assumption: the log "
+                 f"has no cached_input_tokens; --cache-hit-share / cache_hit_share)" if self.cache_share_assumed
+                 else f"the log's own cache-hit share, {self.cache_hit_share:.1%} of input tokens, carried over")
+        lines = [f"{self.rows_total:,} rows read ({', '.join(self.columns)}): {self.rows_priced:,} priced as billed, "
+                 f"{self.rows_total - self.rows_priced:,} set aside.",
+                 f"As billed then (the tariff in force at each row's timestamp, its tier and provider): "
+                 f"{_usd(self.billed_cost_usd)}.",
+                 f"At today's prices ({self.as_of}) under every model: {share}."]
+        for p in self.problems.itertuples():
+            lines.append(f"  set aside: {p.rows:,} rows with {p.kind} (expected {p.expected})")
+            for ex in p.examples:
+                where = f"line {ex['line']}" if ex.get("line") else (f"row {ex['row']}" if ex.get("row") else "")
+                values = ", ".join(f"{k}={v!r}" for k, v in ex.items() if k not in ("line", "row") and v is not None)
+                lines.append(f"    e.g. {where}: {values}" if where else f"    e.g. {values}")
+        bad = self.billed[self.billed.cost_usd.isna()]
+        for reason, n in bad.groupby("set_aside_reason").rows.sum().sort_values(ascending=False).items():
+            lines.append(f"  set aside as billed: {int(n):,} rows, {reason}")
+        lines += [f"Note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def table(self, top: int = 0) -> pd.DataFrame:
+        """Today's cost under every model: those that price every row first, cheapest first; ``top`` > 0 keeps that many."""
+        t = self.today.assign(complete=self.today.rows_set_aside == 0)
+        t = t.sort_values(["complete", "cost_usd", "model"], ascending=[False, True, True], na_position="last")
+        t = t.drop(columns="complete").reset_index(drop=True)
+        return t.head(top) if top else t
+
+
+def _usd(x: float) -> str:
+    return "unknown" if x is None or not math.isfinite(x) else f"${x:,.2f}"
+
+
+# --------------------------------------------------------------------------- endpoints
+
+
+def _rank(ep: pd.DataFrame) -> pd.DataFrame:
+    """Endpoints in the order one is preferred: standard tier, global region, API id equal to the model id, shortest."""
+    return ep.assign(_std=(ep.service_tier != "standard").astype(int), _reg=(ep.region != "").astype(int),
+                     _ex=(ep.api_model_id.str.lower() != ep.canonical_model_id).astype(int),
+                     _len=ep.api_model_id.str.len()).sort_values(["_std", "_reg", "_ex", "_len", "endpoint_key"])
+
+
+def first_party_endpoints(endpoints: pd.DataFrame) -> dict[str, str]:
+    """Canonical model id -> its first-party endpoint key (:func:`analysis.data.identity.default_endpoints`).
+
+    A model whose first-party endpoint is no longer current keeps it (its history still prices old rows).
+    """
+    from analysis.data.identity import default_endpoints, load_identity
+
+    out = dict(zip(*(default_endpoints(endpoints, load_identity())[c] for c in ("canonical_model_id",
+                                                                                "endpoint_key"))))
+    fp = _rank(endpoints[endpoints.first_party.fillna(False).astype(bool)])
+    for cid, key in zip(fp.canonical_model_id, fp.endpoint_key):
+        out.setdefault(cid, key)
+    return out
+
+
+def resolve_endpoints(pairs: Sequence[tuple[str | None, str | None]], endpoints: pd.DataFrame) -> dict[tuple, tuple]:
+    """(model as logged, provider or None) -> (endpoint key or None, why not): the endpoint that billed the row.
+
+    An endpoint key (``openai/gpt-4o``) is taken as is; otherwise the model's API id or alias is resolved to
+    the canonical model (``gpt-4o-2024-08-06`` is GPT-4o) and the provider's endpoint of it is taken (an
+    endpoint with that exact API id first), or its first-party endpoint when no provider is given.
+    """
+    from analysis.data.identity import load_identity, resolve
+
+    ident = load_identity()
+    keys = set(endpoints.endpoint_key)
+    ranked = _rank(endpoints)
+    fp = first_party_endpoints(endpoints)
+    prov = ranked.provider.str.lower().to_numpy()
+    api = ranked.api_model_id.str.lower().to_numpy()
+    cids = ranked.canonical_model_id.to_numpy()
+    known_cids = set(cids)
+    out = {}
+    for model, provider in pairs:
+        if model is None:
+            out[(model, provider)] = (None, "unknown model")
+            continue
+        if model in keys and provider is None:
+            out[(model, provider)] = (model, None)
+            continue
+        cid = resolve(model, ident)
+        if cid not in known_cids:
+            out[(model, provider)] = (None, "unknown model")
+            continue
+        if provider is None:
+            exact = ranked.endpoint_key[(api == model.lower()) & ranked.first_party.fillna(False).to_numpy(bool)]
+            key = exact.iloc[0] if len(exact) else fp.get(cid)
+            out[(model, provider)] = (key, None) if key else (None, "unknown provider")
+            continue
+        mine = (prov == provider) & (cids == cid)
+        exact = mine & (api == model.lower())
+        hit = ranked.endpoint_key[exact if exact.any() else mine]
+        out[(model, provider)] = (hit.iloc[0], None) if len(hit) else (None, "unknown provider")
+    return out
+
+
+# --------------------------------------------------------------------------- the grouped scan
+
+
+def _bucket_sql(expr: str, bounds: Sequence[int], op: str) -> str:
+    """SQL for how many of the sorted ``bounds`` satisfy ``expr op bound``, as a binary search of CASEs.
+
+    >>> _bucket_sql("x", [10, 20], ">")
+    'CASE WHEN x > 20 THEN 2 ELSE CASE WHEN x > 10 THEN 1 ELSE 0 END END'
+    """
+    def tree(lo: int, hi: int) -> str:
+        if lo == hi:
+            return str(lo)
+        mid = (lo + hi) // 2
+        return f"CASE WHEN {expr} {op} {bounds[mid]} THEN {tree(mid + 1, hi)} ELSE {tree(lo, mid)} END"
+
+    return tree(0, len(bounds))
+
+
+def _boundaries(tables: Mapping[str, pd.DataFrame]) -> dict:
+    """What the tariffs can tell apart: price-period days, time-of-day minutes, input-token thresholds, weekdays."""
+    ep, tiers = tables["endpoints"], tables["tiers"]
+    days = pd.concat([ep.effective_from, ep.effective_to]).dropna().astype("datetime64[s]")
+    epoch_days = sorted({int((d - pd.Timestamp("1970-01-01")).days) for d in days})
+    minutes = sorted(({int(m) for m in ep.utc_start_minute} | {int(m) for m in ep.utc_end_minute}) - {0, 1440})
+    thresholds = sorted({int(t) for t in tiers.threshold_input_tokens}
+                        | {int(c) for c in ep.context_window_tokens.dropna()})
+    return {"days": epoch_days, "minutes": minutes, "thresholds": thresholds,
+            "weekdays": bool((ep.utc_weekday_mask != 127).any()),
+            "excess": bool((tiers.rule == "excess").any())}
+
+
+def _scan_sql(src, b: Mapping, per_row: bool) -> str:
+    """The grouped pass: one row per group of rows the tariffs price alike, with token sums."""
+    types = ({c: t.upper() for c, t in src.schema.items()} if src.format == "parquet"
+             else {c: "VARCHAR" for c in src.schema})
+    opt, bad_opt = {}, []
+    for name in _OPTIONAL_TOKENS:
+        if name not in src.schema:
+            opt[name] = "0"
+            continue
+        num, bad = _token_exprs(name, types[name])
+        present = (f"{name} IS NOT NULL" if types[name] != "VARCHAR"
+                   else f"nullif(trim(CAST({name} AS VARCHAR)), '') IS NOT NULL")
+        opt[name] = f"coalesce({num}, 0)"
+        bad_opt.append(f"({present} AND {bad})")
+    tier = ("coalesce(nullif(lower(trim(CAST(service_tier AS VARCHAR))), ''), 'standard')"
+            if "service_tier" in src.schema else "'standard'")
+    provider = ("nullif(lower(trim(CAST(provider AS VARCHAR))), '')" if "provider" in src.schema
+                else "NULL::VARCHAR")
+    tiers = ", ".join(_sql_str(t) for t in SERVICE_TIERS)
+    problems = ["ts IS NULL", "bad_tokens", "bad_opt",
+                "NOT (bad_tokens OR bad_opt) AND (inp < 0 OR outp < 0 OR cr < 0 OR cw < 0 OR rs < 0)",
+                "NOT (bad_tokens OR bad_opt) AND cr + cw > inp", "NOT (bad_tokens OR bad_opt) AND rs > outp",
+                f"tier NOT IN ({tiers})"]
+    flag = " + ".join(f"{1 << i} * coalesce({p}, false)::UTINYINT" for i, p in enumerate(problems))
+    nonzero = ["inp - cr - cw > 0", "cr > 0", "cw > 0", "outp > 0", "rs > 0", "outp > rs"]
+    nz = " + ".join(f"{1 << i} * coalesce({p}, false)::UTINYINT" for i, p in enumerate(nonzero))
+    keys = ["model", "provider", "tier", "flag", "nz",
+            f"{_bucket_sql('day', b['days'], '>=')} AS dseg", f"{_bucket_sql('minute', b['minutes'], '>=')} AS mseg",
+            f"{_bucket_sql('inp', b['thresholds'], '>')} AS bracket"]
+    extra = ", min(ts) AS ts" if b["weekdays"] else ""
+    if b["weekdays"]:
+        keys.append("isodow(ts) AS dow")
+    if per_row:  # excess-rule tiers are not linear in tokens: every row is its own group
+        keys += ["inp AS i_key", "cr AS cr_key", "cw AS cw_key", "outp AS o_key", "rs AS rs_key", "minute",
+                 "day"]
+    return f"""
+        WITH raw AS (
+            SELECT {src.ts_expr} AS ts, CAST(model AS VARCHAR) AS model, {provider} AS provider, {tier} AS tier,
+                   {src.inp} AS inp, {src.out} AS outp, {opt['cached_input_tokens']} AS cr,
+                   {opt['cache_write_tokens']} AS cw, {opt['reasoning_tokens']} AS rs,
+                   ({src.bad_inp} OR {src.bad_out}) AS bad_tokens, ({' OR '.join(bad_opt) or 'false'}) AS bad_opt
+            FROM {src.reader}),
+        src AS (SELECT *, epoch_us(ts) // 86400000000 AS day, (epoch_us(ts) // 60000000) % 1440 AS minute,
+                       {flag} AS flag, {nz} AS nz FROM raw)
+        SELECT {', '.join(keys)}, count(*) AS rows, sum(inp) AS input_tokens, sum(outp) AS output_tokens,
+               sum(cr) AS cache_read_tokens, sum(cw) AS cache_write_tokens, sum(rs) AS reasoning_tokens{extra}
+        FROM src GROUP BY ALL"""
+
+
+# --------------------------------------------------------------------------- pricing
+
+
+#: Probe requests, in multiples of the group's input tokens per request: each prices one kind of token.
+_PROBES = {"input": {"input_tokens": 1}, "cache_read": {"input_tokens": 1, "cache_read_tokens": 1},
+           "cache_write": {"input_tokens": 1, "cache_write_tokens": 1}, "output": {"input_tokens": 1, "output_tokens": 1},
+           "reasoning": {"input_tokens": 1, "output_tokens": 1, "reasoning_tokens": 1}}
+
+
+def _price(groups: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """``cost_usd`` (NaN when set aside) and ``set_aside_reason`` of groups of rows, via ``tariff_costs.price_rows``.
+
+    A group holds ``rows`` requests that the tariff prices alike (same endpoint, tier, price period, time
+    window, long-context bracket, same token kinds non-zero) with their token sums. Within it cost is linear
+    in tokens, so ``price_rows`` prices five probe requests of ``x`` tokens (``x``: the group's input tokens
+    per request, rounded down, which lies in its bracket) that give the price of each token kind; the
+    group's cost is those prices times its sums, plus the per-request fee once per row. A kind whose price
+    is unknown sets the group aside only when the group has tokens of that kind (with ``price_rows``' reason).
+    """
+    from analysis.prices.tariff_costs import price_rows
+
+    n = len(groups)
+    if not n:
+        return groups.assign(cost_usd=pd.Series(dtype=float), set_aside_reason=pd.Series(dtype=object))
+    x = np.maximum(np.floor(groups.input_tokens.to_numpy(float) / groups.rows.to_numpy(float)), 1).astype("int64")
+    probes = []
+    for mult in _PROBES.values():
+        probe = groups[["endpoint_key", "service_tier", "timestamp"]].reset_index(drop=True)
+        for c in _TOKENS:
+            probe[c] = x * mult.get(c, 0)
+        probes.append(probe)
+    out = price_rows(pd.concat(probes, ignore_index=True), tables)
+    cost = {k: out.cost_usd.to_numpy(float)[i * n:(i + 1) * n] for i, k in enumerate(_PROBES)}
+    why = {k: out.set_aside_reason.to_numpy(object)[i * n:(i + 1) * n] for i, k in enumerate(_PROBES)}
+    fee_of = tables["endpoints"].set_index("price_row_id").per_request_usd.fillna(0.0)
+    fee = out.price_row_id.iloc[:n].map(fee_of).astype(float).fillna(0.0).to_numpy()
+    s = {c: groups[c].to_numpy(float) for c in _TOKENS}
+    qty = {"input": s["input_tokens"] - s["cache_read_tokens"] - s["cache_write_tokens"],
+           "cache_read": s["cache_read_tokens"], "cache_write": s["cache_write_tokens"],
+           "output": s["output_tokens"] - s["reasoning_tokens"], "reasoning": s["reasoning_tokens"]}
+    base = {"input": fee, "cache_read": fee, "cache_write": fee, "output": cost["input"], "reasoning": cost["input"]}
+    total = groups.rows.to_numpy(float) * fee
+    reason = np.full(n, None, dtype=object)
+    # the request's own reasons (endpoint, date, context) show in probes that share no price; a price's only
+    # where the group has tokens of that kind
+    own = np.array([w is not None and w == v for w, v in zip(why["input"], why["cache_read"])])
+    reason = np.where(own, why["input"], reason)
+    for k in _PROBES:
+        rate = (cost[k] - base[k]) / x
+        total = total + np.where(qty[k] > 0, rate * qty[k], 0.0)
+        used = (qty[k] > 0) & np.array([w is not None for w in why[k]])
+        reason = np.where((reason == None) & used, why[k], reason)  # noqa: E711
+    reason = pd.Series(reason, index=groups.index, dtype=object)
+    tier = groups.service_tier.astype(str)
+    reason = reason.where(~((reason == _GAP) & (tier != "standard")), "no " + tier + " tier on this endpoint")
+    return groups.assign(cost_usd=np.where(reason.isna(), total, np.nan), set_aside_reason=reason.to_numpy())
+
+
+def _representative(g: pd.DataFrame, b: Mapping, day: pd.Series | None = None) -> pd.Series:
+    """A timestamp inside each group's price period and time-of-day window (``day``: another day to use)."""
+    if "ts" in g and day is None:
+        return pd.to_datetime(g.ts, utc=True).dt.tz_localize(None)
+    days, minutes = b["days"], [0, *b["minutes"]]
+    if day is None and "day" in g:  # priced row by row
+        day = g.day
+    elif day is None:
+        day = g.dseg.map(lambda k: days[k - 1] if k else (days[0] - 1 if days else 20000))
+    minute = g.mseg.map(lambda k: minutes[k])
+    if "i_key" in g:
+        minute = g.minute
+    return pd.to_datetime(day.astype("int64") * 86400 + minute.astype("int64") * 60, unit="s")
+
+
+def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as_of: str | dt.date | None = None,
+              cache_hit_share: float = 0.0, models: Sequence[str] | None = None, examples: int = 3,
+              threads: int | None = None, memory_limit: str = "1GB") -> TariffRepricing:
+    """Price a log as billed then and at ``as_of``'s prices (default: today, UTC) under every model.
+
+    ``tables`` are a catalog's tariff tables (``load_catalog(name).tables``); ``models`` limits today's
+    comparison to those canonical model ids (default: every model with a first-party endpoint).
+    ``cache_hit_share`` (0..1) applies only to a log without ``cached_input_tokens``: that share of each
+    model's input tokens is priced as cache reads (an assumption, said so in the result).
+    """
+    if not 0 <= float(cache_hit_share) <= 1:
+        raise ValueError(f"cache_hit_share: got {cache_hit_share!r}, expected a share between 0 and 1")
+    started = time.perf_counter()
+    as_of = pd.Timestamp(as_of or dt.datetime.now(dt.UTC).date()).date()
+    path = Path(path).expanduser()
+    con = _connect(threads, memory_limit)
+    b = _boundaries(tables)
+    try:
+        src = _open_log(con, path)
+        present = [c for c in TARIFF_COLUMNS if c in src.schema]
+        cols = list(LOG_COLUMNS) + present
+        src.reader = _reader(path, src.format, cols)
+        src.reader_sql = _reader(path, src.format, cols, rejects=False)
+        try:
+            groups = con.execute(_scan_sql(src, b, b["excess"])).df()
+            malformed = (_rejects(con) if src.format == "csv" else _jsonl_malformed(con, path)
+                         if src.format == "jsonl" else pd.DataFrame(columns=["line", "text", "error"]))
+        except Exception as exc:
+            raise UsageLogError(f"{path}: cannot read it as {src.format.upper()} ({_first_line(exc)}); fix the file "
+                                "or export it again") from None
+    finally:
+        con.close()
+    for c in ("model", "provider", "tier"):
+        groups[c] = groups[c].astype(object).where(groups[c].notna(), None)
+    # the log's own problems: each row counted once, under its first
+    flag = groups.flag.astype(int).to_numpy()
+    kind = np.full(len(groups), None, dtype=object)
+    for i, k in reversed(list(enumerate(_FLAG_KINDS))):
+        kind[(flag & (1 << i)) > 0] = k
+    ok = kind == None  # noqa: E711
+    pairs = list(dict.fromkeys(zip(groups.model[ok], groups.provider[ok])))
+    ends = resolve_endpoints(pairs, tables["endpoints"])
+    hit = [ends.get((m, p), (None, None)) for m, p in zip(groups.model, groups.provider)]
+    groups["endpoint_key"] = [h[0] for h in hit]
+    kind = np.where(ok, [h[1] for h in hit], kind)
+    groups["kind"] = kind
+    counts = groups[groups.kind.notna()].groupby("kind").rows.sum()
+    kinds = {k: int(counts.get(k, 0)) for k in TARIFF_ROW_KINDS}
+    kinds["malformed line"] = len(malformed)
+    unknown: dict[str, list] = {}
+    for pair, (_, why) in ends.items():
+        if why:
+            unknown.setdefault(why, []).append(pair)
+    problems = _problem_table(kinds, malformed, src, cols, unknown, examples)
+    valid = groups[groups.kind.isna()].rename(columns={"tier": "service_tier"}).reset_index(drop=True)
+    for c in _TOKENS:
+        valid[c] = valid[c].astype(float)
+    valid["rows"] = valid.rows.astype("int64")
+
+    # as billed: each group at its own timestamp, endpoint and tier
+    billed = _price(valid.assign(timestamp=_representative(valid, b)), tables)
+    billed = (billed.groupby(["model", "provider", "service_tier", "endpoint_key", "set_aside_reason"], dropna=False,
+                             as_index=False)[["rows", "cost_usd"]].sum(min_count=1))
+    billed["cost_usd"] = billed.cost_usd.where(billed.set_aside_reason.isna())
+
+    # today: the same traffic on every model's first-party endpoint, at as_of's prices
+    inp = valid.input_tokens.sum()
+    has_cache = "cached_input_tokens" in src.schema
+    share = float(valid.cache_read_tokens.sum() / inp) if has_cache and inp else float(cache_hit_share)
+    today = _today(valid, tables, b, as_of, None if has_cache else share, models)
+    notes = []
+    if b["excess"]:
+        notes.append("the catalog has excess-rule tiers (not linear in tokens): every row was priced on its own")
+    return TariffRepricing(path, src.format, int(groups.rows.sum()) + len(malformed), int(valid.rows.sum()), problems,
+                           billed, today, as_of, share, not has_cache, cols, time.perf_counter() - started, notes)
+
+
+def _today(valid: pd.DataFrame, tables: Mapping[str, pd.DataFrame], b: Mapping, as_of: dt.date,
+           assumed_share: float | None, models: Sequence[str] | None) -> pd.DataFrame:
+    """Every model's cost of the valid rows at ``as_of``'s prices, at each row's time of day, weekday and tier."""
+    keys = ["service_tier", "mseg", "bracket", "nz", *(["dow"] if "dow" in valid else []),
+            *[c for c in ("i_key", "cr_key", "cw_key", "o_key", "rs_key", "minute") if c in valid]]
+    prof = valid.groupby(keys, as_index=False)[["rows", *_TOKENS]].sum()
+    if assumed_share is not None:  # cache reads the log does not record: the assumed share of input tokens
+        prof["cache_read_tokens"] = (prof.input_tokens * assumed_share).round()
+        prof["cache_read_tokens"] = np.minimum(prof.cache_read_tokens, prof.input_tokens - prof.cache_write_tokens)
+    epoch = (pd.Timestamp(as_of) - pd.Timestamp("1970-01-01")).days
+    if "dow" in prof:  # the latest day on or before as_of with the row's weekday
+        day = epoch - (pd.Timestamp(as_of).isoweekday() - prof.dow.astype(int)) % 7
+    else:
+        day = pd.Series(epoch, index=prof.index)
+    prof["timestamp"] = _representative(prof, b, day)
+    fp = first_party_endpoints(tables["endpoints"])
+    chosen = list(fp) if models is None else [m for m in models if m in fp]
+    if prof.empty or not chosen:
+        return pd.DataFrame(columns=["model", "endpoint_key", "cost_usd", "rows_priced", "rows_set_aside", "note"])
+    n = len(prof)
+    allm = prof.loc[np.tile(np.arange(n), len(chosen))].reset_index(drop=True)
+    allm["model"] = np.repeat(chosen, n)
+    allm["endpoint_key"] = allm.model.map(fp)
+    priced = _price(allm, tables)
+    rows = []
+    for model, g in priced.groupby("model", sort=False):
+        ok = g.set_aside_reason.isna()
+        bad = g[~ok].groupby("set_aside_reason").rows.sum().sort_values(ascending=False)
+        note = "; ".join(f"{int(v):,} rows: {k}" for k, v in bad.items()) or None
+        rows.append({"model": model, "endpoint_key": fp[model],
+                     "cost_usd": float(g.cost_usd[ok].sum()) if ok.any() else math.nan,
+                     "rows_priced": int(g.rows[ok].sum()), "rows_set_aside": int(g.rows[~ok].sum()), "note": note})
+    return pd.DataFrame(rows)
+
+
+def _problem_table(kinds: Mapping[str, int], malformed: pd.DataFrame, src, cols: list[str],
+                   unknown: Mapping[str, list], n: int) -> pd.DataFrame:
+    """One row per kind with rows set aside: count, what was expected, the first ``n`` examples with their line."""
+    out = []
+    for kind, expected in TARIFF_ROW_KINDS.items():
+        if not kinds.get(kind):
+            continue
+        if kind == "malformed line":
+            ex = [{"line": int(r.line), "text": r.text, "error": r.error} for r in malformed.head(n).itertuples()]
+        else:
+            ex = _examples(src, kind, cols, unknown, n) if n else []
+        out.append({"kind": kind, "rows": kinds[kind], "expected": expected, "examples": ex})
+    return pd.DataFrame(out, columns=["kind", "rows", "expected", "examples"])
+
+
+def _examples(src, kind: str, cols: list[str], unknown: Mapping[str, list], n: int) -> list[dict]:
+    """The first ``n`` rows of one kind with their line (CSV, JSONL) or row (Parquet): a LIMITed query."""
+    text = {c: f"nullif(trim(CAST({c} AS VARCHAR)), '')" for c in cols}
+    opt = [f"({text[c]} IS NOT NULL AND (TRY_CAST({text[c]} AS DOUBLE) IS NULL OR "
+           f"TRY_CAST({text[c]} AS DOUBLE) <> trunc(TRY_CAST({text[c]} AS DOUBLE))))" for c in _OPTIONAL_TOKENS
+           if c in cols]
+    num = {c: f"coalesce(TRY_CAST({text[c]} AS DOUBLE), 0)" if c in cols else "0"
+           for c in ("input_tokens", "output_tokens", *_OPTIONAL_TOKENS)}
+    prov = f"coalesce(lower({text['provider']}), '')" if "provider" in cols else "''"
+    where = {
+        "unparsable timestamp": src.kind_sql["unparsable timestamp"],
+        "missing or non-numeric tokens": src.kind_sql["missing or non-numeric tokens"],
+        "non-numeric cache or reasoning tokens": " OR ".join(opt) or "false",
+        "negative tokens": " OR ".join(f"{v} < 0" for v in num.values()),
+        "cache tokens exceed input tokens": f"{num['cached_input_tokens']} + {num['cache_write_tokens']} > "
+                                            f"{num['input_tokens']}",
+        "reasoning tokens exceed output tokens": f"{num['reasoning_tokens']} > {num['output_tokens']}",
+        "unknown service_tier": (f"lower({text['service_tier']}) NOT IN "
+                                 f"({', '.join(_sql_str(t) for t in SERVICE_TIERS)})" if "service_tier" in cols
+                                 else "false"),
+    }
+    for k in ("unknown model", "unknown provider"):
+        pairs = ", ".join(_sql_str(f"{m}\x1f{p or ''}") for m, p in unknown.get(k, ())) or "''"
+        where[k] = f"(model IS NULL OR (CAST(model AS VARCHAR) || chr(31) || {prov}) IN ({pairs}))"
+    select = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in cols)
+    reader = src.reader_sql
+    if src.format == "parquet":
+        reader = reader[:-1] + ", file_row_number = true)"
+        select += ", file_row_number + 1 AS row"
+    con = _connect()
+    try:
+        rows = con.execute(f"SELECT {select} FROM {reader} WHERE {where[kind]} LIMIT {int(n)}").df()
+    finally:
+        con.close()
+    out = [{k: (None if pd.isna(v) else (int(v) if k == "row" else v)) for k, v in r.items()}
+           for r in rows.to_dict("records")]
+    _locate_lines(src.path, src.format, out, cols)
+    return out
+
+
+def format_today(r: TariffRepricing, top: int = 25) -> str:
+    """Today's cost under every model as plain text, those that price every row first, cheapest first."""
+    t = r.table()
+    lines = [f"{'model':<34} {'cost today':>12} {'rows priced':>12} {'set aside':>10}  why"]
+    for x in t.head(top).itertuples():
+        lines.append(f"{x.model[:34]:<34} {_usd(x.cost_usd):>12} {x.rows_priced:>12,} {x.rows_set_aside:>10,}  "
+                     f"{x.note or ''}")
+    if len(t) > top:
+        lines.append(f"... and {len(t) - top:,} more models (pass --top to show them)")
+    return "\n".join(lines)
