@@ -151,6 +151,22 @@ def unscored_task_types(workload: Workload) -> list[str]:
     return [t for t, s in zip(tasks.task_type, shares) if TASK_BENCHMARK[t] is None and s > 0]
 
 
+def _example(rows: int = 200, seed: int = 1):
+    """What the examples of :func:`results` and :func:`findings` read: the shipped workload evaluated within a
+    $2,000 budget, and a generated usage log of ``rows`` rows re-priced."""
+    import pathlib
+    import tempfile
+
+    from analysis.traffic.capabilities import capabilities
+    from analysis.traffic.demo_log import generate_usage_log
+    from analysis.traffic.evaluate import evaluate
+    from analysis.traffic.reprice import reprice_log
+    from analysis.traffic.workload import example_workload
+
+    ev = evaluate(example_workload(), capabilities(), budget_usd=2000)
+    return ev, reprice_log(generate_usage_log(pathlib.Path(tempfile.mkdtemp()) / "l.csv", rows=rows, seed=seed))
+
+
 def results(workload: Workload, summary: pd.DataFrame, frontier: pd.DataFrame, chosen: Policy,
             table: pd.DataFrame, sweep: pd.DataFrame, log, *, baseline: str, budget_usd: float,
             thresholds: Mapping[str, float], log_file: str | None, demo: dict | None) -> dict:
@@ -160,15 +176,9 @@ def results(workload: Workload, summary: pd.DataFrame, frontier: pd.DataFrame, c
     user's log (``None`` for the generated one), ``demo`` the generator's ``rows`` and ``seed``
     (``None`` for a user's log).
 
-    >>> from analysis.traffic.evaluate import evaluate, policy_frontier, routing_table
-    >>> from analysis.traffic.workload import example_workload
-    >>> from analysis.traffic.capabilities import capabilities
+    >>> from analysis.traffic.evaluate import policy_frontier, routing_table
     >>> from analysis.traffic.policies import EXAMPLE_THRESHOLDS
-    >>> import tempfile, pathlib
-    >>> from analysis.traffic.demo_log import generate_usage_log
-    >>> from analysis.traffic.reprice import reprice_log
-    >>> ev = evaluate(example_workload(), capabilities(), budget_usd=2000)
-    >>> log = reprice_log(generate_usage_log(pathlib.Path(tempfile.mkdtemp()) / "l.csv", rows=200, seed=1))
+    >>> ev, log = _example()
     >>> r = results(ev.workload, ev.summary, policy_frontier(ev.summary), ev.policy("optimised"),
     ...             routing_table(ev, "optimised"), ev.summary, log, baseline="GPT-4o", budget_usd=2000,
     ...             thresholds=EXAMPLE_THRESHOLDS, log_file=None, demo={"rows": 200, "seed": 1})
@@ -214,15 +224,8 @@ def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, b
              thresholds: Mapping[str, float], generated: bool) -> list[tuple[str, str]]:
     """Notebook 06's headline findings as ``(text, kind)``; ``generated``: the usage log is the demo one.
 
-    >>> from analysis.traffic.evaluate import evaluate
-    >>> from analysis.traffic.workload import example_workload
-    >>> from analysis.traffic.capabilities import capabilities
     >>> from analysis.traffic.policies import EXAMPLE_THRESHOLDS
-    >>> import tempfile, pathlib
-    >>> from analysis.traffic.demo_log import generate_usage_log
-    >>> from analysis.traffic.reprice import reprice_log
-    >>> ev = evaluate(example_workload(), capabilities(), budget_usd=2000)
-    >>> log = reprice_log(generate_usage_log(pathlib.Path(tempfile.mkdtemp()) / "l.csv", rows=200, seed=1))
+    >>> ev, log = _example()
     >>> f = findings(ev.workload, ev.summary, log, baseline="GPT-4o", budget_usd=2000,
     ...              thresholds=EXAMPLE_THRESHOLDS, generated=True)
     >>> print(f[1][0])
