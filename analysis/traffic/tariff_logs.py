@@ -337,13 +337,42 @@ def _today(valid: pd.DataFrame, tables: Mapping[str, pd.DataFrame], b: Mapping, 
     return pd.DataFrame(rows)
 
 
+def catalog_tables(catalog: str = "article", pricing_csv: str = "") -> dict[str, pd.DataFrame]:
+    """The tariff tables of a ``catalog`` (article, genai-prices, a pricing CSV, LiteLLM's JSON), as notebooks read it.
+
+    >>> sorted(catalog_tables("article")["endpoints"].canonical_model_id)[:2]
+    ['claude-3-5-sonnet', 'deepseek-v4-flash']
+    """
+    from analysis.data.catalogs import load_catalog
+    from analysis.data.catalogs.pricing import catalog_pricing_csv, read_tariffs, sidecars
+
+    pricing_file = catalog_pricing_csv(catalog, pricing_csv)
+    if not pricing_file:
+        return load_catalog("article").tables
+    if sidecars(Path(pricing_file))["endpoints"].exists():
+        return read_tariffs(pricing_file)
+    return load_catalog("article", pricing_file).tables
+
+
+def format_billed(r: TariffRepricing) -> str:
+    """The cost as billed then, per model as logged, provider and tier, as plain text (set-aside rows apart)."""
+    b = r.billed.fillna({"provider": ""})
+    lines = [f"{'model as logged':<30} {'provider':<12} {'tier':<9} {'endpoint':<34} {'rows':>7} {'as billed':>11}"]
+    for x in b.itertuples():
+        cost = _usd(x.cost_usd) if isinstance(x.set_aside_reason, float) or x.set_aside_reason is None else (
+            f"set aside: {x.set_aside_reason}")
+        lines.append(f"{str(x.model)[:30]:<30} {str(x.provider)[:12]:<12} {x.service_tier:<9} "
+                     f"{str(x.endpoint_key)[:34]:<34} {x.rows:>7,} {cost:>11}")
+    return "\n".join(lines)
+
+
 def format_today(r: TariffRepricing, top: int = 25) -> str:
     """Today's cost under every model as plain text, those that price every row first, cheapest first."""
     t = r.table()
     lines = [f"{'model':<34} {'cost today':>12} {'rows priced':>12} {'set aside':>10}  why"]
     for x in t.head(top).itertuples():
         lines.append(f"{x.model[:34]:<34} {_usd(x.cost_usd):>12} {x.rows_priced:>12,} {x.rows_set_aside:>10,}  "
-                     f"{x.note or ''}")
+                     f"{x.note if isinstance(x.note, str) else ''}")
     if len(t) > top:
         lines.append(f"... and {len(t) - top:,} more models (pass --top to show them)")
     return "\n".join(lines)
