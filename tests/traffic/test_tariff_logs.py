@@ -163,3 +163,47 @@ def test_grouped_pricing_equals_every_row_priced_on_its_own(tmp_path):
     assert r.set_aside_billed() == one.set_aside_reason.where(
         ~((one.set_aside_reason == "endpoint not in catalog") & (frame.service_tier == "batch")),
         "no batch tier on this endpoint").value_counts().to_dict()
+
+
+@pytest.fixture(scope="module")
+def genai():
+    from analysis.data.catalogs import load_catalog
+
+    return load_catalog("genai-prices").tables
+
+
+@pytest.mark.parametrize("ext", ["csv", "jsonl", "parquet"])
+def test_the_shipped_2026_log_on_genai_prices(genai, ext):
+    from analysis import paths
+
+    r = price_log(paths.ROOT / "examples" / f"my-usage-2026.{ext}", genai, as_of="2026-11-30")
+    assert r.rows_total == 600
+    assert dict(zip(r.problems.kind, r.problems.rows)) == {"cache tokens exceed input tokens": 1,
+                                                           "unknown service_tier": 1}
+    line = {"csv": 144, "jsonl": 143, "parquet": None}[ext]
+    ex = r.problems.set_index("kind").examples["cache tokens exceed input tokens"][0]
+    assert ex.get("line") == line and (ext != "parquet" or ex["row"] == 143)
+    b = r.billed.fillna({"provider": ""})
+    ends = {(m, p, t): e for m, p, t, e in zip(b.model, b.provider, b.service_tier, b.endpoint_key)}
+    # API ids priced as the canonical model's first-party endpoint; a provider's rows on its own endpoint
+    assert ends[("gpt-4o-2024-08-06", "", "standard")] == "openai/gpt-4o"
+    assert ends[("gpt-4o-2024-08-06", "", "batch")] == "openai/gpt-4o"
+    assert ends[("claude-3-5-sonnet", "", "standard")] == "anthropic/claude-3-5-sonnet"
+    assert ends[("gpt-4o-2024-08-06", "openrouter", "standard")].startswith("openrouter/")
+    assert r.rows_priced + sum(r.set_aside_billed().values()) == 600
+    assert r.billed_cost_usd > 0 and not r.cache_share_assumed
+    t = r.today.set_index("model")
+    assert t.rows_priced.max() == 598 and (t.rows_priced + t.rows_set_aside == 598).all()
+
+
+def test_reprice_command_prints_both_costs(capsys):
+    from analysis import paths
+    from analysis.cli import main
+
+    assert main(["reprice", str(paths.ROOT / "examples" / "my-usage-2026.csv"), "--top", "3", "--as-of",
+                 "2026-11-30", "--examples", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "As billed then (the tariff in force at each row's timestamp, its tier and provider): $2.74." in out
+    assert "set aside as billed: 43 rows, no batch tier on this endpoint" in out
+    assert "At today's prices (2026-11-30) under every model: the log's own cache-hit share, 30.0%" in out
+    assert "... and 8 more models" in out
