@@ -41,6 +41,7 @@ import datetime as dt
 import math
 import os
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,11 +64,14 @@ from analysis.traffic.tariff_scan import (  # noqa: F401  (TARIFF_COLUMNS, SERVI
     SERVICE_TIERS,
     TARIFF_COLUMNS,
     TARIFF_ROW_KINDS,
-    _boundaries,
     _problem_table,
-    _scan_sql,
+    endpoint_bounds,
     first_party_endpoints,
+    key_table,
+    pairs_sql,
     resolve_endpoints,
+    scan_sql,
+    union_bounds,
 )
 
 _TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
@@ -210,19 +214,9 @@ def _price(groups: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> pd.DataF
     return groups.assign(cost_usd=np.where(reason.isna(), total, np.nan), set_aside_reason=reason.to_numpy())
 
 
-def _representative(g: pd.DataFrame, b: Mapping, day: pd.Series | None = None) -> pd.Series:
-    """A timestamp inside each group's price period and time-of-day window (``day``: another day to use)."""
-    if "ts" in g and day is None:
-        return pd.to_datetime(g.ts, utc=True).dt.tz_localize(None)
-    days, minutes = b["days"], [0, *b["minutes"]]
-    if day is None and "day" in g:  # priced row by row
-        day = g.day
-    elif day is None:
-        day = g.dseg.map(lambda k: days[k - 1] if k else (days[0] - 1 if days else 20000))
-    minute = g.mseg.map(lambda k: minutes[k])
-    if "i_key" in g:
-        minute = g.minute
-    return pd.to_datetime(day.astype("int64") * 86400 + minute.astype("int64") * 60, unit="s")
+def _naive_utc(ts: pd.Series) -> pd.Series:
+    ts = pd.to_datetime(ts, utc=True)
+    return ts.dt.tz_localize(None)
 
 
 def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as_of: str | dt.date | None = None,
@@ -240,8 +234,14 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
     started = time.perf_counter()
     as_of = pd.Timestamp(as_of or dt.datetime.now(dt.UTC).date()).date()
     path = Path(path).expanduser()
+    ep = tables["endpoints"]
+    bounds = endpoint_bounds(tables)
+    excess = bool((tables["tiers"].rule == "excess").any())
+    weekdays = bool((ep.utc_weekday_mask != 127).any())
+    fp = first_party_endpoints(ep)
+    chosen = list(fp) if models is None else [m for m in models if m in fp]
     con = _connect(threads, memory_limit)
-    b = _boundaries(tables)
+    table = f"pp_keys_{uuid.uuid4().hex[:12]}"  # the database is shared within the process
     try:
         src = _open_log(con, path)
         present = [c for c in TARIFF_COLUMNS if c in src.schema]
@@ -249,7 +249,12 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
         src.reader = _reader(path, src.format, cols)
         src.reader_sql = _reader(path, src.format, cols, rejects=False)
         try:
-            groups = con.execute(_scan_sql(src, b, b["excess"])).df()
+            pairs = [(m, p) for m, p in con.execute(pairs_sql(src)).fetchall()]
+            ends = resolve_endpoints(pairs, ep, fp)
+            keys = key_table({pair: i for i, pair in enumerate(pairs)}, ends, bounds)
+            con.register(table, keys)
+            union = union_bounds(bounds, [fp[m] for m in chosen])
+            groups = con.execute(scan_sql(src, keys, table, union, weekdays, excess)).df()
             malformed = (_rejects(con) if src.format == "csv" else _jsonl_malformed(con, path)
                          if src.format == "jsonl" else pd.DataFrame(columns=["line", "text", "error"]))
         except Exception as exc:
@@ -257,75 +262,101 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
                                 "or export it again") from None
     finally:
         con.close()
-    for c in ("model", "provider", "tier"):
-        groups[c] = groups[c].astype(object).where(groups[c].notna(), None)
+    groups["first_ts"] = _naive_utc(groups.first_ts)
+    own, every = groups[groups.part == 0].reset_index(drop=True), groups[groups.part == 1].reset_index(drop=True)
     # the log's own problems: each row counted once, under its first
-    flag = groups.flag.astype(int).to_numpy()
-    kind = np.full(len(groups), None, dtype=object)
+    flag = own.flag.astype(int).to_numpy()
+    kind = np.full(len(own), None, dtype=object)
     for i, k in reversed(list(enumerate(_FLAG_KINDS))):
         kind[(flag & (1 << i)) > 0] = k
-    ok = kind == None  # noqa: E711
-    pairs = list(dict.fromkeys(zip(groups.model[ok], groups.provider[ok])))
-    ends = resolve_endpoints(pairs, tables["endpoints"])
-    hit = [ends.get((m, p), (None, None)) for m, p in zip(groups.model, groups.provider)]
-    groups["endpoint_key"] = [h[0] for h in hit]
-    kind = np.where(ok, [h[1] for h in hit], kind)
-    groups["kind"] = kind
-    counts = groups[groups.kind.notna()].groupby("kind").rows.sum()
+    code = own.code.astype("Int64")
+    pair = [pairs[int(c)] if not pd.isna(c) else (None, None) for c in code]
+    hit = [ends.get(pr, (None, "unknown model")) for pr in pair]
+    own["model"], own["provider"] = [p[0] for p in pair], [p[1] for p in pair]
+    own["endpoint_key"] = [h[0] for h in hit]
+    own["kind"] = np.where(kind == None, [h[1] for h in hit], kind)  # noqa: E711
+    counts = own[own.kind.notna()].groupby("kind").rows.sum()
     kinds = {k: int(counts.get(k, 0)) for k in TARIFF_ROW_KINDS}
     kinds["malformed line"] = len(malformed)
     unknown: dict[str, list] = {}
-    for pair, (_, why) in ends.items():
+    for pr, (_, why) in ends.items():
         if why:
-            unknown.setdefault(why, []).append(pair)
+            unknown.setdefault(why, []).append(pr)
     problems = _problem_table(kinds, malformed, src, cols, unknown, examples)
-    valid = groups[groups.kind.isna()].rename(columns={"tier": "service_tier"}).reset_index(drop=True)
-    for c in _TOKENS:
-        valid[c] = valid[c].astype(float)
-    valid["rows"] = valid.rows.astype("int64")
+    valid = _typed(own[own.kind.isna()])
 
-    # as billed: each group at its own timestamp, endpoint and tier
-    billed = _price(valid.assign(timestamp=_representative(valid, b)), tables)
-    billed = (billed.groupby(["model", "provider", "service_tier", "endpoint_key", "set_aside_reason"], dropna=False,
-                             as_index=False)[["rows", "cost_usd"]].sum(min_count=1))
-    billed["cost_usd"] = billed.cost_usd.where(billed.set_aside_reason.isna())
-
-    # today: the same traffic on every model's first-party endpoint, at as_of's prices
+    # as billed: each group at its first row's timestamp, on its endpoint and tier; today: the same traffic on
+    # every model's first-party endpoint, at as_of's prices (one call prices both)
+    prof = _typed(every[(every.flag.astype(int) == 0) & every.resolved.fillna(False).astype(bool)])
     inp = valid.input_tokens.sum()
     has_cache = "cached_input_tokens" in src.schema
     share = float(valid.cache_read_tokens.sum() / inp) if has_cache and inp else float(cache_hit_share)
-    today = _today(valid, tables, b, as_of, None if has_cache else share, models)
+    allm = _per_model(prof, bounds, fp, chosen, as_of, None if has_cache else share, not excess)
+    both = _price(pd.concat([valid.assign(timestamp=valid.first_ts, part=0), allm.assign(part=1)],
+                            ignore_index=True), tables)
+    billed, today = both[both.part == 0], _today(both[both.part == 1], fp)
+    billed = (billed.groupby(["model", "provider", "service_tier", "endpoint_key", "set_aside_reason"], dropna=False,
+                             as_index=False)[["rows", "cost_usd"]].sum(min_count=1))
+    billed["cost_usd"] = billed.cost_usd.where(billed.set_aside_reason.isna())
     notes = []
-    if b["excess"]:
+    if excess:
         notes.append("the catalog has excess-rule tiers (not linear in tokens): every row was priced on its own")
-    return TariffRepricing(path, src.format, int(groups.rows.sum()) + len(malformed), int(valid.rows.sum()), problems,
+    return TariffRepricing(path, src.format, int(own.rows.sum()) + len(malformed), int(valid.rows.sum()), problems,
                            billed, today, as_of, share, not has_cache, cols, time.perf_counter() - started, notes)
 
 
-def _today(valid: pd.DataFrame, tables: Mapping[str, pd.DataFrame], b: Mapping, as_of: dt.date,
-           assumed_share: float | None, models: Sequence[str] | None) -> pd.DataFrame:
-    """Every model's cost of the valid rows at ``as_of``'s prices, at each row's time of day, weekday and tier."""
-    keys = ["service_tier", "mseg", "bracket", "nz", *(["dow"] if "dow" in valid else []),
-            *[c for c in ("i_key", "cr_key", "cw_key", "o_key", "rs_key", "minute") if c in valid]]
-    prof = valid.groupby(keys, as_index=False)[["rows", *_TOKENS]].sum()
-    if assumed_share is not None:  # cache reads the log does not record: the assumed share of input tokens
-        prof["cache_read_tokens"] = (prof.input_tokens * assumed_share).round()
-        prof["cache_read_tokens"] = np.minimum(prof.cache_read_tokens, prof.input_tokens - prof.cache_write_tokens)
-    epoch = (pd.Timestamp(as_of) - pd.Timestamp("1970-01-01")).days
-    if "dow" in prof:  # the latest day on or before as_of with the row's weekday
-        day = epoch - (pd.Timestamp(as_of).isoweekday() - prof.dow.astype(int)) % 7
-    else:
-        day = pd.Series(epoch, index=prof.index)
-    prof["timestamp"] = _representative(prof, b, day)
-    fp = first_party_endpoints(tables["endpoints"])
-    chosen = list(fp) if models is None else [m for m in models if m in fp]
+def _typed(g: pd.DataFrame) -> pd.DataFrame:
+    g = g.rename(columns={"tier": "service_tier"}).reset_index(drop=True)
+    for c in _TOKENS:
+        g[c] = g[c].astype(float)
+    g["rows"] = g.rows.astype("int64")
+    return g
+
+
+def _per_model(prof: pd.DataFrame, bounds: Mapping, fp: Mapping[str, str], chosen: Sequence[str], as_of: dt.date,
+               assumed_share: float | None, collapse: bool) -> pd.DataFrame:
+    """The valid rows as requests to price on every model at ``as_of``'s prices, at their time of day, weekday, tier.
+
+    ``prof`` groups the rows on the union of every model's bounds; for each model they are merged into the
+    groups its own tariff tells apart (``collapse``), so that few requests are priced per model.
+    """
+    cols = ["model", "endpoint_key", "service_tier", "timestamp", "rows", *_TOKENS]
     if prof.empty or not chosen:
-        return pd.DataFrame(columns=["model", "endpoint_key", "cost_usd", "rows_priced", "rows_set_aside", "note"])
-    n = len(prof)
-    allm = prof.loc[np.tile(np.arange(n), len(chosen))].reset_index(drop=True)
-    allm["model"] = np.repeat(chosen, n)
-    allm["endpoint_key"] = allm.model.map(fp)
-    priced = _price(allm, tables)
+        return pd.DataFrame(columns=cols)
+    n, m = len(prof), len(chosen)
+    minute = (prof.first_ts.dt.hour * 60 + prof.first_ts.dt.minute).to_numpy(np.int64)
+    x = np.maximum(np.floor(prof.input_tokens.to_numpy(float) / prof.rows.to_numpy(float)), 1)
+    dow = prof.dow.astype(int).to_numpy() if "dow" in prof else np.zeros(n, np.int64)
+    tier_codes, tiers = pd.factorize(prof.service_tier)
+    own = np.concatenate([np.stack([np.searchsorted(bounds.get(fp[c], {}).get("thresholds", []), x, side="left"),
+                                    np.searchsorted(bounds.get(fp[c], {}).get("minutes", []), minute, side="right")])
+                          for c in chosen], axis=1)
+    rowkey = np.arange(n) if not collapse else (
+        (tier_codes.astype(np.int64) * 64 + prof.nz.astype(np.int64).to_numpy()) * 8 + dow)
+    key = np.stack([np.repeat(np.arange(m), n), np.tile(rowkey, m), own[0], own[1]], axis=1)
+    uniq, inv = np.unique(key, axis=0, return_inverse=True)
+    inv = inv.ravel()
+    first = np.full(len(uniq), -1)
+    order = np.argsort(inv, kind="stable")
+    first[inv[order[::-1]]] = order[::-1]  # any member: its tier, weekday and minute stand for the group
+    src_row = first % n
+    out = pd.DataFrame({"model": np.array(chosen, dtype=object)[uniq[:, 0]]})
+    out["endpoint_key"] = out.model.map(fp)
+    out["service_tier"] = tiers[tier_codes[src_row]]
+    out["rows"] = np.bincount(inv, np.tile(prof.rows.to_numpy(float), m)).astype(np.int64)
+    for c in _TOKENS:
+        out[c] = np.bincount(inv, np.tile(prof[c].to_numpy(float), m))
+    if assumed_share is not None:  # cache reads the log does not record: the assumed share of input tokens
+        out["cache_read_tokens"] = np.minimum((out.input_tokens * assumed_share).round(),
+                                              out.input_tokens - out.cache_write_tokens)
+    epoch = (pd.Timestamp(as_of) - pd.Timestamp("1970-01-01")).days
+    day = epoch - (pd.Timestamp(as_of).isoweekday() - dow[src_row]) % 7 if "dow" in prof else epoch
+    out["timestamp"] = pd.to_datetime(day * 86400 + minute[src_row] * 60, unit="s")
+    return out[cols]
+
+
+def _today(priced: pd.DataFrame, fp: Mapping[str, str]) -> pd.DataFrame:
+    """One row per model: cost of the rows it prices, rows priced and set aside, and why (by reason)."""
     rows = []
     for model, g in priced.groupby("model", sort=False):
         ok = g.set_aside_reason.isna()
@@ -334,14 +365,14 @@ def _today(valid: pd.DataFrame, tables: Mapping[str, pd.DataFrame], b: Mapping, 
         rows.append({"model": model, "endpoint_key": fp[model],
                      "cost_usd": float(g.cost_usd[ok].sum()) if ok.any() else math.nan,
                      "rows_priced": int(g.rows[ok].sum()), "rows_set_aside": int(g.rows[~ok].sum()), "note": note})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["model", "endpoint_key", "cost_usd", "rows_priced", "rows_set_aside", "note"])
 
 
 def catalog_tables(catalog: str = "article", pricing_csv: str = "") -> dict[str, pd.DataFrame]:
     """The tariff tables of a ``catalog`` (article, genai-prices, a pricing CSV, LiteLLM's JSON), as notebooks read it.
 
     >>> sorted(catalog_tables("article")["endpoints"].canonical_model_id)[:2]
-    ['claude-3-5-sonnet', 'deepseek-v4-flash']
+    ['claude-3-5-sonnet', 'deepseek-coder']
     """
     from analysis.data.catalogs import load_catalog
     from analysis.data.catalogs.pricing import catalog_pricing_csv, read_tariffs, sidecars

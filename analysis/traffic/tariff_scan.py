@@ -60,23 +60,31 @@ def first_party_endpoints(endpoints: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def resolve_endpoints(pairs: Sequence[tuple[str | None, str | None]], endpoints: pd.DataFrame) -> dict[tuple, tuple]:
+def resolve_endpoints(pairs: Sequence[tuple[str | None, str | None]], endpoints: pd.DataFrame,
+                      fp: Mapping[str, str] | None = None) -> dict[tuple, tuple]:
     """(model as logged, provider or None) -> (endpoint key or None, why not): the endpoint that billed the row.
 
     An endpoint key (``openai/gpt-4o``) is taken as is; otherwise the model's API id or alias is resolved to
     the canonical model (``gpt-4o-2024-08-06`` is GPT-4o) and the provider's endpoint of it is taken (an
-    endpoint with that exact API id first), or its first-party endpoint when no provider is given.
+    endpoint with that exact API id first), or its first-party endpoint when no provider is given. ``fp``:
+    :func:`first_party_endpoints` of ``endpoints``, when already known.
     """
     from analysis.data.identity import load_identity, resolve
 
     ident = load_identity()
     keys = set(endpoints.endpoint_key)
     ranked = _rank(endpoints)
-    fp = first_party_endpoints(endpoints)
-    prov = ranked.provider.str.lower().to_numpy()
-    api = ranked.api_model_id.str.lower().to_numpy()
-    cids = ranked.canonical_model_id.to_numpy()
-    known_cids = set(cids)
+    fp = first_party_endpoints(endpoints) if fp is None else fp
+    by_provider: dict[tuple, str] = {}  # (provider, canonical id) and (provider, canonical id, api id): best first
+    first_party_api: dict[str, str] = {}
+    for key, prov, api, cid, first in zip(ranked.endpoint_key, ranked.provider.str.lower(),
+                                          ranked.api_model_id.str.lower(), ranked.canonical_model_id,
+                                          ranked.first_party.fillna(False).astype(bool)):
+        by_provider.setdefault((prov, cid), key)
+        by_provider.setdefault((prov, cid, api), key)
+        if first:
+            first_party_api.setdefault(api, key)
+    known_cids = set(ranked.canonical_model_id)
     out = {}
     for model, provider in pairs:
         if model is None:
@@ -90,14 +98,10 @@ def resolve_endpoints(pairs: Sequence[tuple[str | None, str | None]], endpoints:
             out[(model, provider)] = (None, "unknown model")
             continue
         if provider is None:
-            exact = ranked.endpoint_key[(api == model.lower()) & ranked.first_party.fillna(False).to_numpy(bool)]
-            key = exact.iloc[0] if len(exact) else fp.get(cid)
-            out[(model, provider)] = (key, None) if key else (None, "unknown provider")
-            continue
-        mine = (prov == provider) & (cids == cid)
-        exact = mine & (api == model.lower())
-        hit = ranked.endpoint_key[exact if exact.any() else mine]
-        out[(model, provider)] = (hit.iloc[0], None) if len(hit) else (None, "unknown provider")
+            key = first_party_api.get(model.lower()) or fp.get(cid)
+        else:
+            key = by_provider.get((provider, cid, model.lower())) or by_provider.get((provider, cid))
+        out[(model, provider)] = (key, None) if key else (None, "unknown provider")
     return out
 
 
@@ -119,21 +123,63 @@ def _bucket_sql(expr: str, bounds: Sequence[int], op: str) -> str:
     return tree(0, len(bounds))
 
 
-def _boundaries(tables: Mapping[str, pd.DataFrame]) -> dict:
-    """What the tariffs can tell apart: price-period days, time-of-day minutes, input-token thresholds, weekdays."""
+def _day(d) -> int:
+    return int((pd.Timestamp(d) - pd.Timestamp("1970-01-01")).days)
+
+
+def endpoint_bounds(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, list[int]]]:
+    """Per endpoint key, what its tariff can tell apart: the days its prices change (epoch days), the UTC minutes
+    its time-of-day windows start or end, and the input tokens above which a tier or its context window applies.
+
+    >>> from analysis.data.tariff_tables import endpoints_frame, tiers_frame
+    >>> ep = endpoints_frame([dict(endpoint_key='d/m', effective_from='2026-01-01', utc_start_minute=0,
+    ...     utc_end_minute=990, context_window_tokens=128_000), dict(endpoint_key='d/m', utc_start_minute=990)])
+    >>> endpoint_bounds({'endpoints': ep, 'tiers': tiers_frame([])})['d/m']
+    {'days': [20454], 'minutes': [990], 'thresholds': [128000]}
+    """
     ep, tiers = tables["endpoints"], tables["tiers"]
-    days = pd.concat([ep.effective_from, ep.effective_to]).dropna().astype("datetime64[s]")
-    epoch_days = sorted({int((d - pd.Timestamp("1970-01-01")).days) for d in days})
-    minutes = sorted(({int(m) for m in ep.utc_start_minute} | {int(m) for m in ep.utc_end_minute}) - {0, 1440})
-    thresholds = sorted({int(t) for t in tiers.threshold_input_tokens}
-                        | {int(c) for c in ep.context_window_tokens.dropna()})
-    return {"days": epoch_days, "minutes": minutes, "thresholds": thresholds,
-            "weekdays": bool((ep.utc_weekday_mask != 127).any()),
-            "excess": bool((tiers.rule == "excess").any())}
+    out: dict[str, dict[str, set]] = {}
+    for r in ep[["endpoint_key", "effective_from", "effective_to", "utc_start_minute", "utc_end_minute",
+                 "context_window_tokens"]].itertuples(index=False):
+        b = out.setdefault(r.endpoint_key, {"days": set(), "minutes": set(), "thresholds": set()})
+        b["days"].update(_day(d) for d in (r.effective_from, r.effective_to) if not pd.isna(d))
+        b["minutes"].update(m for m in (int(r.utc_start_minute), int(r.utc_end_minute)) if 0 < m < 1440)
+        if not pd.isna(r.context_window_tokens):
+            b["thresholds"].add(int(r.context_window_tokens))
+    key_of = dict(zip(ep.price_row_id, ep.endpoint_key))
+    for rid, thr in zip(tiers.price_row_id, tiers.threshold_input_tokens):
+        out[key_of[rid]]["thresholds"].add(int(thr))
+    return {k: {n: sorted(v) for n, v in b.items()} for k, b in out.items()}
 
 
-def _scan_sql(src, b: Mapping, per_row: bool) -> str:
-    """The grouped pass: one row per group of rows the tariffs price alike, with token sums."""
+def union_bounds(bounds: Mapping[str, Mapping[str, list[int]]], keys) -> dict[str, list[int]]:
+    """The union of the endpoints' ``minutes`` and ``thresholds``: what any of them can tell apart (today's prices)."""
+    return {n: sorted({v for k in keys for v in bounds.get(k, {}).get(n, [])}) for n in ("minutes", "thresholds")}
+
+
+def _sum_of(expr: str, cols: Sequence[str], op: str) -> str:
+    return " + ".join(f"coalesce({expr} {op} {c}, false)::UTINYINT" for c in cols) or "0::UTINYINT"
+
+
+def key_table(codes: Mapping[tuple, int], ends: Mapping[tuple, tuple], bounds: Mapping[str, Mapping]) -> pd.DataFrame:
+    """One row per (model as logged, provider) with its code, whether it resolved, and its endpoint's bounds in
+    fixed-width columns ``t1..``, ``d1..``, ``m1..`` (NULL-padded), for the scan to join."""
+    rows = []
+    for (model, provider), code in codes.items():
+        key = ends[(model, provider)][0]
+        b = bounds.get(key, {}) if key else {}
+        rows.append({"model": model, "provider": provider or "", "code": code, "resolved": key is not None,
+                     **{f"{n[0]}{i + 1}": v for n in ("thresholds", "days", "minutes")
+                        for i, v in enumerate(b.get(n, []))}})
+    frame = pd.DataFrame(rows)
+    for n in ("t", "d", "m"):
+        cols = [c for c in frame if c[0] == n and c[1:].isdigit()]
+        frame[cols] = frame[cols].astype("Int64")
+    return frame
+
+
+def _log_exprs(src) -> tuple[dict[str, str], list[str]]:
+    """SQL of the optional token columns (0 when empty or absent) and of their checks."""
     types = ({c: t.upper() for c, t in src.schema.items()} if src.format == "parquet"
              else {c: "VARCHAR" for c in src.schema})
     opt, bad_opt = {}, []
@@ -146,10 +192,39 @@ def _scan_sql(src, b: Mapping, per_row: bool) -> str:
                    else f"nullif(trim(CAST({name} AS VARCHAR)), '') IS NOT NULL")
         opt[name] = f"coalesce({num}, 0)"
         bad_opt.append(f"({present} AND {bad})")
+    return opt, bad_opt
+
+
+def _raw_sql(src) -> str:
+    """The log's rows as numbers and text, before any check."""
+    opt, bad_opt = _log_exprs(src)
     tier = ("coalesce(nullif(lower(trim(CAST(service_tier AS VARCHAR))), ''), 'standard')"
             if "service_tier" in src.schema else "'standard'")
     provider = ("nullif(lower(trim(CAST(provider AS VARCHAR))), '')" if "provider" in src.schema
                 else "NULL::VARCHAR")
+    return (f"SELECT {src.ts_expr} AS ts, CAST(model AS VARCHAR) AS model, {provider} AS provider, {tier} AS tier, "
+            f"{src.inp} AS inp, {src.out} AS outp, {opt['cached_input_tokens']} AS cr, "
+            f"{opt['cache_write_tokens']} AS cw, {opt['reasoning_tokens']} AS rs, "
+            f"({src.bad_inp} OR {src.bad_out}) AS bad_tokens, ({' OR '.join(bad_opt) or 'false'}) AS bad_opt "
+            f"FROM {src.reader}")
+
+
+def pairs_sql(src) -> str:
+    """The distinct (model, provider) pairs of the log: a first, cheap pass (Parquet dictionaries)."""
+    provider = ("nullif(lower(trim(CAST(provider AS VARCHAR))), '')" if "provider" in src.schema
+                else "NULL::VARCHAR")
+    return f"SELECT DISTINCT CAST(model AS VARCHAR) AS model, {provider} AS provider FROM {src.reader_sql}"
+
+
+def scan_sql(src, keys: pd.DataFrame, table: str, union: Mapping[str, list[int]], weekdays: bool,
+             per_row: bool) -> str:
+    """The grouped pass, joined to :func:`key_table` (registered as ``table``): two grouping sets of rows the tariffs price alike.
+
+    Set 1 (``part`` 0), for the cost as billed: code, tier, problems, which token kinds are non-zero, and the
+    row's price period, time-of-day window and long-context bracket on its own endpoint. Set 2 (``part`` 1),
+    for today's prices on every model: tier, problems, non-zero kinds, and the window and bracket on the union
+    of every model's bounds. Each with row counts, token sums and the first timestamp (a representative).
+    """
     tiers = ", ".join(_sql_str(t) for t in SERVICE_TIERS)
     problems = ["ts IS NULL", "bad_tokens", "bad_opt",
                 "NOT (bad_tokens OR bad_opt) AND (inp < 0 OR outp < 0 OR cr < 0 OR cw < 0 OR rs < 0)",
@@ -158,27 +233,32 @@ def _scan_sql(src, b: Mapping, per_row: bool) -> str:
     flag = " + ".join(f"{1 << i} * coalesce({p}, false)::UTINYINT" for i, p in enumerate(problems))
     nonzero = ["inp - cr - cw > 0", "cr > 0", "cw > 0", "outp > 0", "rs > 0", "outp > rs"]
     nz = " + ".join(f"{1 << i} * coalesce({p}, false)::UTINYINT" for i, p in enumerate(nonzero))
-    keys = ["model", "provider", "tier", "flag", "nz",
-            f"{_bucket_sql('day', b['days'], '>=')} AS dseg", f"{_bucket_sql('minute', b['minutes'], '>=')} AS mseg",
-            f"{_bucket_sql('inp', b['thresholds'], '>')} AS bracket"]
-    extra = ", min(ts) AS ts" if b["weekdays"] else ""
-    if b["weekdays"]:
-        keys.append("isodow(ts) AS dow")
+    cols = {n: [f"k.{c}" for c in keys.columns if c[0] == n and c[1:].isdigit()] for n in ("t", "d", "m")}
+    own = ["code", "tier", "flag", "nz", "dseg", "mseg", "bracket"]
+    every = ["tier", "flag", "nz", "resolved", "mseg_u", "bracket_u"]
+    if weekdays:
+        own.append("dow")
+        every.append("dow")
     if per_row:  # excess-rule tiers are not linear in tokens: every row is its own group
-        keys += ["inp AS i_key", "cr AS cr_key", "cw AS cw_key", "outp AS o_key", "rs AS rs_key", "minute",
-                 "day"]
+        exact = ["inp", "cr", "cw", "outp", "rs", "ts"]
+        own += exact
+        every += exact
     return f"""
-        WITH raw AS (
-            SELECT {src.ts_expr} AS ts, CAST(model AS VARCHAR) AS model, {provider} AS provider, {tier} AS tier,
-                   {src.inp} AS inp, {src.out} AS outp, {opt['cached_input_tokens']} AS cr,
-                   {opt['cache_write_tokens']} AS cw, {opt['reasoning_tokens']} AS rs,
-                   ({src.bad_inp} OR {src.bad_out}) AS bad_tokens, ({' OR '.join(bad_opt) or 'false'}) AS bad_opt
-            FROM {src.reader}),
-        src AS (SELECT *, epoch_us(ts) // 86400000000 AS day, (epoch_us(ts) // 60000000) % 1440 AS minute,
-                       {flag} AS flag, {nz} AS nz FROM raw)
-        SELECT {', '.join(keys)}, count(*) AS rows, sum(inp) AS input_tokens, sum(outp) AS output_tokens,
-               sum(cr) AS cache_read_tokens, sum(cw) AS cache_write_tokens, sum(rs) AS reasoning_tokens{extra}
-        FROM src GROUP BY ALL"""
+        WITH raw AS ({_raw_sql(src)}),
+        src AS (
+            SELECT raw.*, k.code, k.resolved, {flag} AS flag, {nz} AS nz,
+                   epoch_us(ts) // 86400000000 AS day, (epoch_us(ts) // 60000000) % 1440 AS minute,
+                   {_sum_of('epoch_us(ts) // 86400000000', cols['d'], '>=')} AS dseg,
+                   {_sum_of('(epoch_us(ts) // 60000000) % 1440', cols['m'], '>=')} AS mseg,
+                   {_sum_of('inp', cols['t'], '>')} AS bracket,
+                   {_bucket_sql('((epoch_us(ts) // 60000000) % 1440)', union['minutes'], '>=')} AS mseg_u,
+                   {_bucket_sql('inp', union['thresholds'], '>')} AS bracket_u,
+                   isodow(ts) AS dow
+            FROM raw LEFT JOIN {table} k ON raw.model = k.model AND coalesce(raw.provider, '') = k.provider)
+        SELECT grouping(code) AS part, {', '.join(dict.fromkeys(own + every))},
+               count(*) AS rows, sum(inp) AS input_tokens, sum(outp) AS output_tokens, sum(cr) AS cache_read_tokens,
+               sum(cw) AS cache_write_tokens, sum(rs) AS reasoning_tokens, min(ts) AS first_ts
+        FROM src GROUP BY GROUPING SETS (({', '.join(own)}), ({', '.join(every)}))"""
 
 
 def _problem_table(kinds: Mapping[str, int], malformed: pd.DataFrame, src, cols: list[str],
