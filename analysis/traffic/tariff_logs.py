@@ -102,6 +102,8 @@ class TariffRepricing:
     columns: list[str]
     seconds: float
     notes: list[str] = field(default_factory=list)
+    #: Seconds per phase: ``pairs`` (distinct models), ``scan`` (the grouped pass), ``pricing`` (the rest).
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def rows_priced(self) -> int:
@@ -249,12 +251,15 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
         src.reader = _reader(path, src.format, cols)
         src.reader_sql = _reader(path, src.format, cols, rejects=False)
         try:
+            t0 = time.perf_counter()
             pairs = [(m, p) for m, p in con.execute(pairs_sql(src)).fetchall()]
+            t1 = time.perf_counter()
             ends = resolve_endpoints(pairs, ep, fp)
             keys = key_table({pair: i for i, pair in enumerate(pairs)}, ends, bounds)
             con.register(table, keys)
             union = union_bounds(bounds, [fp[m] for m in chosen])
             groups = con.execute(scan_sql(src, keys, table, union, weekdays, excess)).df()
+            t2 = time.perf_counter()
             malformed = (_rejects(con) if src.format == "csv" else _jsonl_malformed(con, path)
                          if src.format == "jsonl" else pd.DataFrame(columns=["line", "text", "error"]))
         except Exception as exc:
@@ -301,8 +306,10 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
     notes = []
     if excess:
         notes.append("the catalog has excess-rule tiers (not linear in tokens): every row was priced on its own")
+    done = time.perf_counter()
     return TariffRepricing(path, src.format, int(own.rows.sum()) + len(malformed), int(valid.rows.sum()), problems,
-                           billed, today, as_of, share, not has_cache, cols, time.perf_counter() - started, notes)
+                           billed, today, as_of, share, not has_cache, cols, done - started, notes,
+                           {"pairs": t1 - t0, "scan": t2 - t1, "pricing": done - t2 + t0 - started})
 
 
 def _typed(g: pd.DataFrame) -> pd.DataFrame:
@@ -333,9 +340,13 @@ def _per_model(prof: pd.DataFrame, bounds: Mapping, fp: Mapping[str, str], chose
                           for c in chosen], axis=1)
     rowkey = np.arange(n) if not collapse else (
         (tier_codes.astype(np.int64) * 64 + prof.nz.astype(np.int64).to_numpy()) * 8 + dow)
-    key = np.stack([np.repeat(np.arange(m), n), np.tile(rowkey, m), own[0], own[1]], axis=1)
-    uniq, inv = np.unique(key, axis=0, return_inverse=True)
-    inv = inv.ravel()
+    parts = [np.repeat(np.arange(m), n), np.tile(rowkey, m), own[0], own[1]]
+    key = np.zeros(n * m, np.int64)
+    for part in parts:  # one integer per (model, row group, bracket, window): np.unique on it is fast
+        key = key * (int(part.max()) + 1) + part
+    _, inv = np.unique(key, return_inverse=True)
+    uniq = np.zeros((inv.max() + 1, 1), np.int64)
+    uniq[inv, 0] = parts[0]
     first = np.full(len(uniq), -1)
     order = np.argsort(inv, kind="stable")
     first[inv[order[::-1]]] = order[::-1]  # any member: its tier, weekday and minute stand for the group
@@ -357,15 +368,22 @@ def _per_model(prof: pd.DataFrame, bounds: Mapping, fp: Mapping[str, str], chose
 
 def _today(priced: pd.DataFrame, fp: Mapping[str, str]) -> pd.DataFrame:
     """One row per model: cost of the rows it prices, rows priced and set aside, and why (by reason)."""
-    rows = []
-    for model, g in priced.groupby("model", sort=False):
-        ok = g.set_aside_reason.isna()
-        bad = g[~ok].groupby("set_aside_reason").rows.sum().sort_values(ascending=False)
-        note = "; ".join(f"{int(v):,} rows: {k}" for k, v in bad.items()) or None
-        rows.append({"model": model, "endpoint_key": fp[model],
-                     "cost_usd": float(g.cost_usd[ok].sum()) if ok.any() else math.nan,
-                     "rows_priced": int(g.rows[ok].sum()), "rows_set_aside": int(g.rows[~ok].sum()), "note": note})
-    return pd.DataFrame(rows, columns=["model", "endpoint_key", "cost_usd", "rows_priced", "rows_set_aside", "note"])
+    cols = ["model", "endpoint_key", "cost_usd", "rows_priced", "rows_set_aside", "note"]
+    if priced.empty:
+        return pd.DataFrame(columns=cols)
+    ok = priced.set_aside_reason.isna().to_numpy()
+    model = priced.model.to_numpy(object)
+    out = pd.DataFrame({"cost_usd": pd.Series(np.where(ok, priced.cost_usd, np.nan)).groupby(model).sum(min_count=1),
+                        "rows_priced": pd.Series(np.where(ok, priced.rows, 0)).groupby(model).sum(),
+                        "rows_set_aside": pd.Series(np.where(ok, 0, priced.rows)).groupby(model).sum()})
+    bad = priced[~ok].groupby(["model", "set_aside_reason"]).rows.sum().reset_index()
+    bad = bad.sort_values(["model", "rows"], ascending=[True, False])
+    notes = {m: "; ".join(f"{int(n):,} rows: {r}" for r, n in zip(g.set_aside_reason, g.rows))
+             for m, g in bad.groupby("model", sort=False)}
+    out = out.rename_axis("model").reset_index()
+    out["endpoint_key"] = out.model.map(fp)
+    out["note"] = out.model.map(notes).astype(object).where(lambda s: s.notna(), None)
+    return out[cols]
 
 
 def catalog_tables(catalog: str = "article", pricing_csv: str = "") -> dict[str, pd.DataFrame]:

@@ -45,15 +45,30 @@ def _rank(ep: pd.DataFrame) -> pd.DataFrame:
                      _len=ep.api_model_id.str.len()).sort_values(["_std", "_reg", "_ex", "_len", "endpoint_key"])
 
 
+_FIRST_PARTY: dict[int, tuple] = {}  # id(endpoints) -> (weak reference, answer): a catalog is read once per process
+
+
 def first_party_endpoints(endpoints: pd.DataFrame) -> dict[str, str]:
     """Canonical model id -> its first-party endpoint key (:func:`analysis.data.identity.default_endpoints`).
 
     A model whose first-party endpoint is no longer current keeps it (its history still prices old rows).
+    Remembered for the lifetime of the ``endpoints`` frame (identity annotation takes a second on a full catalog).
     """
+    import weakref
+
+    ref, known = _FIRST_PARTY.get(id(endpoints), (None, None))
+    if ref is not None and ref() is endpoints and len(known[0]) == len(endpoints):
+        return dict(known[1])
+    out = _first_party(endpoints)
+    _FIRST_PARTY[id(endpoints)] = (weakref.ref(endpoints), (endpoints.endpoint_key.copy(), out))
+    return dict(out)
+
+
+def _first_party(endpoints: pd.DataFrame) -> dict[str, str]:
     from analysis.data.identity import default_endpoints, load_identity
 
-    out = dict(zip(*(default_endpoints(endpoints, load_identity())[c] for c in ("canonical_model_id",
-                                                                                "endpoint_key"))))
+    best = default_endpoints(endpoints, load_identity())
+    out = dict(zip(best.canonical_model_id, best.endpoint_key))
     fp = _rank(endpoints[endpoints.first_party.fillna(False).astype(bool)])
     for cid, key in zip(fp.canonical_model_id, fp.endpoint_key):
         out.setdefault(cid, key)
