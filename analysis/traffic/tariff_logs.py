@@ -268,7 +268,7 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
     finally:
         con.close()
     groups["first_ts"] = _naive_utc(groups.first_ts)
-    own, every = groups[groups.part == 0].reset_index(drop=True), groups[groups.part == 1].reset_index(drop=True)
+    own = groups
     # the log's own problems: each row counted once, under its first
     flag = own.flag.astype(int).to_numpy()
     kind = np.full(len(own), None, dtype=object)
@@ -290,14 +290,27 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
     problems = _problem_table(kinds, malformed, src, cols, unknown, examples)
     valid = _typed(own[own.kind.isna()])
 
-    # as billed: each group at its first row's timestamp, on its endpoint and tier; today: the same traffic on
-    # every model's first-party endpoint, at as_of's prices (one call prices both)
-    prof = _typed(every[(every.flag.astype(int) == 0) & every.resolved.fillna(False).astype(bool)])
+    # as billed: the groups merged into those the row's own endpoint tells apart, each at a member's timestamp;
+    # today: the same traffic on every model's first-party endpoint, at as_of's prices (one call prices both)
+    dow = ["dow"] if weekdays else []
+    exact = ["inp", "cr", "cw", "outp", "rs"] if excess else []
+    x = np.maximum(np.floor(valid.input_tokens.to_numpy(float) / valid.rows.to_numpy(float)), 1)
+    minute = (valid.first_ts.dt.hour * 60 + valid.first_ts.dt.minute).to_numpy(np.int64)
+    bracket, window = np.zeros(len(valid), np.int64), np.zeros(len(valid), np.int64)
+    for key, idx in valid.groupby("endpoint_key").indices.items():
+        b = bounds.get(key, {})
+        bracket[idx] = np.searchsorted(b.get("thresholds", []), x[idx], side="left")
+        window[idx] = np.searchsorted(b.get("minutes", []), minute[idx], side="right")
+    billed_groups = _merge(valid.assign(bracket=bracket, window=window),
+                           ["code", "service_tier", "nz", "dseg", "bracket", "window", *dow, *exact, *(
+                               ["first_ts"] if excess else [])],
+                           ["model", "provider", "endpoint_key", "first_ts"])
+    prof = _merge(valid, ["service_tier", "nz", "mseg_u", "bracket_u", *dow, *exact], ["first_ts"])
     inp = valid.input_tokens.sum()
     has_cache = "cached_input_tokens" in src.schema
     share = float(valid.cache_read_tokens.sum() / inp) if has_cache and inp else float(cache_hit_share)
     allm = _per_model(prof, bounds, fp, chosen, as_of, None if has_cache else share, not excess)
-    both = _price(pd.concat([valid.assign(timestamp=valid.first_ts, part=0), allm.assign(part=1)],
+    both = _price(pd.concat([billed_groups.assign(timestamp=billed_groups.first_ts, part=0), allm.assign(part=1)],
                             ignore_index=True), tables)
     billed, today = both[both.part == 0], _today(both[both.part == 1], fp)
     billed = (billed.groupby(["model", "provider", "service_tier", "endpoint_key", "set_aside_reason"], dropna=False,
@@ -310,6 +323,26 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
     return TariffRepricing(path, src.format, int(own.rows.sum()) + len(malformed), int(valid.rows.sum()), problems,
                            billed, today, as_of, share, not has_cache, cols, done - started, notes,
                            {"pairs": t1 - t0, "scan": t2 - t1, "pricing": done - t2 + t0 - started})
+
+
+def _merge(frame: pd.DataFrame, keys: list[str], carried: list[str]) -> pd.DataFrame:
+    """``frame``'s rows merged by ``keys``: ``rows`` and token sums added up, ``carried`` columns taken from one
+    member (any member stands for the group: what the keys do not tell apart, the tariff does not either)."""
+    if frame.empty:
+        return frame[[*keys, *carried, "rows", *_TOKENS]].copy()
+    codes = [pd.factorize(frame[k], use_na_sentinel=False)[0].astype(np.int64) for k in keys]
+    if math.prod(float(c.max()) + 1 for c in codes) < 2**62:  # one integer per key: np.unique on it is fast
+        key = np.zeros(len(frame), np.int64)
+        for c in codes:
+            key = key * (int(c.max()) + 1) + c
+    else:
+        key = frame.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    first, inv = np.unique(key, return_index=True, return_inverse=True)[1:]
+    out = frame.iloc[first][[*keys, *carried]].reset_index(drop=True)
+    out["rows"] = np.bincount(inv.ravel(), frame.rows.to_numpy(float)).astype(np.int64)
+    for c in _TOKENS:
+        out[c] = np.bincount(inv.ravel(), frame[c].to_numpy(float))
+    return out
 
 
 def _typed(g: pd.DataFrame) -> pd.DataFrame:

@@ -233,12 +233,12 @@ def pairs_sql(src) -> str:
 
 def scan_sql(src, keys: pd.DataFrame, table: str, union: Mapping[str, list[int]], weekdays: bool,
              per_row: bool) -> str:
-    """The grouped pass, joined to :func:`key_table` (registered as ``table``): two grouping sets of rows the tariffs price alike.
+    """The grouped pass, joined to :func:`key_table` (registered as ``table``): rows the tariffs price alike.
 
-    Set 1 (``part`` 0), for the cost as billed: code, tier, problems, which token kinds are non-zero, and the
-    row's price period, time-of-day window and long-context bracket on its own endpoint. Set 2 (``part`` 1),
-    for today's prices on every model: tier, problems, non-zero kinds, and the window and bracket on the union
-    of every model's bounds. Each with row counts, token sums and the first timestamp (a representative).
+    One group per code (model as logged and provider), tier, problems, which token kinds are non-zero, the
+    price period of the row's own endpoint, and the time-of-day window and long-context bracket on the union
+    of every model's bounds (finer than any one endpoint's, so the groups serve both the cost as billed and
+    today's prices on every model), with row counts, token sums and the first timestamp (a representative).
     """
     tiers = ", ".join(_sql_str(t) for t in SERVICE_TIERS)
     problems = ["ts IS NULL", "bad_tokens", "bad_opt",
@@ -246,34 +246,29 @@ def scan_sql(src, keys: pd.DataFrame, table: str, union: Mapping[str, list[int]]
                 "NOT (bad_tokens OR bad_opt) AND cr + cw > inp", "NOT (bad_tokens OR bad_opt) AND rs > outp",
                 f"tier NOT IN ({tiers})"]
     flag = " + ".join(f"{1 << i} * coalesce({p}, false)::UTINYINT" for i, p in enumerate(problems))
-    nonzero = ["inp - cr - cw > 0", "cr > 0", "cw > 0", "outp > 0", "rs > 0", "outp > rs"]
-    nz = " + ".join(f"{1 << i} * coalesce({p}, false)::UTINYINT" for i, p in enumerate(nonzero))
-    cols = {n: [f"k.{c}" for c in keys.columns if c[0] == n and c[1:].isdigit()] for n in ("t", "d", "m")}
-    own = ["code", "tier", "flag", "nz", "dseg", "mseg", "bracket"]
-    every = ["tier", "flag", "nz", "resolved", "mseg_u", "bracket_u"]
+    nonzero = ["inp > cr + cw", "cr > 0", "cw > 0", "outp > 0", "rs > 0", "outp > rs"]
+    nz = " + ".join(f"{1 << i} * ({p})::UTINYINT" for i, p in enumerate(nonzero))  # NULL: a flagged row
+    dates = [f"k.{c}" for c in keys.columns if c[0] == "d" and c[1:].isdigit()]
+    group = ["code", "tier", "flag", "nz", "dseg", "mseg_u", "bracket_u"]
+    extra = []
     if weekdays:
-        own.append("dow")
-        every.append("dow")
+        group.append("dow")
+        extra.append("isodow(ts) AS dow")
     if per_row:  # excess-rule tiers are not linear in tokens: every row is its own group
-        exact = ["inp", "cr", "cw", "outp", "rs", "ts"]
-        own += exact
-        every += exact
+        group += ["inp", "cr", "cw", "outp", "rs", "ts"]
+    minute = "((epoch_us(ts) // 60000000) % 1440)"
     return f"""
         WITH raw AS ({_raw_sql(src)}),
         src AS (
-            SELECT raw.*, k.code, k.resolved, {flag} AS flag, {nz} AS nz,
-                   epoch_us(ts) // 86400000000 AS day, (epoch_us(ts) // 60000000) % 1440 AS minute,
-                   {_sum_of('epoch_us(ts) // 86400000000', cols['d'], '>=')} AS dseg,
-                   {_sum_of('(epoch_us(ts) // 60000000) % 1440', cols['m'], '>=')} AS mseg,
-                   {_sum_of('inp', cols['t'], '>')} AS bracket,
-                   {_bucket_sql('((epoch_us(ts) // 60000000) % 1440)', union['minutes'], '>=')} AS mseg_u,
-                   {_bucket_sql('inp', union['thresholds'], '>')} AS bracket_u,
-                   isodow(ts) AS dow
+            SELECT raw.*, k.code, {flag} AS flag, {nz} AS nz,
+                   {_sum_of('epoch_us(ts) // 86400000000', dates, '>=')} AS dseg,
+                   {_bucket_sql(minute, union['minutes'], '>=')} AS mseg_u,
+                   {_bucket_sql('inp', union['thresholds'], '>')} AS bracket_u{''.join(', ' + e for e in extra)}
             FROM raw LEFT JOIN {table} k ON raw.model = k.model AND coalesce(raw.provider, '') = k.provider)
-        SELECT grouping(code) AS part, {', '.join(dict.fromkeys(own + every))},
-               count(*) AS rows, sum(inp) AS input_tokens, sum(outp) AS output_tokens, sum(cr) AS cache_read_tokens,
-               sum(cw) AS cache_write_tokens, sum(rs) AS reasoning_tokens, min(ts) AS first_ts
-        FROM src GROUP BY GROUPING SETS (({', '.join(own)}), ({', '.join(every)}))"""
+        SELECT {', '.join(group)}, count(*) AS rows, sum(inp) AS input_tokens, sum(outp) AS output_tokens,
+               sum(cr) AS cache_read_tokens, sum(cw) AS cache_write_tokens, sum(rs) AS reasoning_tokens,
+               min(ts) AS first_ts
+        FROM src GROUP BY ALL"""
 
 
 def _problem_table(kinds: Mapping[str, int], malformed: pd.DataFrame, src, cols: list[str],
