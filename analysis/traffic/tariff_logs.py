@@ -65,9 +65,11 @@ from analysis.traffic.tariff_scan import (  # noqa: F401  (TARIFF_COLUMNS, SERVI
     TARIFF_COLUMNS,
     TARIFF_ROW_KINDS,
     _problem_table,
+    clean_parquet,
     endpoint_bounds,
     first_party_endpoints,
     key_table,
+    normal_tier,
     pairs_sql,
     resolve_endpoints,
     scan_sql,
@@ -258,7 +260,8 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
             keys = key_table({pair: i for i, pair in enumerate(pairs)}, ends, bounds)
             con.register(table, keys)
             union = union_bounds(bounds, [fp[m] for m in chosen])
-            groups = con.execute(scan_sql(src, keys, table, union, weekdays, excess)).df()
+            clean = clean_parquet(con, src)
+            groups = con.execute(scan_sql(src, keys, table, union, weekdays, excess, clean)).df()
             t2 = time.perf_counter()
             malformed = (_rejects(con) if src.format == "csv" else _jsonl_malformed(con, path)
                          if src.format == "jsonl" else pd.DataFrame(columns=["line", "text", "error"]))
@@ -268,9 +271,10 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
     finally:
         con.close()
     groups["first_ts"] = _naive_utc(groups.first_ts)
+    groups["tier"] = groups.tier.astype(object).map(normal_tier)
     own = groups
-    # the log's own problems: each row counted once, under its first
-    flag = own.flag.astype(int).to_numpy()
+    # the log's own problems: each row counted once, under its first (the tier is the last check)
+    flag = own.flag.astype(int).to_numpy() | np.where(own.tier.isin(SERVICE_TIERS), 0, 1 << 6)
     kind = np.full(len(own), None, dtype=object)
     for i, k in reversed(list(enumerate(_FLAG_KINDS))):
         kind[(flag & (1 << i)) > 0] = k

@@ -213,8 +213,7 @@ def _log_exprs(src) -> tuple[dict[str, str], list[str]]:
 def _raw_sql(src) -> str:
     """The log's rows as numbers and text, before any check."""
     opt, bad_opt = _log_exprs(src)
-    tier = ("coalesce(nullif(lower(trim(CAST(service_tier AS VARCHAR))), ''), 'standard')"
-            if "service_tier" in src.schema else "'standard'")
+    tier = "CAST(service_tier AS VARCHAR)" if "service_tier" in src.schema else "NULL::VARCHAR"  # as written
     provider = ("nullif(lower(trim(CAST(provider AS VARCHAR))), '')" if "provider" in src.schema
                 else "NULL::VARCHAR")
     return (f"SELECT {src.ts_expr} AS ts, CAST(model AS VARCHAR) AS model, {provider} AS provider, {tier} AS tier, "
@@ -231,8 +230,35 @@ def pairs_sql(src) -> str:
     return f"SELECT DISTINCT CAST(model AS VARCHAR) AS model, {provider} AS provider FROM {src.reader_sql}"
 
 
+def normal_tier(raw: object) -> str:
+    """A service tier as written in a log, as the tariffs name it (empty: standard).
+
+    >>> normal_tier(None), normal_tier(" Batch "), normal_tier("turbo")
+    ('standard', 'batch', 'turbo')
+    """
+    text = "" if raw is None or raw != raw else str(raw).strip().lower()
+    return text or "standard"
+
+
+def clean_parquet(con, src) -> bool:
+    """Whether a typed Parquet log's statistics show no missing timestamp or token and no negative token: the
+    scan then skips those checks row by row (the row groups' statistics answer in no time)."""
+    types = {c: t.upper() for c, t in src.schema.items()}
+    tokens = ["input_tokens", "output_tokens", *[c for c in _OPTIONAL_TOKENS if c in src.schema]]
+    if src.format != "parquet" or not src.typed or any(types[c] not in _INTEGERS for c in tokens):
+        return False
+    p = f"read_parquet({_sql_str(src.path)})"
+    total, n_ts, n_in, n_out, *mins = con.execute(
+        f"SELECT count(*), count(timestamp), count(input_tokens), count(output_tokens), "
+        f"{', '.join(f'min({c})' for c in tokens)} FROM {p}").fetchone()
+    return min(n_ts, n_in, n_out) == total and all(m is None or m >= 0 for m in mins)
+
+
+_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+
+
 def scan_sql(src, keys: pd.DataFrame, table: str, union: Mapping[str, list[int]], weekdays: bool,
-             per_row: bool) -> str:
+             per_row: bool, clean: bool = False) -> str:
     """The grouped pass, joined to :func:`key_table` (registered as ``table``): rows the tariffs price alike.
 
     One group per code (model as logged and provider), tier, problems, which token kinds are non-zero, the
@@ -240,12 +266,12 @@ def scan_sql(src, keys: pd.DataFrame, table: str, union: Mapping[str, list[int]]
     of every model's bounds (finer than any one endpoint's, so the groups serve both the cost as billed and
     today's prices on every model), with row counts, token sums and the first timestamp (a representative).
     """
-    tiers = ", ".join(_sql_str(t) for t in SERVICE_TIERS)
     problems = ["ts IS NULL", "bad_tokens", "bad_opt",
                 "NOT (bad_tokens OR bad_opt) AND (inp < 0 OR outp < 0 OR cr < 0 OR cw < 0 OR rs < 0)",
-                "NOT (bad_tokens OR bad_opt) AND cr + cw > inp", "NOT (bad_tokens OR bad_opt) AND rs > outp",
-                f"tier NOT IN ({tiers})"]
-    flag = " + ".join(f"{1 << i} * coalesce({p}, false)::UTINYINT" for i, p in enumerate(problems))
+                "NOT (bad_tokens OR bad_opt) AND cr + cw > inp", "NOT (bad_tokens OR bad_opt) AND rs > outp"]
+    if clean:  # no missing or negative value in the file: two checks are left (the tier is checked per group)
+        problems = ["false", "false", "false", "false", "cr + cw > inp", "rs > outp"]
+    flag = " + ".join(f"{1 << i} * coalesce({p}, false)::UTINYINT" for i, p in enumerate(problems) if p != "false")
     nonzero = ["inp > cr + cw", "cr > 0", "cw > 0", "outp > 0", "rs > 0", "outp > rs"]
     nz = " + ".join(f"{1 << i} * ({p})::UTINYINT" for i, p in enumerate(nonzero))  # NULL: a flagged row
     dates = [f"k.{c}" for c in keys.columns if c[0] == "d" and c[1:].isdigit()]
