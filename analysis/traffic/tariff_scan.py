@@ -96,7 +96,7 @@ def resolve_endpoints(pairs: Sequence[tuple[str | None, str | None]], endpoints:
                                           ranked.api_model_id.str.lower(), ranked.canonical_model_id,
                                           ranked.first_party.fillna(False).astype(bool)):
         by_provider.setdefault((prov, cid), key)
-        by_provider.setdefault((prov, cid, api), key)
+        by_provider.setdefault((prov, api), key)
         if first:
             first_party_api.setdefault(api, key)
     known_cids = set(ranked.canonical_model_id)
@@ -108,14 +108,15 @@ def resolve_endpoints(pairs: Sequence[tuple[str | None, str | None]], endpoints:
         if model in keys and provider is None:
             out[(model, provider)] = (model, None)
             continue
+        exact = first_party_api.get(model.lower()) if provider is None else by_provider.get((provider, model.lower()))
+        if exact:  # an API id the provider (or the maker) lists as such
+            out[(model, provider)] = (exact, None)
+            continue
         cid = resolve(model, ident)
         if cid not in known_cids:
             out[(model, provider)] = (None, "unknown model")
             continue
-        if provider is None:
-            key = first_party_api.get(model.lower()) or fp.get(cid)
-        else:
-            key = by_provider.get((provider, cid, model.lower())) or by_provider.get((provider, cid))
+        key = fp.get(cid) if provider is None else by_provider.get((provider, cid))
         out[(model, provider)] = (key, None) if key else (None, "unknown provider")
     return out
 

@@ -207,3 +207,20 @@ def test_reprice_command_prints_both_costs(capsys):
     assert "set aside as billed: 43 rows, no batch tier on this endpoint" in out
     assert "At today's prices (2026-11-30) under every model: the log's own cache-hit share, 30.0%" in out
     assert "... and 8 more models" in out
+
+
+def test_weekday_windows_and_a_per_request_fee(tmp_path):
+    """Weekend prices (ISO weekday mask) as billed and today; a fee per request counted once per row."""
+    ep = endpoints_frame([dict(endpoint_key="acme/m1", canonical_model_id="deepseek-v4-flash", api_model_id="m1",
+                               provider="deepseek", first_party=True, utc_weekday_mask=mask, per_request_usd=0.01,
+                               input_usd_per_mtok=p, output_usd_per_mtok=p, time_window=label)
+                          for mask, p, label in ((0b0011111, 2.0, "Mon-Fri"), (0b1100000, 1.0, "Sat-Sun"))])
+    log = tmp_path / "week.csv"
+    log.write_text("timestamp,model,input_tokens,output_tokens\n"
+                   "2026-11-07T12:00:00Z,m1,1000000,0\n"  # a Saturday: 1.0 + 0.01
+                   "2026-11-09T12:00:00Z,m1,1000000,0\n"  # a Monday: 2.0 + 0.01
+                   "2026-11-10T12:00:00Z,m1,500000,500000\n")  # a Tuesday: 2.0 + 0.01
+    r = price_log(log, {"endpoints": ep, "tiers": tiers_frame([])}, as_of="2026-11-30")
+    assert r.billed_cost_usd == pytest.approx(5.03)
+    # today (Monday 2026-11-30): each row on its own weekday of the week before, same prices here
+    assert r.today.set_index("model").cost_usd["deepseek-v4-flash"] == pytest.approx(5.03)
