@@ -272,7 +272,8 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
         con.close()
     groups["first_ts"] = _naive_utc(groups.first_ts)
     groups["tier"] = groups.tier.astype(object).map(normal_tier)
-    own = groups
+    own = groups[groups.part == 0].reset_index(drop=True)
+    every = groups[groups.part == 1].reset_index(drop=True)
     # the log's own problems: each row counted once, under its first (the tier is the last check)
     flag = own.flag.astype(int).to_numpy() | np.where(own.tier.isin(SERVICE_TIERS), 0, 1 << 6)
     kind = np.full(len(own), None, dtype=object)
@@ -294,27 +295,17 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
     problems = _problem_table(kinds, malformed, src, cols, unknown, examples)
     valid = _typed(own[own.kind.isna()])
 
-    # as billed: the groups merged into those the row's own endpoint tells apart, each at a member's timestamp;
-    # today: the same traffic on every model's first-party endpoint, at as_of's prices (one call prices both)
-    dow = ["dow"] if weekdays else []
-    exact = ["inp", "cr", "cw", "outp", "rs"] if excess else []
-    x = np.maximum(np.floor(valid.input_tokens.to_numpy(float) / valid.rows.to_numpy(float)), 1)
-    minute = (valid.first_ts.dt.hour * 60 + valid.first_ts.dt.minute).to_numpy(np.int64)
-    bracket, window = np.zeros(len(valid), np.int64), np.zeros(len(valid), np.int64)
-    for key, idx in valid.groupby("endpoint_key").indices.items():
-        b = bounds.get(key, {})
-        bracket[idx] = np.searchsorted(b.get("thresholds", []), x[idx], side="left")
-        window[idx] = np.searchsorted(b.get("minutes", []), minute[idx], side="right")
-    billed_groups = _merge(valid.assign(bracket=bracket, window=window),
-                           ["code", "service_tier", "nz", "dseg", "bracket", "window", *dow, *exact, *(
-                               ["first_ts"] if excess else [])],
-                           ["model", "provider", "endpoint_key", "first_ts"])
-    prof = _merge(valid, ["service_tier", "nz", "mseg_u", "bracket_u", *dow, *exact], ["first_ts"])
+    # as billed: each group at its first row's timestamp, on its endpoint and tier; today: the same traffic on
+    # every model's first-party endpoint, at as_of's prices (one call prices both)
+    every = every[(every.flag.astype(int) == 0) & every.tier.isin(SERVICE_TIERS)
+                  & every.resolved.astype("boolean").fillna(False).astype(bool)]
+    prof = _merge(_typed(every), ["service_tier", "nz", "mseg_u", "bracket_u", *(["dow"] if weekdays else []),
+                                  *(["inp", "cr", "cw", "outp", "rs", "ts"] if excess else [])], ["first_ts"])
     inp = valid.input_tokens.sum()
     has_cache = "cached_input_tokens" in src.schema
     share = float(valid.cache_read_tokens.sum() / inp) if has_cache and inp else float(cache_hit_share)
     allm = _per_model(prof, bounds, fp, chosen, as_of, None if has_cache else share, not excess)
-    both = _price(pd.concat([billed_groups.assign(timestamp=billed_groups.first_ts, part=0), allm.assign(part=1)],
+    both = _price(pd.concat([valid.assign(timestamp=valid.first_ts, part=0), allm.assign(part=1)],
                             ignore_index=True), tables)
     billed, today = both[both.part == 0], _today(both[both.part == 1], fp)
     billed = (billed.groupby(["model", "provider", "service_tier", "endpoint_key", "set_aside_reason"], dropna=False,

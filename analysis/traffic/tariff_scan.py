@@ -260,12 +260,14 @@ _INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT"
 
 def scan_sql(src, keys: pd.DataFrame, table: str, union: Mapping[str, list[int]], weekdays: bool,
              per_row: bool, clean: bool = False) -> str:
-    """The grouped pass, joined to :func:`key_table` (registered as ``table``): rows the tariffs price alike.
+    """The grouped pass, joined to :func:`key_table` (registered as ``table``): two grouping sets of rows the
+    tariffs price alike, with row counts, token sums and the first timestamp (a representative).
 
-    One group per code (model as logged and provider), tier, problems, which token kinds are non-zero, the
-    price period of the row's own endpoint, and the time-of-day window and long-context bracket on the union
-    of every model's bounds (finer than any one endpoint's, so the groups serve both the cost as billed and
-    today's prices on every model), with row counts, token sums and the first timestamp (a representative).
+    Set 1 (``part`` 0), for the cost as billed: code (model as logged and provider), tier as written,
+    problems, which token kinds are non-zero, and the row's price period, time-of-day window and long-context
+    bracket on its own endpoint. Set 2 (``part`` 1), for today's prices on every model: tier, problems,
+    non-zero kinds, whether the code resolved, and the window and bracket on the union of every model's
+    bounds. Crossing the two (the union's brackets per code) would multiply the groups, and the time.
     """
     problems = ["ts IS NULL", "bad_tokens", "bad_opt",
                 "NOT (bad_tokens OR bad_opt) AND (inp < 0 OR outp < 0 OR cr < 0 OR cw < 0 OR rs < 0)",
@@ -275,27 +277,31 @@ def scan_sql(src, keys: pd.DataFrame, table: str, union: Mapping[str, list[int]]
     flag = " + ".join(f"{1 << i} * coalesce({p}, false)::UTINYINT" for i, p in enumerate(problems) if p != "false")
     nonzero = ["inp > cr + cw", "cr > 0", "cw > 0", "outp > 0", "rs > 0", "outp > rs"]
     nz = " + ".join(f"{1 << i} * ({p})::UTINYINT" for i, p in enumerate(nonzero))  # NULL: a flagged row
-    dates = [f"k.{c}" for c in keys.columns if c[0] == "d" and c[1:].isdigit()]
-    group = ["code", "tier", "flag", "nz", "dseg", "mseg_u", "bracket_u"]
+    cols = {n: [f"k.{c}" for c in keys.columns if c[0] == n and c[1:].isdigit()] for n in ("t", "d", "m")}
+    own = ["code", "tier", "flag", "nz", "dseg", "mseg", "bracket"]
+    every = ["tier", "flag", "nz", "resolved", "mseg_u", "bracket_u"]
     extra = []
     if weekdays:
-        group.append("dow")
+        own.append("dow")
+        every.append("dow")
         extra.append("isodow(ts) AS dow")
     if per_row:  # excess-rule tiers are not linear in tokens: every row is its own group
-        group += ["inp", "cr", "cw", "outp", "rs", "ts"]
+        own += ["inp", "cr", "cw", "outp", "rs", "ts"]
+        every += ["inp", "cr", "cw", "outp", "rs", "ts"]
     minute = "((epoch_us(ts) // 60000000) % 1440)"
     return f"""
         WITH raw AS ({_raw_sql(src)}),
         src AS (
-            SELECT raw.*, k.code, {flag} AS flag, {nz} AS nz,
-                   {_sum_of('epoch_us(ts) // 86400000000', dates, '>=')} AS dseg,
+            SELECT raw.*, k.code, k.resolved, {flag} AS flag, {nz} AS nz,
+                   {_sum_of('epoch_us(ts) // 86400000000', cols['d'], '>=')} AS dseg,
+                   {_sum_of(minute, cols['m'], '>=')} AS mseg, {_sum_of('inp', cols['t'], '>')} AS bracket,
                    {_bucket_sql(minute, union['minutes'], '>=')} AS mseg_u,
                    {_bucket_sql('inp', union['thresholds'], '>')} AS bracket_u{''.join(', ' + e for e in extra)}
             FROM raw LEFT JOIN {table} k ON raw.model = k.model AND coalesce(raw.provider, '') = k.provider)
-        SELECT {', '.join(group)}, count(*) AS rows, sum(inp) AS input_tokens, sum(outp) AS output_tokens,
-               sum(cr) AS cache_read_tokens, sum(cw) AS cache_write_tokens, sum(rs) AS reasoning_tokens,
-               min(ts) AS first_ts
-        FROM src GROUP BY ALL"""
+        SELECT grouping(code) AS part, {', '.join(dict.fromkeys(own + every))}, count(*) AS rows,
+               sum(inp) AS input_tokens, sum(outp) AS output_tokens, sum(cr) AS cache_read_tokens,
+               sum(cw) AS cache_write_tokens, sum(rs) AS reasoning_tokens, min(ts) AS first_ts
+        FROM src GROUP BY GROUPING SETS (({', '.join(own)}), ({', '.join(every)}))"""
 
 
 def _problem_table(kinds: Mapping[str, int], malformed: pd.DataFrame, src, cols: list[str],
