@@ -433,7 +433,7 @@ def catalog_tables(catalog: str = "article", pricing_csv: str = "") -> dict[str,
 
 def format_billed(r: TariffRepricing) -> str:
     """The cost as billed then, per model as logged, provider and tier, as plain text (set-aside rows apart)."""
-    b = r.billed.fillna({"provider": ""})
+    b = r.billed.assign(provider=r.billed.provider.astype(object).where(r.billed.provider.notna(), ""))
     lines = [f"{'model as logged':<30} {'provider':<12} {'tier':<9} {'endpoint':<34} {'rows':>7} {'as billed':>11}"]
     for x in b.itertuples():
         cost = _usd(x.cost_usd) if isinstance(x.set_aside_reason, float) or x.set_aside_reason is None else (
