@@ -16,11 +16,13 @@ of day and weekday, in its tier), the log's cached and cache-write tokens carrie
 A row the tariff cannot price (no cache price known, over the context window, no price that day) is
 set aside under that reason, never priced at 0.
 
-How: one DuckDB pass groups the rows by what the tariffs can tell apart (model, provider, tier, price
-period, time-of-day window, long-context bracket, which token kinds are non-zero, problems) and sums
-their tokens; :func:`analysis.prices.tariff_costs.price_rows` prices those groups. Cost is linear in
-tokens within such a group, so this is every row's own price to the cent (a per-request fee is counted
-once per row); catalogs with ``excess``-rule tiers, which are not linear, are priced row by row.
+How: after a pass for the distinct (model, provider) pairs, one DuckDB pass groups the rows by what the
+tariffs can tell apart (:func:`analysis.traffic.tariff_scan.scan_sql`: model, provider, tier, price period,
+time-of-day window, long-context bracket, which token kinds are non-zero, problems) and sums their tokens;
+:func:`analysis.prices.tariff_costs.price_rows` prices those groups through probe requests (:func:`_price`).
+Cost is linear in tokens within such a group, so this is every row's own price to the cent (a per-request
+fee is counted once per row; the tests and ``benchmarks/bench_usage.py --tariffs`` compare with pricing each
+row); catalogs with ``excess``-rule tiers, which are not linear, are priced row by row.
 
 >>> import pandas as pd, tempfile, pathlib
 >>> from analysis.data.tariff_tables import endpoints_frame, tiers_frame
