@@ -174,7 +174,10 @@ def union_bounds(bounds: Mapping[str, Mapping[str, list[int]]], keys) -> dict[st
 
 
 def _sum_of(expr: str, cols: Sequence[str], op: str) -> str:
-    return " + ".join(f"coalesce({expr} {op} {c}, false)::UTINYINT" for c in cols) or "0::UTINYINT"
+    return " + ".join(f"({expr} {op} {c})::UTINYINT" for c in cols) or "0::UTINYINT"  # key_table pads, no NULL
+
+
+_NEVER = 2**62
 
 
 def key_table(codes: Mapping[tuple, int], ends: Mapping[tuple, tuple], bounds: Mapping[str, Mapping]) -> pd.DataFrame:
@@ -190,7 +193,7 @@ def key_table(codes: Mapping[tuple, int], ends: Mapping[tuple, tuple], bounds: M
     frame = pd.DataFrame(rows)
     for n in ("t", "d", "m"):
         cols = [c for c in frame if c[0] == n and c[1:].isdigit()]
-        frame[cols] = frame[cols].astype("Int64")
+        frame[cols] = frame[cols].fillna(_NEVER).astype("int64")  # a bound no value reaches: compared without NULLs
     return frame
 
 
