@@ -277,7 +277,8 @@ def scan_sql(src, keys: pd.DataFrame, table: str, union: Mapping[str, list[int]]
                 "NOT (bad_tokens OR bad_opt) AND cr + cw > inp", "NOT (bad_tokens OR bad_opt) AND rs > outp"]
     if clean:  # no missing or negative value in the file: two checks are left (the tier is checked per group)
         problems = ["false", "false", "false", "false", "cr + cw > inp", "rs > outp"]
-    flag = " + ".join(f"{1 << i} * coalesce({p}, false)::UTINYINT" for i, p in enumerate(problems) if p != "false")
+    wrap = "({})" if clean else "coalesce({}, false)"  # a clean file has no NULL to compare
+    flag = " + ".join(f"{1 << i} * {wrap.format(p)}::UTINYINT" for i, p in enumerate(problems) if p != "false")
     nonzero = ["inp > cr + cw", "cr > 0", "cw > 0", "outp > 0", "rs > 0", "outp > rs"]
     nz = " + ".join(f"{1 << i} * ({p})::UTINYINT" for i, p in enumerate(nonzero))  # NULL: a flagged row
     cols = {n: [f"k.{c}" for c in keys.columns if c[0] == n and c[1:].isdigit()] for n in ("t", "d", "m")}
