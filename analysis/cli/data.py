@@ -77,7 +77,23 @@ def reprice_cli(args) -> int:
         spend_logs.print_tables(spend, report, list(caps.index), args.csv)
     print(f"\nScanned in {report.scan_seconds:.2f} s. Prices as published (data/pricing.csv unless --pricing); "
           f"the threshold and optimised policies are built for this log's own mix.")
+    _reprice_tariffs(args)
     return 0
+
+
+def _reprice_tariffs(args) -> None:
+    """The log on the catalog's tariffs: as billed then, and at today's prices under every model."""
+    from analysis.traffic.tariff_logs import catalog_tables, format_billed, format_today, price_log
+
+    tariffs = price_log(args.log, catalog_tables(args.catalog, args.pricing or ""), as_of=args.as_of,
+                        cache_hit_share=args.cache_hit_share, examples=args.examples, threads=args.threads)
+    print(f"\nOn the {args.catalog} catalog's tariffs (cache, service tiers, long context, time of day, price "
+          "history):")
+    print(tariffs.summary())
+    print()
+    print(format_billed(tariffs))
+    print()
+    print(format_today(tariffs, args.top))
 
 
 # --------------------------------------------------------------------------- check data
@@ -231,8 +247,9 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
 
 def _add_reprice(p: argparse.ArgumentParser) -> None:
     p.add_argument("log", metavar="LOG", nargs="?", default=None,
-                   help="your usage log: CSV, JSONL or Parquet with columns timestamp, "
-                        "model, input_tokens, output_tokens and optionally task_type")
+                   help="your usage log: CSV, JSONL or Parquet with columns timestamp, model, input_tokens, "
+                        "output_tokens and optionally task_type, cached_input_tokens, cache_write_tokens, "
+                        "reasoning_tokens, service_tier, provider")
     spend_logs.add_options(p)  # --from, --from-litellm-db: a LiteLLM proxy's spend logs
     for table in ("pricing", "benchmarks", "model_facts"):
         p.add_argument(f"--{table.replace('_', '-')}", metavar="CSV", default=None,
@@ -246,6 +263,14 @@ def _add_reprice(p: argparse.ArgumentParser) -> None:
     p.add_argument("--examples", type=int, default=3, help="examples shown per kind of bad row (default 3)")
     p.add_argument("--csv", metavar="OUT", default=None, help="also write the totals table to this CSV")
     p.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: one per core)")
+    p.add_argument("--catalog", default="article", help="the tariffs the log is also priced on: article (default), "
+                                                        "genai-prices, a pricing CSV or LiteLLM's JSON")
+    p.add_argument("--cache-hit-share", type=float, default=0.0, metavar="SHARE",
+                   help="an assumption, for a log without cached_input_tokens: the share (0-1) of input tokens read "
+                        "from the prompt cache, on every model (default 0)")
+    p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="the day whose prices are today's "
+                                                                      "(default: today, UTC)")
+    p.add_argument("--top", type=int, default=25, help="models shown at today's prices (default 25)")
 
 
 def cmd_reprice(args: argparse.Namespace) -> int:

@@ -137,6 +137,52 @@ def styled_usage_totals(totals: pd.DataFrame, baseline: str):
                                           "note": format_text}, na={"note": ""})
 
 
+def styled_tariff_today(tariffs, top: int = 20):
+    """Today's cost of the log under every model (``TariffRepricing.table()``): the ``top`` that price most rows,
+    cheapest first, with rows set aside and why; the caption says how many models were left out.
+
+    >>> from analysis.traffic.tariff_logs import catalog_tables, price_log
+    >>> from analysis import paths
+    >>> t = price_log(paths.ROOT / "examples" / "my-usage.csv", catalog_tables("article"), as_of="2026-11-30")
+    >>> html = styled_tariff_today(t, top=3).to_html()
+    >>> "cost at today&#x27;s prices" in html and ">$0.40<" in html and "8 more models not shown" in html
+    True
+    """
+    from analysis.pages.tables import styled_table
+
+    table = tariffs.table()
+    left_out = len(table) - top
+    columns = {"model": "model", "endpoint_key": "first-party endpoint", "cost_usd": "cost at today's prices",
+               "rows_priced": "rows priced", "rows_set_aside": "rows set aside", "note": "why set aside"}
+    styler = styled_table(table.head(top), columns, {"cost_usd": _cents, "rows_priced": "{:,}",
+                                                     "rows_set_aside": "{:,}", "note": format_text},
+                          na={"note": ""})
+    if left_out > 0:
+        styler = styler.set_caption(f"{left_out:,} more models not shown (those that price fewer rows, or cost more)")
+    return styler
+
+
+def tariff_markdown(tariffs) -> str:
+    """What the two costs of a log on tariffs mean, with the cache-hit share (labelled when assumed), as Markdown.
+
+    >>> from analysis.traffic.tariff_logs import catalog_tables, price_log
+    >>> from analysis import paths
+    >>> t = price_log(paths.ROOT / "examples" / "my-usage.csv", catalog_tables("article"), as_of="2026-11-30")
+    >>> print(tariff_markdown(t).splitlines()[0])
+    **As billed then: $8.49** for 797 of 800 rows (the tariff in force at each row's timestamp, in its service tier, on its provider's endpoint or the maker's own).
+    """
+    share = (f"**assumed {tariffs.cache_hit_share:.0%}** of input tokens read from the prompt cache (an assumption: "
+             "the log has no `cached_input_tokens`; parameter `cache_hit_share`)" if tariffs.cache_share_assumed
+             else f"the log's own cache-hit share ({tariffs.cache_hit_share:.1%} of input tokens) carried over")
+    billed = tariffs.billed_cost_usd
+    return (f"**As billed then: {format_usd(billed, 2) if billed == billed else 'unknown'}** for "
+            f"{tariffs.rows_priced:,} of {tariffs.rows_total:,} rows (the tariff in force at each row's timestamp, in "
+            f"its service tier, on its provider's endpoint or the maker's own).\n\n"
+            f"**At today's prices ({tariffs.as_of})**: the same requests on each model's first-party endpoint, at "
+            f"each row's time of day and tier, with {share}. A row a tariff cannot price is set aside and counted by "
+            "reason, never priced at $0.")
+
+
 # --------------------------------------------------------------------------- what notebook 06 publishes
 
 
@@ -152,24 +198,34 @@ def unscored_task_types(workload: Workload) -> list[str]:
     return [t for t, s in zip(tasks.task_type, shares) if TASK_BENCHMARK[t] is None and s > 0]
 
 
+def _example(rows: int = 200, seed: int = 1):
+    """What the examples of :func:`results` and :func:`findings` read: the shipped workload evaluated within a
+    $2,000 budget, and a generated usage log of ``rows`` rows re-priced."""
+    import pathlib
+    import tempfile
+
+    from analysis.traffic.capabilities import capabilities
+    from analysis.traffic.demo_log import generate_usage_log
+    from analysis.traffic.evaluate import evaluate
+    from analysis.traffic.reprice import reprice_log
+    from analysis.traffic.workload import example_workload
+
+    ev = evaluate(example_workload(), capabilities(), budget_usd=2000)
+    return ev, reprice_log(generate_usage_log(pathlib.Path(tempfile.mkdtemp()) / "l.csv", rows=rows, seed=seed))
+
+
 def results(workload: Workload, summary: pd.DataFrame, frontier: pd.DataFrame, chosen: Policy,
             table: pd.DataFrame, sweep: pd.DataFrame, log, *, baseline: str, budget_usd: float,
-            thresholds: Mapping[str, float], log_file: str | None, demo: dict | None) -> dict:
+            thresholds: Mapping[str, float], log_file: str | None, demo: dict | None, tariffs=None) -> dict:
     """Notebook 06's results.json entries, by name (see the README for each).
 
     ``log`` is the re-priced usage log (:func:`analysis.usage.reprice_log`); ``log_file`` the
     user's log (``None`` for the generated one), ``demo`` the generator's ``rows`` and ``seed``
     (``None`` for a user's log).
 
-    >>> from analysis.traffic.evaluate import evaluate, policy_frontier, routing_table
-    >>> from analysis.traffic.workload import example_workload
-    >>> from analysis.traffic.capabilities import capabilities
+    >>> from analysis.traffic.evaluate import policy_frontier, routing_table
     >>> from analysis.traffic.policies import EXAMPLE_THRESHOLDS
-    >>> import tempfile, pathlib
-    >>> from analysis.traffic.demo_log import generate_usage_log
-    >>> from analysis.traffic.reprice import reprice_log
-    >>> ev = evaluate(example_workload(), capabilities(), budget_usd=2000)
-    >>> log = reprice_log(generate_usage_log(pathlib.Path(tempfile.mkdtemp()) / "l.csv", rows=200, seed=1))
+    >>> ev, log = _example()
     >>> r = results(ev.workload, ev.summary, policy_frontier(ev.summary), ev.policy("optimised"),
     ...             routing_table(ev, "optimised"), ev.summary, log, baseline="GPT-4o", budget_usd=2000,
     ...             thresholds=EXAMPLE_THRESHOLDS, log_file=None, demo={"rows": 200, "seed": 1})
@@ -209,23 +265,33 @@ def results(workload: Workload, summary: pd.DataFrame, frontier: pd.DataFrame, c
                                     "savings_vs_baseline_pct": r.savings_vs_baseline_pct}
                        for r in log.totals.itertuples()},
             "notes": log.notes},
+        **({} if tariffs is None else {"usage_log_tariffs": tariff_results(tariffs)}),
     }
+
+
+def tariff_results(tariffs) -> dict:
+    """The results.json entry of a log priced on tariffs: both costs, rows set aside by reason, the cache share.
+
+    >>> from analysis.traffic.tariff_logs import catalog_tables, price_log
+    >>> from analysis import paths
+    >>> t = price_log(paths.ROOT / "examples" / "my-usage-2026.csv", catalog_tables("article"), as_of="2026-11-30")
+    >>> r = tariff_results(t)
+    >>> round(r["billed_cost_usd"], 2), r["set_aside_by_reason"]["no batch tier on this endpoint"]
+    (2.74, 43)
+    """
+    return {"as_of": str(tariffs.as_of), "rows_total": tariffs.rows_total, "rows_priced": tariffs.rows_priced,
+            "billed_cost_usd": tariffs.billed_cost_usd, "set_aside_by_reason": tariffs.set_aside_billed(),
+            "cache_hit_share": tariffs.cache_hit_share, "cache_hit_share_assumed": tariffs.cache_share_assumed,
+            "billed": tariffs.billed, "today": tariffs.table()}
 
 
 def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, budget_usd: float,
              thresholds: Mapping[str, float], generated: bool,
-             assume_unknown_capable: bool = False) -> list[tuple[str, str]]:
+             assume_unknown_capable: bool = False, tariffs=None) -> list[tuple[str, str]]:
     """Notebook 06's headline findings as ``(text, kind)``; ``generated``: the usage log is the demo one.
 
-    >>> from analysis.traffic.evaluate import evaluate
-    >>> from analysis.traffic.workload import example_workload
-    >>> from analysis.traffic.capabilities import capabilities
     >>> from analysis.traffic.policies import EXAMPLE_THRESHOLDS
-    >>> import tempfile, pathlib
-    >>> from analysis.traffic.demo_log import generate_usage_log
-    >>> from analysis.traffic.reprice import reprice_log
-    >>> ev = evaluate(example_workload(), capabilities(), budget_usd=2000)
-    >>> log = reprice_log(generate_usage_log(pathlib.Path(tempfile.mkdtemp()) / "l.csv", rows=200, seed=1))
+    >>> ev, log = _example()
     >>> f = findings(ev.workload, ev.summary, log, baseline="GPT-4o", budget_usd=2000,
     ...              thresholds=EXAMPLE_THRESHOLDS, generated=True)
     >>> print(f[1][0])
@@ -268,6 +334,35 @@ def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, b
                 f"{format_usd(logged.cost_usd)}, under the article's router {format_usd(routed.cost_usd)}"
                 + ("" if routed.rows_unserved == 0 else f" for the {routed.rows_served:,} rows it can serve")
                 + ".", "simulated" if generated else "computed"))
+    if tariffs is not None:
+        out += tariff_findings(tariffs, generated)
+    return out
+
+
+def tariff_findings(tariffs, generated: bool) -> list[tuple[str, str]]:
+    """Findings of a log priced on tariffs: as billed then, the cheapest model at today's prices, the assumption.
+
+    >>> from analysis.traffic.tariff_logs import catalog_tables, price_log
+    >>> from analysis import paths
+    >>> t = price_log(paths.ROOT / "examples" / "my-usage.csv", catalog_tables("article"), as_of="2026-11-30")
+    >>> for text, kind in tariff_findings(t, generated=False): print(kind, "|", text)
+    computed | On its tariffs, the log cost $8.49 as billed then (797 of 800 rows; 3 set aside). At today's prices (2026-11-30) the cheapest model that prices every row is deepseek-v4-flash at $0.40.
+    assumption | Cache hits at today's prices: 0% of input tokens assumed (the log records none).
+    """
+    kind = "simulated" if generated else "computed"
+    t = tariffs.table()
+    complete = t[(t.rows_set_aside == 0) & t.cost_usd.notna()]
+    billed = tariffs.billed_cost_usd
+    text = (f"On its tariffs, the log cost {format_usd(billed, 2) if billed == billed else 'an unknown amount'} as "
+            f"billed then ({tariffs.rows_priced:,} of {tariffs.rows_total:,} rows; "
+            f"{tariffs.rows_total - tariffs.rows_priced:,} set aside). ")
+    text += (f"At today's prices ({tariffs.as_of}) the cheapest model that prices every row is "
+             f"{complete.model.iloc[0]} at {format_usd(complete.cost_usd.iloc[0], 2)}." if len(complete) else
+             f"At today's prices ({tariffs.as_of}) no model prices every row (see the table for why).")
+    out = [(text, kind)]
+    if tariffs.cache_share_assumed:
+        out.append((f"Cache hits at today's prices: {tariffs.cache_hit_share:.0%} of input tokens assumed (the log "
+                    "records none).", "assumption"))
     return out
 
 

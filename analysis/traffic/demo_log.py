@@ -201,3 +201,50 @@ def given_or_demo_log(usage_log: str | os.PathLike | None, workload: traffic_wor
         finally:
             tmp.unlink(missing_ok=True)
     return path, True
+
+
+#: The 2026 log's models, as an API names them, with their shares (a simulation).
+TARIFF_LOG_MODELS = {"gpt-4o-2024-08-06": 0.4, "claude-3-5-sonnet": 0.3, "deepseek-v4-flash": 0.2, "gpt-4o-mini": 0.1}
+
+
+def generate_tariff_log(path: str | os.PathLike, rows: int = 600, seed: int = 0, start: str = "2026-11-02",
+                        days: float = 21.0, bad_rows: int = 1) -> Path:
+    """Write a seeded synthetic usage log with 2026 token kinds (CSV, JSONL or Parquet); a simulation.
+
+    API ids of :data:`TARIFF_LOG_MODELS`; about half the requests read a cached prompt prefix (a share of
+    their input), some write one, GPT-4o requests are a fifth batch, a tenth go through OpenRouter, and
+    reasoning is a third of the output of Claude's. ``bad_rows`` plants that many rows with an unknown
+    service tier and with more cache tokens than input tokens.
+
+    >>> import tempfile, pathlib
+    >>> p = generate_tariff_log(pathlib.Path(tempfile.mkdtemp()) / "l.csv", rows=20, seed=1)
+    >>> sorted(pd.read_csv(p).columns)[:3]
+    ['cache_write_tokens', 'cached_input_tokens', 'input_tokens']
+    """
+    path = Path(path)
+    fmt = log_format(path)
+    rng = np.random.default_rng(seed)
+    models = np.array(list(TARIFF_LOG_MODELS))
+    model = rng.choice(models, rows, p=list(TARIFF_LOG_MODELS.values()))
+    ts = pd.Timestamp(start, tz="UTC") + pd.to_timedelta(rng.uniform(0, days * 86400, rows).round(), unit="s")
+    inp = np.maximum(rng.lognormal(np.log(3000), 0.9, rows).astype("int64"), 50)
+    out = np.maximum(rng.lognormal(np.log(400), 0.8, rows).astype("int64"), 1)
+    cached = np.where(rng.random(rows) < 0.5, (inp * rng.uniform(0.3, 0.9, rows)).astype("int64"), 0)
+    write = np.where((cached == 0) & (rng.random(rows) < 0.2), (inp * 0.5).astype("int64"), 0)
+    gpt = np.char.startswith(model.astype(str), "gpt-4o-2024")
+    tier = np.where(gpt & (rng.random(rows) < 0.2), "batch", "")
+    provider = np.where(gpt & (tier == "") & (rng.random(rows) < 0.1), "openrouter", "")
+    reasoning = np.where(model == "claude-3-5-sonnet", out // 3, 0)
+    frame = pd.DataFrame({"timestamp": ts.strftime("%Y-%m-%dT%H:%M:%SZ"), "model": model, "input_tokens": inp,
+                          "output_tokens": out, "cached_input_tokens": cached, "cache_write_tokens": write,
+                          "reasoning_tokens": reasoning, "service_tier": tier, "provider": provider})
+    bad = rng.choice(rows, 2 * bad_rows, replace=False)
+    frame.loc[bad[:bad_rows], "service_tier"] = "turbo"
+    frame.loc[bad[bad_rows:], "cached_input_tokens"] = frame.loc[bad[bad_rows:], "input_tokens"] + 100
+    if fmt == "parquet":
+        frame.assign(timestamp=pd.to_datetime(frame.timestamp)).to_parquet(path, index=False)
+    elif fmt == "csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_json(path, orient="records", lines=True)
+    return path

@@ -52,6 +52,10 @@ def test_defaults(tmp_path):
                                                       "missing or non-numeric tokens", "negative tokens",
                                                       "unknown task_type")}
     assert log["rows_priced"] == 20_000 - 10
+    tariffs = r["usage_log_tariffs"]  # on the article's tariffs: task types play no part there
+    assert (tariffs["rows_total"], tariffs["rows_priced"], tariffs["cache_hit_share_assumed"]) == (20_000, 19_992, True)
+    assert tariffs["set_aside_by_reason"] == {k: 2 for k in ("unparsable timestamp", "unknown model",
+                                                            "missing or non-numeric tokens", "negative tokens")}
     kinds = {h["kind"] for h in doc["headlines"]}
     assert {"assumption", "computed", "as published", "simulated"} <= kinds
     names = {f["name"] for f in doc["figures"]}

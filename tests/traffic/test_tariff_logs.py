@@ -1,0 +1,226 @@
+"""Usage logs with 2026 token kinds priced on tariffs (analysis.traffic.tariff_logs): hand-computed costs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.data.tariff_tables import endpoints_frame, tiers_frame
+from analysis.prices.tariff_costs import price_rows
+from analysis.traffic.tariff_logs import TARIFF_ROW_KINDS, price_log, resolve_endpoints
+
+GPT = dict(canonical_model_id="gpt-4o", api_model_id="gpt-4o", provider="openai", first_party=True,
+           context_window_tokens=128_000)
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    """A hand-made catalog: history, cache prices, a batch tier, a long-context tier, off-peak hours, a reseller."""
+    ep = endpoints_frame([
+        dict(endpoint_key="openai/gpt-4o", **GPT, effective_to="2026-10-01", input_usd_per_mtok=5.0,
+             output_usd_per_mtok=15.0, cache_read_usd_per_mtok=2.5),
+        dict(endpoint_key="openai/gpt-4o", **GPT, effective_from="2026-10-01", input_usd_per_mtok=2.5,
+             output_usd_per_mtok=10.0, cache_read_usd_per_mtok=1.25),
+        dict(endpoint_key="openai/gpt-4o", **GPT, service_tier="batch", effective_from="2026-10-01",
+             input_usd_per_mtok=1.25, output_usd_per_mtok=5.0, cache_read_usd_per_mtok=0.625),
+        dict(endpoint_key="azure/gpt-4o", **{**GPT, "provider": "azure", "first_party": False},
+             input_usd_per_mtok=2.75, output_usd_per_mtok=11.0),
+        dict(endpoint_key="anthropic/claude-3-5-sonnet", canonical_model_id="claude-3-5-sonnet",
+             api_model_id="claude-3-5-sonnet", provider="anthropic", first_party=True, effective_from="2026-06-01",
+             input_usd_per_mtok=3.0, output_usd_per_mtok=15.0, cache_read_usd_per_mtok=0.3,
+             cache_write_5m_usd_per_mtok=3.75, context_window_tokens=200_000),
+        *[dict(endpoint_key="deepseek/deepseek-v4-flash", canonical_model_id="deepseek-v4-flash",
+               api_model_id="deepseek-v4-flash", provider="deepseek", first_party=True, utc_start_minute=a,
+               utc_end_minute=b, input_usd_per_mtok=p, output_usd_per_mtok=2 * p)
+          for a, b, p in ((0, 990, 0.2), (990, 1440, 0.1))],  # off-peak from 16:30 UTC
+    ])
+    claude = int(ep.price_row_id[ep.endpoint_key == "anthropic/claude-3-5-sonnet"].iloc[0])
+    tiers = tiers_frame([dict(price_row_id=claude, price_column=c, threshold_input_tokens=100_000, usd_per_mtok=p,
+                              rule="whole_request") for c, p in (("input_usd_per_mtok", 6.0),
+                                                                 ("output_usd_per_mtok", 22.5))])
+    return {"endpoints": ep, "tiers": tiers}
+
+
+HEADER = "timestamp,model,input_tokens,output_tokens,cached_input_tokens,cache_write_tokens,service_tier,provider\n"
+ROWS = [  # line 2 onwards; the cost as billed, by hand
+    "2026-11-02T10:00:00Z,gpt-4o-2024-08-06,100000,10000,50000,,,",  # 0.125 + 0.0625 + 0.1 = 0.2875
+    "2026-09-15T10:00:00Z,gpt-4o,100000,0,,,,",  # the price in force then: 0.5
+    "2026-11-02T10:00:00Z,gpt-4o,100000,10000,,,batch,",  # batch: 0.125 + 0.05 = 0.175
+    "2026-11-02T10:00:00Z,claude-3-5-sonnet,150000,1000,0,50000,,",  # over 100K: 0.6 + 0.1875 + 0.0225 = 0.81
+    "2026-11-02T20:00:00Z,deepseek-v4-flash,1000000,1000000,,,,",  # off-peak: 0.1 + 0.2 = 0.3
+    "2026-11-02T10:00:00Z,deepseek-v4-flash,1000000,1000000,,,,",  # peak: 0.2 + 0.4 = 0.6
+    "2026-11-02T10:00:00Z,gpt-4o,100000,0,,,,Azure",  # the reseller: 0.275
+    "2026-11-02T10:00:00Z,deepseek-v4-flash,5000,10,1000,,,",  # no cache-read price known
+    "2026-11-02T10:00:00Z,gpt-4o,200000,10,,,,",  # over the model's context window
+    "2026-05-01T10:00:00Z,claude-3-5-sonnet,1000,10,,,,",  # no price in force on that date
+    "2026-11-02T10:00:00Z,gpt-4o,1000,10,,,turbo,",  # line 12: unknown service_tier
+    "2026-11-02T10:00:00Z,gpt-4o,1000,10,abc,,,",  # line 13: non-numeric cache tokens
+    "2026-11-02T10:00:00Z,gpt-4o,1000,10,800,300,,",  # line 14: cache tokens exceed input tokens
+    "2026-11-02T10:00:00Z,llama-9,1000,10,,,,",  # line 15: unknown model
+    "2026-11-02T10:00:00Z,gpt-4o,1000,10,,,,nowhere",  # line 16: unknown provider
+    "not a time,gpt-4o,1000,10,,,,",  # line 17: unparsable timestamp
+]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    log = tmp_path_factory.mktemp("logs") / "log2026.csv"
+    log.write_text(HEADER + "\n".join(ROWS) + "\n")
+    return price_log(log, tables(), as_of="2026-11-30")
+
+
+def test_costs_as_billed_then_by_hand(report):
+    b = report.billed[report.billed.cost_usd.notna()].fillna({"provider": ""})
+    cost = {(r.model, r.provider, r.service_tier): round(r.cost_usd, 6) for r in b.itertuples()}
+    assert cost == {("gpt-4o-2024-08-06", "", "standard"): 0.2875,  # API id priced as GPT-4o, cache reads
+                    ("gpt-4o", "", "standard"): 0.5,  # the price in force on 2026-09-15
+                    ("gpt-4o", "", "batch"): 0.175,
+                    ("claude-3-5-sonnet", "", "standard"): 0.81,  # long context, cache writes
+                    ("deepseek-v4-flash", "", "standard"): 0.9,  # 0.3 off-peak + 0.6 peak (not 1.2)
+                    ("gpt-4o", "azure", "standard"): 0.275}
+    assert report.billed_cost_usd == pytest.approx(2.9475)
+    assert set(b.endpoint_key) == {"openai/gpt-4o", "anthropic/claude-3-5-sonnet", "deepseek/deepseek-v4-flash",
+                                   "azure/gpt-4o"}
+
+
+def test_rows_set_aside_by_reason_with_lines(report):
+    assert report.rows_total == 16 and report.rows_priced == 7
+    assert report.set_aside_billed() == {
+        "unparsable timestamp": 1, "non-numeric cache or reasoning tokens": 1, "cache tokens exceed input tokens": 1,
+        "unknown service_tier": 1, "unknown model": 1, "unknown provider": 1,
+        "no cache-read price known": 1, "over the model's context window": 1, "no price in force on that date": 1}
+    lines = {p.kind: [e["line"] for e in p.examples] for p in report.problems.itertuples()}
+    assert lines == {"unparsable timestamp": [17], "non-numeric cache or reasoning tokens": [13],
+                     "cache tokens exceed input tokens": [14], "unknown service_tier": [12], "unknown model": [15],
+                     "unknown provider": [16]}
+    assert set(report.problems.kind) <= set(TARIFF_ROW_KINDS)
+    assert "set aside: 1 rows with unknown service_tier" in report.summary()
+
+
+def test_today_under_every_model_carries_the_logs_cache_share_over(tmp_path):
+    log = tmp_path / "cached.csv"
+    log.write_text("timestamp,model,input_tokens,output_tokens,cached_input_tokens\n"
+                   "2026-11-02T10:00:00Z,gpt-4o,100000,10000,40000\n")
+    r = price_log(log, tables(), as_of="2026-11-30")
+    assert (r.cache_hit_share, r.cache_share_assumed) == (0.4, False)
+    t = r.today.set_index("model")
+    assert t.cost_usd["claude-3-5-sonnet"] == pytest.approx(0.18 + 0.012 + 0.15)  # 60K, 40K cached, 10K out
+    assert t.cost_usd["gpt-4o"] == pytest.approx(0.15 + 0.05 + 0.1)
+    assert np.isnan(t.cost_usd["deepseek-v4-flash"])  # no cache price known: unknown, never 0
+    assert t.note["deepseek-v4-flash"] == "1 rows: no cache-read price known"
+    assert "azure/gpt-4o" not in set(r.today.endpoint_key)  # today's prices are first-party
+
+
+def test_today_with_an_assumed_share_and_the_rows_time_of_day(tmp_path):
+    log = tmp_path / "plain.csv"
+    log.write_text("timestamp,model,input_tokens,output_tokens\n"
+                   "2026-09-15T20:00:00Z,gpt-4o,100000,10000\n2026-11-02T10:00:00Z,gpt-4o,100000,10000\n")
+    r = price_log(log, tables(), as_of="2026-11-30", cache_hit_share=0.5)
+    assert r.billed_cost_usd == pytest.approx(0.65 + 0.35)  # 2026-09-15 at the old price
+    assert (r.cache_hit_share, r.cache_share_assumed) == (0.5, True)
+    assert "an assumption" in r.summary()
+    t = r.today.set_index("model")
+    assert t.cost_usd["gpt-4o"] == pytest.approx(2 * (0.125 + 0.0625 + 0.1))
+    assert t.rows_set_aside["deepseek-v4-flash"] == 2
+    zero = price_log(log, tables(), as_of="2026-11-30").today.set_index("model")
+    assert zero.cost_usd["deepseek-v4-flash"] == pytest.approx(0.012 + 0.024)  # 20:00 off-peak, 10:00 peak
+    assert zero.cost_usd["claude-3-5-sonnet"] == pytest.approx(2 * 0.45)  # not over the 100K tier
+    assert list(zero.index[:1]) == ["deepseek-v4-flash"] or r.table().model.iloc[0] == "gpt-4o"
+
+
+def test_api_ids_resolve_to_the_canonical_models_endpoint():
+    ends = resolve_endpoints([("gpt-4o-2024-08-06", None), ("claude-3-5-sonnet", None), ("gpt-4o", "azure"),
+                              ("azure/gpt-4o", None), ("gpt-4o", "nowhere"), ("llama-9", None)],
+                             tables()["endpoints"])
+    assert ends == {("gpt-4o-2024-08-06", None): ("openai/gpt-4o", None),
+                    ("claude-3-5-sonnet", None): ("anthropic/claude-3-5-sonnet", None),
+                    ("gpt-4o", "azure"): ("azure/gpt-4o", None), ("azure/gpt-4o", None): ("azure/gpt-4o", None),
+                    ("gpt-4o", "nowhere"): (None, "unknown provider"), ("llama-9", None): (None, "unknown model")}
+
+
+def test_grouped_pricing_equals_every_row_priced_on_its_own(tmp_path):
+    """The scan groups rows; tariff_costs.price_rows on each raw row must give the same total to the cent."""
+    rng = np.random.default_rng(3)
+    n = 3000
+    models = np.array(["gpt-4o", "claude-3-5-sonnet", "deepseek-v4-flash"])
+    keys = {"gpt-4o": "openai/gpt-4o", "claude-3-5-sonnet": "anthropic/claude-3-5-sonnet",
+            "deepseek-v4-flash": "deepseek/deepseek-v4-flash"}
+    inp = rng.integers(1, 190_000, n)
+    out = rng.integers(0, 5_000, n)
+    frame = pd.DataFrame({
+        "timestamp": pd.Timestamp("2026-06-15") + pd.to_timedelta(rng.integers(0, 160 * 1440, n), unit="min"),
+        "model": rng.choice(models, n), "input_tokens": inp, "output_tokens": out,
+        "cached_input_tokens": (inp * rng.choice([0, 0.3], n)).astype("int64"),
+        "cache_write_tokens": np.where(rng.random(n) < 0.2, 100, 0), "reasoning_tokens": out // 3,
+        "service_tier": rng.choice(["standard", "batch"], n, p=[0.8, 0.2])})
+    log = tmp_path / "random.parquet"
+    frame.to_parquet(log)
+    r = price_log(log, tables(), as_of="2026-11-30", examples=0)
+    one = price_rows(frame.assign(endpoint_key=frame.model.map(keys), cache_read_tokens=frame.cached_input_tokens),
+                     tables())
+    assert r.rows_priced == int(one.cost_usd.notna().sum())
+    assert r.billed_cost_usd == pytest.approx(float(one.cost_usd.sum()), abs=0.005)
+    assert r.set_aside_billed() == one.set_aside_reason.where(
+        ~((one.set_aside_reason == "endpoint not in catalog") & (frame.service_tier == "batch")),
+        "no batch tier on this endpoint").value_counts().to_dict()
+
+
+@pytest.fixture(scope="module")
+def genai():
+    from analysis.data.catalogs import load_catalog
+
+    return load_catalog("genai-prices").tables
+
+
+@pytest.mark.parametrize("ext", ["csv", "jsonl", "parquet"])
+def test_the_shipped_2026_log_on_genai_prices(genai, ext):
+    from analysis import paths
+
+    r = price_log(paths.ROOT / "examples" / f"my-usage-2026.{ext}", genai, as_of="2026-11-30")
+    assert r.rows_total == 600
+    assert dict(zip(r.problems.kind, r.problems.rows)) == {"cache tokens exceed input tokens": 1,
+                                                           "unknown service_tier": 1}
+    line = {"csv": 144, "jsonl": 143, "parquet": None}[ext]
+    ex = r.problems.set_index("kind").examples["cache tokens exceed input tokens"][0]
+    assert ex.get("line") == line and (ext != "parquet" or ex["row"] == 143)
+    b = r.billed.fillna({"provider": ""})
+    ends = {(m, p, t): e for m, p, t, e in zip(b.model, b.provider, b.service_tier, b.endpoint_key)}
+    # API ids priced as the canonical model's first-party endpoint; a provider's rows on its own endpoint
+    assert ends[("gpt-4o-2024-08-06", "", "standard")] == "openai/gpt-4o"
+    assert ends[("gpt-4o-2024-08-06", "", "batch")] == "openai/gpt-4o"
+    assert ends[("claude-3-5-sonnet", "", "standard")] == "anthropic/claude-3-5-sonnet"
+    assert ends[("gpt-4o-2024-08-06", "openrouter", "standard")].startswith("openrouter/")
+    assert r.rows_priced + sum(r.set_aside_billed().values()) == 600
+    assert r.billed_cost_usd > 0 and not r.cache_share_assumed
+    t = r.today.set_index("model")
+    assert t.rows_priced.max() == 598 and (t.rows_priced + t.rows_set_aside == 598).all()
+
+
+def test_reprice_command_prints_both_costs(capsys):
+    from analysis import paths
+    from analysis.cli import main
+
+    assert main(["reprice", str(paths.ROOT / "examples" / "my-usage-2026.csv"), "--top", "3", "--as-of",
+                 "2026-11-30", "--examples", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "As billed then (the tariff in force at each row's timestamp, its tier and provider): $2.74." in out
+    assert "set aside as billed: 43 rows, no batch tier on this endpoint" in out
+    assert "At today's prices (2026-11-30) under every model: the log's own cache-hit share, 30.0%" in out
+    assert "... and 8 more models" in out
+
+
+def test_weekday_windows_and_a_per_request_fee(tmp_path):
+    """Weekend prices (ISO weekday mask) as billed and today; a fee per request counted once per row."""
+    ep = endpoints_frame([dict(endpoint_key="acme/m1", canonical_model_id="deepseek-v4-flash", api_model_id="m1",
+                               provider="deepseek", first_party=True, utc_weekday_mask=mask, per_request_usd=0.01,
+                               input_usd_per_mtok=p, output_usd_per_mtok=p, time_window=label)
+                          for mask, p, label in ((0b0011111, 2.0, "Mon-Fri"), (0b1100000, 1.0, "Sat-Sun"))])
+    log = tmp_path / "week.csv"
+    log.write_text("timestamp,model,input_tokens,output_tokens\n"
+                   "2026-11-07T12:00:00Z,m1,1000000,0\n"  # a Saturday: 1.0 + 0.01
+                   "2026-11-09T12:00:00Z,m1,1000000,0\n"  # a Monday: 2.0 + 0.01
+                   "2026-11-10T12:00:00Z,m1,500000,500000\n")  # a Tuesday: 2.0 + 0.01
+    r = price_log(log, {"endpoints": ep, "tiers": tiers_frame([])}, as_of="2026-11-30")
+    assert r.billed_cost_usd == pytest.approx(5.03)
+    # today (Monday 2026-11-30): each row on its own weekday of the week before, same prices here
+    assert r.today.set_index("model").cost_usd["deepseek-v4-flash"] == pytest.approx(5.03)
