@@ -388,7 +388,7 @@ def findings(session: Session, percentiles: pd.DataFrame, errors: pd.DataFrame, 
     >>> for text, kind in findings(s, percentile_table(s.timed_requests), error_counts(s.attempts),
     ...                            {"model": "DeepSeek V4 Flash", "usd_per_mtok_per_point": 0.25 / 88}):
     ...     print(kind, "|", text)
-    simulated | SIMULATED (local emulator): 0 of 0 timed requests failed or came back incomplete; 0 of 0 router requests failed; 0 of 0 requests in all; 0 of 0 attempts ended in an error (retries included).
+    simulated | SIMULATED (local emulator): 0 of 0 timed requests failed or came back incomplete; 0 of 0 attempts ended in an error (retries included).
     computed | Chinese prompts route to DeepSeek V4 Flash, the lowest output price per C-Eval point ($0.0028 per million tokens per point), computed from the data.
     """
     label = session.label
@@ -399,12 +399,15 @@ def findings(session: Session, percentiles: pd.DataFrame, errors: pd.DataFrame, 
         out.append((f"{label}: {model} p50 time to first token {format_number(t['p50'], ' s')}, p99 {format_number(t['p99'], ' s')} "
                     f"(n = {t['n']}); median output speed {format_number(s['p50'], ' tok/s')}.", kind))
     c = call_counts(session)
-    router = f"{c['router_failed']} of {c['router_requests']} router requests failed"
-    if c["router_failures"]:
-        router += f" ({router_failures_text(c)})"
+    router = ""  # the router's requests, and the sum of both kinds, only when the router sent any
+    if c["router_requests"]:
+        router = f"{c['router_failed']} of {c['router_requests']} router requests failed"
+        if c["router_failures"]:
+            router += f" ({router_failures_text(c)})"
+        router = f"{router}; {c['failed']} of {c['requests']} requests in all; "
     out.append((f"{label}: {c['timed_failed']} of {c['timed_requests']} timed requests failed or came back incomplete; "
-                f"{router}; {c['failed']} of {c['requests']} requests in all; {c['error_attempts']} of "
-                f"{c['attempts']} attempts ended in an error (retries included).", kind))
+                f"{router}{c['error_attempts']} of {c['attempts']} attempts ended in an error (retries included).",
+                kind))
     out.append((f"Chinese prompts route to {best['model']}, the lowest output price per C-Eval point "
                 f"(${best['usd_per_mtok_per_point']:.4f} per million tokens per point), computed from the data.",
                 "computed"))

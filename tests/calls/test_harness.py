@@ -666,8 +666,8 @@ def test_notebook_05_findings_figures_and_kinds():
     # TTFTs 1.0, 1.1, 1.2 s: median 1.1 s; the fourth request failed after 2 attempts ending in errors
     assert f[0] == ("SIMULATED (local emulator): GPT-4o p50 time to first token 1.1 s, p99 1.2 s (n = 3); median "
                     "output speed 50 tok/s.", "simulated")
-    assert f[1] == ("SIMULATED (local emulator): 1 of 4 requests failed or came back incomplete; 2 attempts ended "
-                    "in an error.", "simulated")
+    assert f[1] == ("SIMULATED (local emulator): 1 of 4 timed requests failed or came back incomplete; 2 of 5 "
+                    "attempts ended in an error (retries included).", "simulated")
     assert f[2][1] == "computed" and "($0.0028 per million tokens per point)" in f[2][0]
     assert f[3][0] == ("SIMULATED (local emulator): 1 routed prompt fell back past their first choice (code-1 to "
                        "GPT-4o).")
