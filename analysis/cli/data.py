@@ -71,6 +71,10 @@ def reprice_cli(args) -> int:
         print(f"\nWrote {out}")
     print(f"\nScanned in {report.scan_seconds:.2f} s. Prices as published (data/pricing.csv unless --pricing); "
           f"the threshold and optimised policies are built for this log's own mix.")
+    from analysis.prices.log_costs import billed_text
+
+    # the engine chosen (--engine, --spark-master) re-prices the log on the tariff tables
+    print("\n" + billed_text(args.log, args.pricing, args.engine, args.spark_master))
     return 0
 
 
@@ -236,6 +240,12 @@ def _add_reprice(p: argparse.ArgumentParser) -> None:
     p.add_argument("--examples", type=int, default=3, help="examples shown per kind of bad row (default 3)")
     p.add_argument("--csv", metavar="OUT", default=None, help="also write the totals table to this CSV")
     p.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: one per core)")
+    p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                   help="where the log is re-priced on the tariff tables: duckdb (embedded, the default) or spark "
+                        "(Apache Spark through PySpark: pip install 'pricepoint[spark]' and Java 17+)")
+    p.add_argument("--spark-master", metavar="URL", default=None,
+                   help="Spark master for --engine spark: local[*] by default; spark://HOST:7077, yarn or "
+                        "k8s://... for a cluster (which then reads the log itself: a shared path or s3a:// URL)")
 
 
 def cmd_reprice(args: argparse.Namespace) -> int:

@@ -1,0 +1,64 @@
+"""analysis.prices.log_costs and `pricepoint reprice --engine`: the engine chosen on the command line prices
+the log, with the same totals on DuckDB and Spark."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+
+from analysis import paths
+from analysis.cli import build_parser, main
+from analysis.prices import engines
+from analysis.prices.log_costs import billed_text, log_tariffs, price_log, totals
+
+EXAMPLE = paths.ROOT / "examples" / "my-usage.parquet"
+
+
+def _billed(text: str) -> list[str]:
+    return text[text.index("As billed by the tariff tables"):].splitlines()
+
+
+def test_the_article_catalog_prices_every_model_by_its_endpoint(tmp_path):
+    tables, endpoints = log_tariffs()
+    log = tmp_path / "log.jsonl"
+    pd.DataFrame({"timestamp": ["2026-11-02T10:00:00Z", "2026-11-03T00:30:00+01:00", "2026-11-03T09:00:00Z"],
+                  "model": ["GPT-4o", "GPT-4o-mini", "GPT-4o"], "input_tokens": [2_000_000, 1_000_000, None],
+                  "output_tokens": [0, 1_000_000, 5]}).to_json(log, orient="records", lines=True)
+    out = price_log(log, tables, endpoints=endpoints)
+    t = totals(out).set_index("model")
+    assert t.loc["GPT-4o", "cost_usd"] == 5.0 and t.loc["GPT-4o", "rows_set_aside"] == 1  # 2M input at $2.50
+    assert t.loc["GPT-4o-mini", "cost_usd"] == 0.15 + 0.60
+    assert out[out.model == "GPT-4o-mini"].day.dt.strftime("%Y-%m-%d %H").tolist() == ["2026-11-02 00"]  # its UTC day
+
+
+def test_reprice_command_parses_the_engine_and_the_master():
+    args = build_parser().parse_args(["reprice", "log.parquet", "--engine", "spark", "--spark-master",
+                                      "spark://lake-master:7077"])
+    assert (args.engine, args.spark_master) == ("spark", "spark://lake-master:7077")
+    assert build_parser().parse_args(["reprice", "log.parquet"]).engine == "duckdb"
+
+
+def test_reprice_on_spark_gives_the_duckdb_totals_to_the_cent(spark, capsys):
+    assert main(["reprice", str(EXAMPLE)]) == 0
+    on_duckdb = _billed(capsys.readouterr().out)
+    assert main(["reprice", str(EXAMPLE), "--engine", "spark"]) == 0
+    on_spark = _billed(capsys.readouterr().out)
+    assert "re-priced on duckdb: 797 rows priced, 3 set aside, $8.49." in on_duckdb[0]
+    assert "re-priced on spark" in on_spark[0] and on_spark[0].endswith("797 rows priced, 3 set aside, $8.49.")
+    assert on_duckdb[1:] == on_spark[1:]  # every model's line, and the set-aside counts by reason
+
+
+def test_reprice_on_spark_without_java_says_how_to_get_it(monkeypatch, capsys):
+    monkeypatch.setattr(engines, "spark_missing", lambda: "Java (no java on PATH, no JAVA_HOME)")
+    assert main(["reprice", str(EXAMPLE), "--engine", "spark"]) == 2
+    err = capsys.readouterr().err
+    assert "engine 'spark' needs Java" in err and "apt-get install default-jre-headless" in err
+
+
+def test_billed_text_names_the_engine_and_never_an_absolute_path(tmp_path):
+    log = tmp_path / "usage.parquet"
+    shutil.copy(EXAMPLE, log)
+    text = billed_text(log)
+    assert str(tmp_path) not in text and "re-priced on duckdb" in text
+    assert "set aside: 2 rows, endpoint not in catalog" in text
