@@ -123,12 +123,12 @@ def duckdb_engine(con: Any = None, threads: int | None = None) -> Engine:
     if threads:
         ib.raw_sql(f"SET threads = {int(threads)}")
 
-    def read(src: str, fmt: str) -> Any:
+    def read(src: Any, fmt: str) -> Any:
         if src.startswith(("s3a://", "s3://", "http://", "https://", "gs://")):
             ib.raw_sql("INSTALL httpfs; LOAD httpfs")
             src = "s3://" + src[len("s3a://"):] if src.startswith("s3a://") else src
-        if Path(src).is_dir():
-            src = str(Path(src) / "*")
+        if Path(src).is_dir():  # a folder of parts, as Spark writes them (_SUCCESS and hidden files left out)
+            src = [str(p) for p in sorted(Path(src).iterdir()) if not p.name.startswith(("_", "."))]
         if fmt == "parquet":
             return ib.read_parquet(src)
         if fmt == "csv":

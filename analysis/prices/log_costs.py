@@ -33,6 +33,8 @@ from analysis.prices.tariff_costs import pricing_expression, summarise
 #: Column names of usage logs (left) that mean a tariff usage column (right).
 LOG_ALIASES = {"cached_input_tokens": "cache_read_tokens", "cache_creation_tokens": "cache_write_tokens"}
 BY = ("model", "endpoint_key", "day")
+#: The endpoint of a row whose task type a policy routes nowhere: set aside ("endpoint not in catalog"), counted.
+NOT_ROUTED = "(not routed by the policy)"
 
 
 def log_tariffs(pricing_csv: str | os.PathLike | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
@@ -67,7 +69,8 @@ def price_log(source: str | os.PathLike, tables: Mapping[str, pd.DataFrame], eng
     ``rows``, ``cost_usd`` (NaN for set-aside groups: unknown, never 0), ``input_tokens``,
     ``output_tokens``. ``routes`` (columns ``policy``, ``task_type``, ``endpoint_key``) re-prices
     every row under each policy, on the endpoint the policy sends its task type to (a row without a
-    task type counts as ``general``). ``day`` is the row's UTC date.
+    task type counts as ``general``; a task type the policy routes nowhere goes to :data:`NOT_ROUTED`
+    and is set aside, counted). ``day`` is the row's UTC date.
     """
     eng = engine if isinstance(engine, Engine) else connect(engine, **({"master": spark_master}
                                                                          if engine == "spark" else {}))
@@ -91,14 +94,17 @@ def _prepare(eng: Engine, log: Any, endpoints: Mapping[str, str] | None,
     if "model" not in t.columns:
         t = t.mutate(model=t.endpoint_key.cast("string"))
     keep = ["model"]
-    if routes is not None:
-        task = t.task_type.cast("string").fill_null("general") if "task_type" in t.columns else "general"
-        t = t.mutate(_task=task)
-        r = eng.table(routes[["policy", "task_type", "endpoint_key"]].rename(
-            columns={"task_type": "_route_task", "endpoint_key": "_route_endpoint"}).astype(str))
-        t = t.inner_join(r, t._task == r._route_task)
-        t = t.drop(*[c for c in ("endpoint_key", "_task", "_route_task") if c in t.columns])
-        t = t.rename(endpoint_key="_route_endpoint")
+    if routes is not None:  # every row under every policy; a task type a policy does not route stays visible
+        import ibis
+
+        task = t.task_type.cast("string").fill_null("general") if "task_type" in t.columns else ibis.literal("general")
+        t = t.mutate(_task=task).drop(*[c for c in ("endpoint_key", "policy") if c in t.columns])
+        t = t.cross_join(eng.table(pd.DataFrame({"policy": sorted(set(routes.policy.astype(str)))})))
+        r = eng.table(routes[["policy", "task_type", "endpoint_key"]].astype(str).set_axis(
+            ["_route_policy", "_route_task", "_route_endpoint"], axis=1))
+        t = t.left_join(r, [t.policy == r._route_policy, t._task == r._route_task])
+        t = t.mutate(endpoint_key=t._route_endpoint.fill_null(NOT_ROUTED)).drop(
+            "_task", "_route_policy", "_route_task", "_route_endpoint")
         keep.append("policy")
     elif "endpoint_key" not in t.columns:
         m = t.model.cast("string")

@@ -213,27 +213,30 @@ def priced(u: Any, e: Any, tier_cols: Mapping[str, list[tuple[str, str, str]]]) 
         "output": ("output_usd_per_mtok", j.output_tokens - reasoning),
         "reasoning": ("reasoning_usd_per_mtok", reasoning),
     }
-    c = {k: _component(j, col, qty, tier_cols.get(col, [])) for k, (col, qty) in quantities.items()}
-    c["search"] = ibis.cases((j.searches == 0, 0.0), else_=j.searches * j.per_search_usd)
+    comp = {k: _component(j, col, qty, tier_cols.get(col, [])) for k, (col, qty) in quantities.items()}
+    comp["search"] = ibis.cases((j.searches == 0, 0.0), else_=j.searches * j.per_search_usd)
+    # the components once, as columns: the reasons and the sum read them (not the expressions twice)
+    c = j.select(*u.columns, "price_row_id", "no_price", "context_window_tokens", "per_request_usd",
+                 **{f"_c_{k}": v for k, v in comp.items()})
     reason = ibis.cases(
-        (j.bad_counts, "usage counts missing or negative"),
-        (j.cache_read_tokens + j.cache_write_tokens > j.input_tokens, "cache tokens exceed input tokens"),
-        (j.cache_write_1h_tokens > j.cache_write_tokens, "1-hour cache writes exceed cache writes"),
-        (j.reasoning_tokens > j.output_tokens, "reasoning tokens exceed output tokens"),
-        (j.ts.isnull(), NO_TIMESTAMP),
-        (j.price_row_id.isnull(), "endpoint not in catalog"),
-        (j.no_price.fill_null(False), NO_PRICE),
-        (j.input_tokens > j.context_window_tokens, "over the model's context window"),
-        (c["input"].isnull(), "no input price known"),
-        (c["cache_read"].isnull(), "no cache-read price known"),
-        (c["cache_write_5m"].isnull(), "no cache-write price known"),
-        (c["cache_write_1h"].isnull(), "no 1-hour cache-write price known"),
-        (c["output"].isnull() | c["reasoning"].isnull(), "no output price known"),
-        (c["search"].isnull(), "no search price known"),
+        (c.bad_counts, "usage counts missing or negative"),
+        (c.cache_read_tokens + c.cache_write_tokens > c.input_tokens, "cache tokens exceed input tokens"),
+        (c.cache_write_1h_tokens > c.cache_write_tokens, "1-hour cache writes exceed cache writes"),
+        (c.reasoning_tokens > c.output_tokens, "reasoning tokens exceed output tokens"),
+        (c.ts.isnull(), NO_TIMESTAMP),
+        (c.price_row_id.isnull(), "endpoint not in catalog"),
+        (c.no_price.fill_null(False), NO_PRICE),
+        (c.input_tokens > c.context_window_tokens, "over the model's context window"),
+        (c._c_input.isnull(), "no input price known"),
+        (c._c_cache_read.isnull(), "no cache-read price known"),
+        (c._c_cache_write_5m.isnull(), "no cache-write price known"),
+        (c._c_cache_write_1h.isnull(), "no 1-hour cache-write price known"),
+        (c._c_output.isnull() | c._c_reasoning.isnull(), "no output price known"),
+        (c._c_search.isnull(), "no search price known"),
         else_=ibis.null("string"),
     )
-    cost = sum(c.values(), ibis.literal(0.0)) + j.per_request_usd.fill_null(0.0)
-    out = j.select(*u.columns, _pid=j.price_row_id, set_aside_reason=reason, _cost=cost)
+    cost = sum((c[f"_c_{k}"] for k in comp), ibis.literal(0.0)) + c.per_request_usd.fill_null(0.0)
+    out = c.select(*u.columns, _pid=c.price_row_id, set_aside_reason=reason, _cost=cost)
     return out.mutate(price_row_id=ibis.cases((out.set_aside_reason.fill_null("") == NO_PRICE, ibis.null("int64")),
                                               else_=out._pid),
                       cost_usd=ibis.cases((out.set_aside_reason.isnull(), out._cost), else_=ibis.null("float64"))

@@ -13,7 +13,7 @@ import pytest
 
 from analysis.data.tariff_tables import endpoints_frame, renumber, tiers_frame, validate_tables
 from analysis.prices import engines
-from analysis.prices.log_costs import price_log, set_aside, totals
+from analysis.prices.log_costs import NOT_ROUTED, price_log, set_aside, totals
 from analysis.prices.tariff_costs import NO_TIMESTAMP, price_rows
 from analysis.prices.tariffs import SET_ASIDE_REASONS, cost_usd
 from tests.prices.test_tariffs import EP, TIERS
@@ -131,8 +131,9 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
     assert set_aside(a).to_dict() == set_aside(b).to_dict()
 
 
-ROUTES = pd.DataFrame({"policy": ["cheap"] * 3 + ["weekly"] * 3, "task_type": ["code", "general", "vision"] * 2,
-                       "endpoint_key": ["q/x", "q/x", "p/m", "w/k", "w/k", "w/k"]})
+ROUTES = pd.DataFrame({"policy": ["cheap"] * 3 + ["weekly"] * 3 + ["text only"] * 2,
+                       "task_type": ["code", "general", "vision"] * 2 + ["code", "general"],
+                       "endpoint_key": ["q/x", "q/x", "p/m", "w/k", "w/k", "w/k", "q/x", "p/m"]})
 
 
 @pytest.mark.parametrize("suffix, routes", [(".parquet", None), (".csv", ROUTES), (".jsonl", None)],
@@ -145,12 +146,16 @@ def test_duckdb_and_spark_give_the_same_totals_to_the_cent(spark, tmp_path, suff
     kwargs = {"endpoints": MODELS} if routes is None else {"routes": routes}
     duck = price_log(path, TABLES, **kwargs)
     _same(duck, price_log(path, TABLES, engine="spark", **kwargs))
-    copies = 1 if routes is None else 2
+    copies = 1 if routes is None else 3
     assert duck.rows.sum() == copies * len(log) and set_aside(duck).get(NO_TIMESTAMP) == copies * 4
     assert duck.cost_usd.sum() > 0 and len(set_aside(duck)) >= 7  # every kind of bad row is there
     if routes is not None:
         assert duck.groupby("policy").rows.sum().eq(len(log)).all()
         assert set(duck[duck.policy == "weekly"].endpoint_key) == {"w/k"}
+        unrouted = duck[duck.endpoint_key == NOT_ROUTED]
+        assert set(unrouted.policy) == {"text only"}
+        assert unrouted.rows.sum() == (log.task_type == "vision").sum()  # counted, set aside, never dropped
+        assert set(unrouted.set_aside_reason) <= set(SET_ASIDE_REASONS) | {NO_TIMESTAMP}
 
 
 # --------------------------------------------------------------------------- choosing an engine
@@ -190,3 +195,17 @@ def test_log_format_from_the_name(tmp_path):
     assert engines.log_format(str(tmp_path / "parts")) == "jsonl"
     with pytest.raises(ValueError, match="expected .parquet, .csv or .jsonl"):
         engines.log_format("usage.xlsx")
+
+
+def test_a_folder_of_parts_is_one_log(tmp_path):
+    """As Spark writes a table: part files and a _SUCCESS marker."""
+    log = random_log(300, seed=8)
+    parts = tmp_path / "usage"
+    parts.mkdir()
+    (parts / "_SUCCESS").write_text("")
+    write_log(log.iloc[:100], parts / "part-0.parquet")
+    write_log(log.iloc[100:], parts / "part-1.parquet")
+    write_log(log, whole := tmp_path / "whole.parquet")
+    a, b = price_log(parts, TABLES, endpoints=MODELS), price_log(whole, TABLES, endpoints=MODELS)
+    assert a.rows.sum() == 300 and a.drop(columns="cost_usd").equals(b.drop(columns="cost_usd"))
+    assert np.allclose(a.cost_usd, b.cost_usd, atol=1e-9, equal_nan=True)
