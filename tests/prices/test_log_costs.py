@@ -62,3 +62,13 @@ def test_billed_text_names_the_engine_and_never_an_absolute_path(tmp_path):
     text = billed_text(log)
     assert str(tmp_path) not in text and "re-priced on duckdb" in text
     assert "set aside: 2 rows, endpoint not in catalog" in text
+
+
+def test_notebook_06_declares_the_engine_and_the_rule_refuses_others():
+    from analysis.report.params import parameter_types
+    from analysis.report.rules import problems
+
+    assert parameter_types(paths.NOTEBOOKS / "06-routing.ipynb")["engine"] == "str"
+    assert problems({"engine": "spark"}) == []
+    assert problems({"engine": "bigquery"}) == ["engine must be one of duckdb, spark (where the usage log is "
+                                                "re-priced), got 'bigquery'"]
