@@ -199,16 +199,16 @@ def main() -> int:
         print(f"{args.rows:,} rows of Parquet ({size_gib:.2f} GiB, {free_gib:.0f} GiB free before) written by "
               f"DuckDB in {gen_s:.0f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         scan = run_child("scan", path, args.spark_master)
-        duck = run_child("duckdb", path, args.spark_master)
-        spark = None if args.no_spark else run_child("spark", path, args.spark_master)
         base = scan["seconds"]
         cbase = scan["cpu_s"]
         print("  (wall time, and CPU time of all threads, which the other users of a shared machine disturb less)")
         print(f"  DuckDB bare scan (sum of the {len(TOKEN_COLUMNS)} token columns): {base:.2f} s = 1.00 "
-              f"(CPU {cbase:.2f} s = 1.00), peak {scan['peak_mib']:.0f} MiB")
+              f"(CPU {cbase:.2f} s = 1.00), peak {scan['peak_mib']:.0f} MiB", flush=True)
+        duck = run_child("duckdb", path, args.spark_master)
         print(f"  DuckDB re-pricing (the Ibis expression): {duck['seconds']:.2f} s = {duck['seconds'] / base:.1f} "
               f"x the scan (CPU {duck['cpu_s'] / cbase:.1f} x), peak {duck['peak_mib']:.0f} MiB")
         print(f"  set aside: {', '.join(f'{n:,} {why}' for why, n in duck['set_aside'].items()) or 'none'}")
+        spark = None if args.no_spark else run_child("spark", path, args.spark_master)
         if spark:
             jvm = f"{spark['jvm_peak_mib']:.0f} MiB" if spark["jvm_peak_mib"] else "unknown"
             print(f"  Spark {args.spark_master} re-pricing (same expression): {spark['seconds']:.2f} s = "
