@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing pricepoint and its dependencies into $(VENV) (first run only)..."
 	@$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -m pip install --quiet -e '.[dev]'
+	@$(PY) -m pip install --quiet -e '.[dev,spark]'
 	@$(VENV)/bin/nbstripout --install --attributes .gitattributes >/dev/null 2>&1 \
 	  && git config filter.nbstripout.extrakeys "$(NBSTRIP_KEYS)" || true
 	@touch $(STAMP)

@@ -10,7 +10,9 @@ import yaml
 from analysis import paths
 
 # conda-forge names that differ from PyPI's
-CONDA_TO_PYPI = {"python-duckdb": "duckdb"}
+CONDA_TO_PYPI = {"python-duckdb": "duckdb", "ibis-duckdb": "ibis-framework", "ibis-pyspark": "ibis-framework"}
+# conda-forge packages that are not Python packages (PyPI has no counterpart): Java for the spark engine
+CONDA_ONLY = {"openjdk"}
 
 
 def _name(spec: str) -> str:
@@ -26,7 +28,7 @@ def _pyproject() -> set[str]:
 def _environment() -> set[str]:
     env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
     names = {_name(d) for d in env["dependencies"] if isinstance(d, str)}
-    names -= {"python", "pip"}
+    names -= {"python", "pip", *CONDA_ONLY}
     return {CONDA_TO_PYPI.get(n, n) for n in names}
 
 

@@ -78,6 +78,12 @@ def reprice_cli(args) -> int:
     print(f"\nScanned in {report.scan_seconds:.2f} s. Prices as published (data/pricing.csv unless --pricing); "
           f"the threshold and optimised policies are built for this log's own mix.")
     _reprice_tariffs(args)
+    if args.engine != "duckdb":  # the same pricing expression, on the engine chosen (--engine, --spark-master)
+        from analysis.data.catalogs.pricing import catalog_pricing_csv
+        from analysis.prices.log_costs import billed_text
+
+        pricing_file = catalog_pricing_csv(args.catalog, args.pricing or "") or None
+        print("\n" + billed_text(args.log, pricing_file, args.engine, args.spark_master))
     return 0
 
 
@@ -271,6 +277,12 @@ def _add_reprice(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="the day whose prices are today's "
                                                                       "(default: today, UTC)")
     p.add_argument("--top", type=int, default=25, help="models shown at today's prices (default 25)")
+    p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                   help="where the log is re-priced on the tariff tables: duckdb (embedded, the default) or spark "
+                        "(Apache Spark through PySpark: pip install 'pricepoint[spark]' and Java 17+)")
+    p.add_argument("--spark-master", metavar="URL", default=None,
+                   help="Spark master for --engine spark: local[*] by default; spark://HOST:7077, yarn or "
+                        "k8s://... for a cluster (which then reads the log itself: a shared path or s3a:// URL)")
 
 
 def cmd_reprice(args: argparse.Namespace) -> int:

@@ -1,9 +1,11 @@
-"""Price many usage rows at once on tariff tables, in DuckDB: one join, then arithmetic.
+"""Price many usage rows at once on tariff tables: one Ibis expression (a join, then arithmetic), any engine.
 
-Tiers are pivoted into columns and "no price in force" gap rows are added, so that one equi-join on
-``(endpoint_key, service_tier)`` with date and minute-of-day range predicates is enough. The
-semantics are those of :func:`analysis.prices.tariffs.cost_usd` (the tests hold the two together
-and to genai-prices' own ``calc_price``).
+Tiers are pivoted into columns, "no price in force" gap rows are added and each price row is repeated
+per weekday it applies to, so that one equi-join on ``(endpoint_key, service_tier, weekday)`` with date
+and minute-of-day range predicates is enough. The expression (:func:`priced`) is written once with
+Ibis and compiled for the engine that runs it (:mod:`analysis.prices.engines`: DuckDB here, Spark on a
+cluster). The semantics are those of :func:`analysis.prices.tariffs.cost_usd` (the tests hold the two
+together, to genai-prices' own ``calc_price``, and DuckDB to Spark).
 
 >>> from analysis.data.tariff_tables import endpoints_frame, tiers_frame
 >>> ep = endpoints_frame([dict(endpoint_key='openai/gpt-4o', input_usd_per_mtok=2.5, output_usd_per_mtok=10.0,
@@ -17,7 +19,7 @@ and to genai-prices' own ``calc_price``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,6 +32,12 @@ from analysis.data.tariff_tables import (
     TOKEN_USAGE_COLUMNS,
     USAGE_COLUMNS,
 )
+from analysis.prices.engines import Engine, connect
+
+#: A row whose timestamp is missing or cannot be read has no price period: set aside with this reason
+#: (before "endpoint not in catalog"; :data:`analysis.prices.tariffs.SET_ASIDE_REASONS` assumes a timestamp).
+NO_TIMESTAMP = "timestamp missing or unreadable"
+NO_PRICE = "no price in force on that date"
 
 
 def wide_price_table(
@@ -106,116 +114,150 @@ def _with_gap_rows(ep: pd.DataFrame) -> pd.DataFrame:
     return wide
 
 
-def _component_sql(col: str, qty: str, tier_cols: list[tuple[str, str, str]]) -> str:
-    """SQL for the USD cost of ``qty`` tokens at price ``col`` with its tiers; NULL when a needed price is NULL."""
+def engine_price_table(wide: pd.DataFrame) -> pd.DataFrame:
+    """The wide table with one row per weekday a price row applies to (``dow``, ISO 1..7) and dates as dates,
+    ready to become a table of any engine (equi-join on the weekday: no bit arithmetic in the expression)."""
+    out = wide.assign(_dows=[[d for d in range(1, 8) if (int(m) >> (d - 1)) & 1] for m in wide.utc_weekday_mask])
+    out = out.explode("_dows").dropna(subset=["_dows"]).rename(columns={"_dows": "dow"})
+    out["dow"] = out["dow"].astype("int32")
+    for col in ("effective_from", "effective_to"):
+        out[col] = out[col].dt.date
+    for col in ("utc_start_minute", "utc_end_minute"):
+        out[col] = out[col].astype("int32")
+    out["price_row_id"] = out["price_row_id"].astype("int64")
+    out = out.drop(columns=["utc_weekday_mask"])
+    return out.rename(columns={c: f"e_{c}" for c in ("endpoint_key", "service_tier", "dow")}).reset_index(drop=True)
+
+
+def usage_table(t: Any, row_id: str | None = None, keep: Sequence[str] = ()) -> Any:
+    """A usage table of any engine (columns of :data:`USAGE_COLUMNS`, as stored) typed for :func:`priced`.
+
+    Text columns (CSV) are read with ``try_cast`` (unreadable: NULL); a timestamp with an offset is
+    converted to UTC; missing optional counts are 0; ``keep`` columns pass through (model, task_type...).
+    """
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    def count(c: str) -> Any:
+        if c not in t.columns:
+            if c in ("input_tokens", "output_tokens"):
+                raise KeyError(f"usage: column {c!r} missing, expected columns {list(USAGE_COLUMNS)}")
+            return ibis.literal(0, "int64")
+        x = t[c]
+        if x.type().is_string():
+            x = x.try_cast("float64")
+        return x.round(0).cast("int64") if x.type().is_floating() else x.cast("int64")
+
+    ts = t["timestamp"]
+    if ts.type().is_string() or (ts.type().is_timestamp() and ts.type().timezone):
+        ts = (ts.try_cast(dt.Timestamp(timezone="UTC")) if ts.type().is_string() else ts).cast(dt.Timestamp())
+    elif not ts.type().is_timestamp():
+        ts = ts.cast(dt.Timestamp())
+    counts = {c: count(c) for c in TOKEN_USAGE_COLUMNS}
+    tier = t["service_tier"].cast("string").fill_null("standard") if "service_tier" in t.columns else (
+        ibis.literal("standard"))
+    u = t.select(row_id=t[row_id] if row_id else ibis.literal(0, "int64"),
+                 endpoint_key=t["endpoint_key"].cast("string"), service_tier=tier, ts=ts,
+                 null_counts=counts["input_tokens"].isnull() | counts["output_tokens"].isnull(),
+                 **{c: x.fill_null(0) for c, x in counts.items()}, **{k: t[k] for k in keep})
+    bad = u.null_counts
+    for c in TOKEN_USAGE_COLUMNS:
+        bad = bad | (u[c] < 0)
+    return u.mutate(bad_counts=bad, d=u.ts.date(), minute_of_day=(u.ts.hour() * 60 + u.ts.minute()).cast("int32"),
+                    dow=(u.ts.day_of_week.index() + 1).cast("int32"))
+
+
+def _component(j: Any, col: str, qty: Any, tier_cols: list[tuple[str, str, str]]) -> Any:
+    """The USD cost of ``qty`` tokens at price ``col`` with its tiers; NULL when a needed price is NULL."""
+    import ibis
+
+    price = j[col]
     if not tier_cols:
-        return f"(CASE WHEN {qty} = 0 THEN 0.0 ELSE {qty} * e.{col} / 1e6 END)"
+        return ibis.cases((qty == 0, 0.0), else_=qty * price / 1e6)
     # whole request: highest tier whose threshold the request's input exceeds
-    whens = " ".join(
-        f"WHEN e.{thr} IS NOT NULL AND u.input_tokens > e.{thr} THEN e.{usd}"
-        for thr, usd, _ in reversed(tier_cols)
-    )
-    whole = f"{qty} * (CASE {whens} ELSE e.{col} END) / 1e6"
+    tier_price = ibis.cases(*[(j[thr].notnull() & (j.input_tokens > j[thr]), j[usd])
+                              for thr, usd, _ in reversed(tier_cols)], else_=price)
+    whole = qty * tier_price / 1e6
     if not any(ex for _, _, ex in tier_cols):
-        return f"(CASE WHEN {qty} = 0 THEN 0.0 ELSE {whole} END)"
+        return ibis.cases((qty == 0, 0.0), else_=whole)
     # excess: slices of this kind's own tokens between consecutive thresholds
     thrs = [thr for thr, _, _ in tier_cols]
-    pieces = [f"least({qty}, coalesce(e.{thrs[0]}, {qty})) * e.{col}"]
+    excess = ibis.least(qty, j[thrs[0]].fill_null(qty)) * price
     for i, (thr, usd, _) in enumerate(tier_cols):
-        upper = f"least({qty}, coalesce(e.{thrs[i + 1]}, {qty}))" if i + 1 < len(thrs) else qty
-        pieces.append(
-            f"(CASE WHEN e.{thr} IS NULL OR {qty} <= e.{thr} THEN 0.0 ELSE ({upper} - e.{thr}) * e.{usd} END)"
-        )
-    excess = "(" + " + ".join(pieces) + ") / 1e6"
-    flags = " OR ".join(f"coalesce(e.{ex}, false)" for _, _, ex in tier_cols if ex)
-    return f"(CASE WHEN {qty} = 0 THEN 0.0 WHEN {flags} THEN {excess} ELSE {whole} END)"
+        upper = ibis.least(qty, j[thrs[i + 1]].fill_null(qty)) if i + 1 < len(thrs) else qty
+        excess = excess + ibis.cases((j[thr].isnull() | (qty <= j[thr]), 0.0), else_=(upper - j[thr]) * j[usd])
+    flag = ibis.literal(False)
+    for _, _, ex in tier_cols:
+        if ex:
+            flag = flag | j[ex].fill_null(False)
+    return ibis.cases((qty == 0, 0.0), (flag, excess / 1e6), else_=whole)
 
 
-def pricing_sql(usage_relation: str, tier_cols: Mapping[str, list[tuple[str, str, str]]], row_id: str) -> str:
-    """The DuckDB query pricing every row of ``usage_relation`` against the registered table ``e``.
+def priced(u: Any, e: Any, tier_cols: Mapping[str, list[tuple[str, str, str]]]) -> Any:
+    """THE pricing expression: every row of usage table ``u`` (:func:`usage_table`) priced on price table ``e``.
 
-    Output columns: ``row_id``, ``price_row_id``, ``cost_usd`` (NULL when set aside), ``set_aside_reason``.
+    ``e`` is :func:`engine_price_table` as a table of the same engine. Adds ``price_row_id``,
+    ``set_aside_reason`` (NULL when priced) and ``cost_usd`` (NULL when set aside) to ``u``'s columns.
     """
-    comp = {
-        c: _component_sql(c, q, tier_cols.get(c, []))
-        for c, q in [
-            ("input_usd_per_mtok", "(u.input_tokens - u.cache_read_tokens - u.cache_write_tokens)"),
-            ("cache_read_usd_per_mtok", "u.cache_read_tokens"),
-            ("cache_write_5m_usd_per_mtok", "(u.cache_write_tokens - u.cache_write_1h_tokens)"),
-            ("cache_write_1h_usd_per_mtok", "u.cache_write_1h_tokens"),
-            (
-                "output_usd_per_mtok",
-                "(u.output_tokens - CASE WHEN e.reasoning_usd_per_mtok IS NULL THEN 0 "
-                "ELSE u.reasoning_tokens END)",
-            ),
-            (
-                "reasoning_usd_per_mtok",
-                "(CASE WHEN e.reasoning_usd_per_mtok IS NULL THEN 0 ELSE u.reasoning_tokens END)",
-            ),
-        ]
+    import ibis
+
+    j = u.left_join(e, [u.endpoint_key == e.e_endpoint_key, u.service_tier == e.e_service_tier, u.dow == e.e_dow,
+                        u.d >= e.effective_from, u.d < e.effective_to,
+                        u.minute_of_day >= e.utc_start_minute, u.minute_of_day < e.utc_end_minute])
+    reasoning = ibis.cases((j.reasoning_usd_per_mtok.isnull(), 0), else_=j.reasoning_tokens)
+    quantities = {
+        "input": ("input_usd_per_mtok", j.input_tokens - j.cache_read_tokens - j.cache_write_tokens),
+        "cache_read": ("cache_read_usd_per_mtok", j.cache_read_tokens),
+        "cache_write_5m": ("cache_write_5m_usd_per_mtok", j.cache_write_tokens - j.cache_write_1h_tokens),
+        "cache_write_1h": ("cache_write_1h_usd_per_mtok", j.cache_write_1h_tokens),
+        "output": ("output_usd_per_mtok", j.output_tokens - reasoning),
+        "reasoning": ("reasoning_usd_per_mtok", reasoning),
     }
-    reason_checks = [
-        ("bad_counts", "usage counts missing or negative"),
-        ("cache_read_tokens + cache_write_tokens > input_tokens", "cache tokens exceed input tokens"),
-        ("cache_write_1h_tokens > cache_write_tokens", "1-hour cache writes exceed cache writes"),
-        ("reasoning_tokens > output_tokens", "reasoning tokens exceed output tokens"),
-        ("price_row_id IS NULL", "endpoint not in catalog"),
-        ("no_price", "no price in force on that date"),
-        ("input_tokens > context_window_tokens", "over the model's context window"),
-        ("c_input IS NULL", "no input price known"),
-        ("c_cache_read IS NULL", "no cache-read price known"),
-        ("c_cache_write_5m IS NULL", "no cache-write price known"),
-        ("c_cache_write_1h IS NULL", "no 1-hour cache-write price known"),
-        ("c_output IS NULL OR c_reasoning IS NULL", "no output price known"),
-        ("c_search IS NULL", "no search price known"),
-    ]
-    whens = " ".join(f"WHEN {cond} THEN '{why.replace(chr(39), chr(39) * 2)}'" for cond, why in reason_checks)
-    components = ",\n           ".join(
-        f"{sql} AS c_{col.removesuffix('_usd_per_mtok')}" for col, sql in comp.items()
+    comp = {k: _component(j, col, qty, tier_cols.get(col, [])) for k, (col, qty) in quantities.items()}
+    comp["search"] = ibis.cases((j.searches == 0, 0.0), else_=j.searches * j.per_search_usd)
+    # the components once, as columns: the reasons and the sum read them (not the expressions twice)
+    c = j.select(*u.columns, "price_row_id", "no_price", "context_window_tokens", "per_request_usd",
+                 **{f"_c_{k}": v for k, v in comp.items()})
+    reason = ibis.cases(
+        (c.bad_counts, "usage counts missing or negative"),
+        (c.cache_read_tokens + c.cache_write_tokens > c.input_tokens, "cache tokens exceed input tokens"),
+        (c.cache_write_1h_tokens > c.cache_write_tokens, "1-hour cache writes exceed cache writes"),
+        (c.reasoning_tokens > c.output_tokens, "reasoning tokens exceed output tokens"),
+        (c.ts.isnull(), NO_TIMESTAMP),
+        (c.price_row_id.isnull(), "endpoint not in catalog"),
+        (c.no_price.fill_null(False), NO_PRICE),
+        (c.input_tokens > c.context_window_tokens, "over the model's context window"),
+        (c._c_input.isnull(), "no input price known"),
+        (c._c_cache_read.isnull(), "no cache-read price known"),
+        (c._c_cache_write_5m.isnull(), "no cache-write price known"),
+        (c._c_cache_write_1h.isnull(), "no 1-hour cache-write price known"),
+        (c._c_output.isnull() | c._c_reasoning.isnull(), "no output price known"),
+        (c._c_search.isnull(), "no search price known"),
+        else_=ibis.null("string"),
     )
-    counts = ", ".join(f"coalesce(CAST({c} AS BIGINT), 0) AS {c}" for c in TOKEN_USAGE_COLUMNS)
-    bad = " OR ".join(f"{c} < 0" for c in TOKEN_USAGE_COLUMNS)
-    return f"""
-WITH u0 AS (
-    SELECT {row_id} AS row_id, endpoint_key, coalesce(service_tier, 'standard') AS service_tier,
-           CAST(timestamp AS TIMESTAMP) AS ts, {counts},
-           (input_tokens IS NULL OR output_tokens IS NULL) AS null_counts
-    FROM {usage_relation}
-), u AS (
-    SELECT *, null_counts OR {bad} AS bad_counts, CAST(ts AS DATE) AS d,
-           CAST(hour(ts) * 60 + minute(ts) AS INTEGER) AS minute_of_day, CAST(isodow(ts) AS INTEGER) AS dow
-    FROM u0
-), c AS (
-    SELECT u.row_id, e.price_row_id, e.no_price, e.context_window_tokens, e.per_request_usd,
-           u.bad_counts, u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens,
-           u.cache_write_1h_tokens, u.reasoning_tokens,
-           {components},
-           CASE WHEN u.searches = 0 THEN 0.0 ELSE u.searches * e.per_search_usd END AS c_search
-    FROM u
-    LEFT JOIN e ON u.endpoint_key = e.endpoint_key AND u.service_tier = e.service_tier
-        AND u.d >= e.effective_from AND u.d < e.effective_to
-        AND ((e.utc_weekday_mask >> (u.dow - 1)) & 1) = 1
-        AND u.minute_of_day >= e.utc_start_minute AND u.minute_of_day < e.utc_end_minute
-), r AS (
-    SELECT row_id, price_row_id, CASE {whens} ELSE NULL END AS set_aside_reason,
-           c_input + c_cache_read + c_cache_write_5m + c_cache_write_1h + c_output + c_reasoning + c_search
-           + coalesce(per_request_usd, 0.0) AS cost
-    FROM c
-)
-SELECT row_id, CASE WHEN no_gap THEN price_row_id END AS price_row_id, set_aside_reason,
-       CASE WHEN set_aside_reason IS NULL THEN cost END AS cost_usd
-FROM (SELECT *, set_aside_reason IS DISTINCT FROM 'no price in force on that date' AS no_gap FROM r)
-"""
+    cost = sum((c[f"_c_{k}"] for k in comp), ibis.literal(0.0)) + c.per_request_usd.fill_null(0.0)
+    out = c.select(*u.columns, _pid=c.price_row_id, set_aside_reason=reason, _cost=cost)
+    return out.mutate(price_row_id=ibis.cases((out.set_aside_reason.fill_null("") == NO_PRICE, ibis.null("int64")),
+                                              else_=out._pid),
+                      cost_usd=ibis.cases((out.set_aside_reason.isnull(), out._cost), else_=ibis.null("float64"))
+                      ).drop("_pid", "_cost")
+
+
+def pricing_expression(engine: Engine, usage: Any, tables: Mapping[str, pd.DataFrame], row_id: str | None = None,
+                       keep: Sequence[str] = ()) -> Any:
+    """:func:`priced` for ``usage`` (a table of ``engine``) on ``tables``, their price table made on ``engine``."""
+    wide, tier_cols = wide_price_table(tables)
+    return priced(usage_table(usage, row_id, keep), engine.table(engine_price_table(wide)), tier_cols)
 
 
 def _prepare_usage(usage: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame({"_row": np.arange(len(usage), dtype="int64")})
-    frame["endpoint_key"] = usage["endpoint_key"].to_numpy()
-    frame["service_tier"] = usage["service_tier"].to_numpy() if "service_tier" in usage else "standard"
+    frame["endpoint_key"] = usage["endpoint_key"].astype(object).to_numpy()
+    frame["service_tier"] = usage["service_tier"].astype(object).to_numpy() if "service_tier" in usage else "standard"
     ts = pd.to_datetime(usage["timestamp"])
     if getattr(ts.dt, "tz", None) is not None:
         ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
-    frame["timestamp"] = ts.to_numpy()
+    frame["timestamp"] = ts.astype("datetime64[us]").to_numpy()
     for col in TOKEN_USAGE_COLUMNS:
         if col in usage:
             frame[col] = pd.to_numeric(usage[col]).astype("Int64").to_numpy()
@@ -226,10 +268,12 @@ def _prepare_usage(usage: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def price_rows(usage: pd.DataFrame, tables: Mapping[str, pd.DataFrame], con: Any = None) -> pd.DataFrame:
+def price_rows(usage: pd.DataFrame, tables: Mapping[str, pd.DataFrame], con: Any = None,
+               engine: Engine | None = None) -> pd.DataFrame:
     """Cost per usage row (``cost_usd``, NaN when set aside), ``set_aside_reason`` and ``price_row_id``.
 
     Same index and order as ``usage``. Unknown prices never count as 0: such rows are set aside with a reason.
+    Runs on ``engine`` (default: DuckDB, on the ``duckdb`` connection ``con`` when given).
 
     >>> from analysis.data.tariff_tables import endpoints_frame, tiers_frame
     >>> ep = endpoints_frame([dict(endpoint_key='d/m', input_usd_per_mtok=1.0, output_usd_per_mtok=2.0)])
@@ -239,13 +283,9 @@ def price_rows(usage: pd.DataFrame, tables: Mapping[str, pd.DataFrame], con: Any
     >>> out['cost_usd'].tolist(), out['set_aside_reason'].tolist()
     ([1.0, nan, nan], [None, 'no cache-read price known', 'endpoint not in catalog'])
     """
-    import duckdb
-
-    con = con or duckdb.connect()
-    wide, tier_cols = wide_price_table(tables)
-    con.register("e", wide)
-    con.register("usage_in", _prepare_usage(usage))
-    out = con.execute(pricing_sql("usage_in", tier_cols, "_row") + " ORDER BY row_id").df()
+    engine = engine or connect("duckdb", con=con)
+    expr = pricing_expression(engine, engine.table(_prepare_usage(usage)), tables, row_id="_row")
+    out = engine.execute(expr.select("row_id", "price_row_id", "set_aside_reason", "cost_usd").order_by("row_id"))
     result = pd.DataFrame(index=usage.index)
     result["cost_usd"] = out["cost_usd"].astype("float64").to_numpy()
     reasons = out["set_aside_reason"].astype(object).to_numpy()
@@ -256,17 +296,20 @@ def price_rows(usage: pd.DataFrame, tables: Mapping[str, pd.DataFrame], con: Any
     return result
 
 
+def summarise(rows: Any, by: Sequence[str] = ()) -> Any:
+    """Priced rows (:func:`priced`) summed by ``by`` and ``set_aside_reason``: rows, cost and token sums."""
+    return rows.group_by([*by, "set_aside_reason"]).aggregate(
+        rows=rows.count(), cost_usd=rows.cost_usd.sum(), input_tokens=rows.input_tokens.sum(),
+        output_tokens=rows.output_tokens.sum())
+
+
 def price_parquet_summary(con: Any, parquet_path: str, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Price every row of a Parquet log in DuckDB and return rows, cost and set-aside counts per reason.
+    """Price every row of a Parquet log in DuckDB (connection ``con``) and return rows, cost and set-aside
+    counts per reason.
 
     Every row's cost is computed; only the aggregate leaves DuckDB (no 10^7-row frame in Python).
     """
-    wide, tier_cols = wide_price_table(tables)
-    con.register("e_frame", wide)
-    con.execute("CREATE OR REPLACE TEMP TABLE e AS SELECT * FROM e_frame")
-    rel = f"read_parquet('{parquet_path}')"
-    sql = pricing_sql(rel, tier_cols, "0")
-    return con.execute(
-        f"SELECT set_aside_reason, count(*) AS rows, sum(cost_usd) AS cost_usd FROM ({sql}) GROUP BY ALL "
-        "ORDER BY rows DESC"
-    ).df()
+    engine = connect("duckdb", con=con)
+    expr = summarise(pricing_expression(engine, engine.read(parquet_path, "parquet"), tables))
+    out = engine.execute(expr.select("set_aside_reason", "rows", "cost_usd"))
+    return out.sort_values("rows", ascending=False, kind="stable").reset_index(drop=True)

@@ -118,6 +118,7 @@ RULES: dict[str, Rule] = {
     # choices
     "benchmark": Rule("a benchmark", choices=("mmlu", "humaneval", "ceval")),
     "mode": Rule("how calls are made", choices=("auto", "live", "emulated")),
+    "engine": Rule("where the usage log is re-priced", choices=("duckdb", "spark")),
     # files the user names
     **{name: Rule("a file", file="existing") for name in (
         "pricing_csv", "benchmarks_csv", "model_facts_csv", "access_csv", "matchups_csv", "gateway_models_csv",
