@@ -98,6 +98,7 @@ RULES: dict[str, Rule] = {
     "gpu_usd_per_hour": Rule("USD an hour", 0, 1e6),
     "gpu_tok_per_s": Rule("tokens a second", 0, 1e9, low_open=True),
     "gpu_utilisation": Rule("a share of the month", 0, 1, low_open=True),
+    "cache_hit_share": Rule("a share of input tokens read from the prompt cache (an assumption)", 0, 1),
     # statistics
     "score_sigma": Rule("benchmark points", 0, 100),
     "n_draws": _count("Monte Carlo draws", 1e6),
