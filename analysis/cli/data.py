@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.cli import spend_logs
+from analysis.prices.engines import ENGINES
 from analysis.traffic import capabilities as traffic_capabilities
 from analysis.traffic import workload as traffic_workload
 from analysis.traffic.logs import scan_usage_log
@@ -277,7 +278,7 @@ def _add_reprice(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="the day whose prices are today's "
                                                                       "(default: today, UTC)")
     p.add_argument("--top", type=int, default=25, help="models shown at today's prices (default 25)")
-    p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+    p.add_argument("--engine", choices=tuple(ENGINES), default="duckdb",
                    help="where the log is re-priced on the tariff tables: duckdb (embedded, the default) or spark "
                         "(Apache Spark through PySpark: pip install 'pricepoint[spark]' and Java 17+)")
     p.add_argument("--spark-master", metavar="URL", default=None,

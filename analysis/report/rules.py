@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.prices.engines import ENGINES
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -119,7 +121,7 @@ RULES: dict[str, Rule] = {
     # choices
     "benchmark": Rule("a benchmark", choices=("mmlu", "humaneval", "ceval")),
     "mode": Rule("how calls are made", choices=("auto", "live", "emulated")),
-    "engine": Rule("where the usage log is re-priced", choices=("duckdb", "spark")),
+    "engine": Rule("where the usage log is re-priced", choices=tuple(ENGINES)),  # the registered engines
     # files the user names
     **{name: Rule("a file", file="existing") for name in (
         "pricing_csv", "benchmarks_csv", "model_facts_csv", "access_csv", "matchups_csv", "gateway_models_csv",
