@@ -114,6 +114,23 @@ def results(table: pd.DataFrame) -> dict:
     }
 
 
+def _with_input(table: pd.DataFrame, volume: MonthlyVolume) -> str:
+    """The bill's range with the input tokens, among the models whose input price is known (the rest: unknown).
+
+    >>> from analysis.prices.bills import price_table
+    >>> from analysis.data.load import load_pricing
+    >>> print(_with_input(price_table(load_pricing(), monthly_tokens=10e9), MonthlyVolume(10e9, 3.0)))
+    ; with the input tokens (10 B output + 30 B input tokens/month (3:1 input:output)), from $7,900 (DeepSeek V4 Flash) to $240,000 (Claude 3.5 Sonnet) among the 8 models whose input price is known.
+    """
+    known = table.dropna(subset=["monthly_bill_blended_usd"]).sort_values("monthly_bill_blended_usd", kind="stable")
+    if known.empty:
+        return f"; with the input tokens ({volume.label()}) the bill is unknown: no input price is known."
+    lo, hi = known.iloc[0], known.iloc[-1]
+    return (f"; with the input tokens ({volume.label()}), from {format_usd(lo.monthly_bill_blended_usd)} ({lo.model}) "
+            f"to {format_usd(hi.monthly_bill_blended_usd)} ({hi.model}) among the {len(known)} model"
+            f"{'s' if len(known) != 1 else ''} whose input price is known.")
+
+
 def findings(table: pd.DataFrame) -> list[tuple[str, str]]:
     """Notebook 01's headline findings as ``(text, kind)``, from :func:`price_table`.
 
@@ -136,9 +153,7 @@ def findings(table: pd.DataFrame) -> list[tuple[str, str]]:
     volume = table.attrs.get("volume") or MonthlyVolume(float(r["monthly_tokens"]), float(r["input_output_ratio"]))
     out.append((f"At {volume.output_label()} (a parameter), the bill runs from "
                 f"{format_usd(cheapest.monthly_bill_usd)} ({cheapest.model}) to "
-                f"{format_usd(dearest.monthly_bill_usd)} ({dearest.model}); with the input tokens "
-                f"({volume.label()}) the same models cost {format_usd(cheapest.monthly_bill_blended_usd)} and "
-                f"{format_usd(dearest.monthly_bill_blended_usd)}.", "computed"))
+                f"{format_usd(dearest.monthly_bill_usd)} ({dearest.model})" + _with_input(table, volume), "computed"))
     unknown_input = table.loc[table.input_usd_per_mtok.isna(), "model"].tolist()
     if unknown_input:
         out.append((f"Input price unknown in the source for {', '.join(unknown_input)}: no blended price for them.",

@@ -97,3 +97,15 @@ def test_article_volume_bills_no_longer_disagree(pricing):
     assert table.loc["GPT-4o", "monthly_bill_blended_usd"] == pytest.approx(175_000)
     chart = pages_pricing.traffic_bill_table(pricing, 10e9, 3.0).set_index("model")
     assert chart.loc["GPT-4o", "traffic_bill_usd"] == pytest.approx(175_000)
+
+
+def test_the_bill_finding_gives_the_range_with_input_among_models_whose_input_price_is_known(pricing):
+    """The finding never says a bill is "n/a": with the input tokens it ranges over the models that have a blended
+    bill, cheapest to dearest, and says how many those are."""
+    table = price_table(pricing, monthly_tokens=10e9)
+    text = pages_pricing.findings(table)[2][0]
+    known = table.dropna(subset=["monthly_bill_blended_usd"]).sort_values("monthly_bill_blended_usd")
+    assert "n/a" not in text
+    assert f"from ${known.monthly_bill_blended_usd.iloc[0]:,.0f} ({known.model.iloc[0]})" in text
+    assert f"to ${known.monthly_bill_blended_usd.iloc[-1]:,.0f} ({known.model.iloc[-1]})" in text
+    assert f"among the {len(known)} models whose input price is known" in text
