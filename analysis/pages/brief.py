@@ -45,7 +45,8 @@ def styled_overview(table: pd.DataFrame, max_rows: int = 40):
     frame["vision"] = frame["vision"].astype(object)
     caption = ("Value: blended price (3 input tokens to 1 output) per benchmark point, as a multiple of the best on "
                "that benchmark, on the model's best benchmark (1× is the best value; n/a: no blended price or no score). "
-               "Scores, prices and speeds (tok/s) as published (input prices: results.json); access: factors of the article's access matrix passed "
+               "Scores and speeds (tok/s) as published in the source article; prices from this run's pricing table "
+               "(named in the source line under each chart); access: factors of the article's access matrix passed "
                "directly and through the gateway.")
     return styled_table(frame, columns, formats, na={"vision": "unknown (data gap)", "value_multiple": "n/a",
                                                      "output_tok_per_s": "unknown", "context_window_ktok": "unknown"},
