@@ -22,6 +22,11 @@ PERCENTILES = (50, 90, 95, 99)
 BOOTSTRAP_MAX_N = 5_000
 
 
+def _unknown(qs: Iterable[float]) -> dict[str, float]:
+    """Each percentile and its interval unknown (NaN, never 0): no value to take them from."""
+    return {f"p{q:g}{end}": math.nan for q in qs for end in ("", "_ci_low", "_ci_high")}
+
+
 def bootstrap_percentiles(values, qs: Iterable[float] = PERCENTILES, n_boot: int = 2000,
                           conf: float = 0.95, seed: int = 0) -> dict[str, float]:
     """Percentiles of ``values`` with a percentile-bootstrap confidence interval for each.
@@ -40,9 +45,7 @@ def bootstrap_percentiles(values, qs: Iterable[float] = PERCENTILES, n_boot: int
     qs = tuple(qs)
     out: dict[str, float] = {"n": int(x.size)}
     if x.size == 0:
-        for q in qs:
-            out.update({f"p{q:g}": math.nan, f"p{q:g}_ci_low": math.nan, f"p{q:g}_ci_high": math.nan})
-        return out
+        return {**out, **_unknown(qs)}
     point = np.percentile(x, qs)
     rng = np.random.default_rng(seed)
     boots = np.percentile(x[rng.integers(0, x.size, size=(n_boot, x.size))], qs, axis=1)
@@ -74,9 +77,7 @@ def order_statistic_percentiles(values, qs: Iterable[float] = PERCENTILES, conf:
     qs = tuple(qs)
     out: dict[str, float] = {"n": int(x.size)}
     if x.size == 0:
-        for q in qs:
-            out.update({f"p{q:g}": math.nan, f"p{q:g}_ci_low": math.nan, f"p{q:g}_ci_high": math.nan})
-        return out
+        return {**out, **_unknown(qs)}
     n = x.size
     alpha = (1 - conf) / 2
     ranks = {}

@@ -447,20 +447,23 @@ def _examples(scan: UsageScan | _LogSource, kind: str, known_models: Sequence[st
                                       f"CAST(task_type AS VARCHAR) NOT IN ({tasks}))")
     if kind not in where:
         return []
-    cols = list(LOG_COLUMNS) + (["task_type"] if scan.has_task_type else [])
+    return example_rows(scan, list(LOG_COLUMNS) + (["task_type"] if scan.has_task_type else []), where[kind], n)
+
+
+def example_rows(src: UsageScan | _LogSource, cols: Sequence[str], where_sql: str, n: int) -> list[dict]:
+    """The first ``n`` rows of the log ``src`` where ``where_sql`` holds: ``cols`` as text, and ``row`` (Parquet)."""
     select = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in cols)
-    reader = scan.reader_sql
-    if scan.format == "parquet":
+    reader = src.reader_sql
+    if src.format == "parquet":
         reader = reader[:-1] + ", file_row_number = true)"
         select += ", file_row_number + 1 AS row"
     con = _connect()
     try:
-        rows = con.execute(f"SELECT {select} FROM {reader} WHERE {where[kind]} LIMIT {int(n)}").df()
+        rows = con.execute(f"SELECT {select} FROM {reader} WHERE {where_sql} LIMIT {int(n)}").df()
     finally:
         con.close()
-    out = [{k: (None if pd.isna(v) else (int(v) if k == "row" else v)) for k, v in r.items()}
-           for r in rows.to_dict("records")]
-    return out
+    return [{k: (None if pd.isna(v) else (int(v) if k == "row" else v)) for k, v in r.items()}
+            for r in rows.to_dict("records")]
 
 
 def _locate_lines(path: Path, fmt: str, examples: list[dict], columns: Sequence[str]) -> None:

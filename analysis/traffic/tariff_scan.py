@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.traffic.logs import _connect, _locate_lines, _sql_str, _token_exprs
+from analysis.traffic.logs import _locate_lines, _sql_str, _token_exprs, example_rows
 
 #: The optional columns a log may add for 2026 tariffs.
 TARIFF_COLUMNS = ("cached_input_tokens", "cache_write_tokens", "reasoning_tokens", "service_tier", "provider")
@@ -347,17 +347,6 @@ def _examples(src, kind: str, cols: list[str], unknown: Mapping[str, list], n: i
     for k in ("unknown model", "unknown provider"):
         pairs = ", ".join(_sql_str(f"{m}\x1f{p or ''}") for m, p in unknown.get(k, ())) or "''"
         where[k] = f"(model IS NULL OR (CAST(model AS VARCHAR) || chr(31) || {prov}) IN ({pairs}))"
-    select = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in cols)
-    reader = src.reader_sql
-    if src.format == "parquet":
-        reader = reader[:-1] + ", file_row_number = true)"
-        select += ", file_row_number + 1 AS row"
-    con = _connect()
-    try:
-        rows = con.execute(f"SELECT {select} FROM {reader} WHERE {where[kind]} LIMIT {int(n)}").df()
-    finally:
-        con.close()
-    out = [{k: (None if pd.isna(v) else (int(v) if k == "row" else v)) for k, v in r.items()}
-           for r in rows.to_dict("records")]
+    out = example_rows(src, cols, where[kind], n)
     _locate_lines(src.path, src.format, out, cols)
     return out
