@@ -8,19 +8,11 @@ import sys
 
 import pytest
 
-from analysis.cli import COMMANDS, main
+from analysis.cli import COMMANDS
 from analysis.cli.common import HELP_HINT, with_todo
+from tests.cli.runner import run_main
 
 TODO = re.compile(r"\b(run|pass|fix|choose|check|use|add|install|give|set|open|bring|see|type)\b", re.I)
-
-
-def run_main(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.mark.parametrize("columns", ["60", "200"])

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.cli import main
+from tests.cli.runner import run_main
 
 HEADER = "request_id,startTime,endTime,completionStartTime,model,model_group,prompt_tokens,completion_tokens,spend,status\n"
 ROWS = ("a,2026-10-01 12:00:00,2026-10-01 12:00:02,2026-10-01 12:00:00.5,gpt-4o,,1000000,100000,3.5,success\n"
         "b,2026-10-02 12:00:00,2026-10-02 12:00:04,,gpt-4o,,1000000,0,2.5,success\n"
         "c,2026-10-03 12:00:00,2026-10-03 12:00:01,,,gpt-4o-mini,1000000,0,0.15,failure\n"
         "d,2026-10-04 12:00:00,2026-10-04 12:00:01,2026-10-04 12:00:00.2,mystery-7,,10,10,0.01,success\n")
-
-
-def run(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture
@@ -30,7 +21,7 @@ def export(tmp_path):
 
 
 def test_an_export_is_detected_by_its_header_and_repriced_with_its_latency(export, capsys, tmp_path):
-    code, out, _ = run(["reprice", str(export), "--csv", str(tmp_path / "totals.csv")], capsys)
+    code, out, _ = run_main(["reprice", str(export), "--csv", str(tmp_path / "totals.csv")], capsys)
     assert code == 0, out
     assert "4 rows read: 3 priced, 1 set aside." in out  # mystery-7 is not priced here
     lines = {ln.split()[0] if not ln.startswith("mystery") else "mystery": ln for ln in out.splitlines() if ln.strip()}
@@ -50,12 +41,12 @@ def test_an_export_is_detected_by_its_header_and_repriced_with_its_latency(expor
 
 
 def test_from_usage_log_reads_the_file_as_pricepoints_own_columns(export, capsys):
-    code, _, err = run(["reprice", str(export), "--from", "usage-log"], capsys)
+    code, _, err = run_main(["reprice", str(export), "--from", "usage-log"], capsys)
     assert code == 2 and "missing columns timestamp, input_tokens, output_tokens" in err
 
 
 def test_since_and_until_keep_a_window_of_the_export(export, capsys):
-    code, out, _ = run(["reprice", str(export), "--since", "2026-10-02", "--until", "2026-10-04"], capsys)
+    code, out, _ = run_main(["reprice", str(export), "--since", "2026-10-02", "--until", "2026-10-04"], capsys)
     assert code == 0 and "2 rows read: 2 priced, 0 set aside." in out  # requests b and c
 
 
@@ -67,5 +58,5 @@ def test_since_and_until_keep_a_window_of_the_export(export, capsys):
     (["reprice", "--from-litellm-db", "mysql://u@h/db"], "expected a URL such as postgresql://"),
 ])
 def test_a_missing_or_double_source_says_what_to_pass(argv, message, capsys):
-    code, _, err = run(argv, capsys)
+    code, _, err = run_main(argv, capsys)
     assert code == 2 and message in err
