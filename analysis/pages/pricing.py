@@ -159,3 +159,77 @@ def findings(table: pd.DataFrame) -> list[tuple[str, str]]:
         out.append((f"Input price unknown in the source for {', '.join(unknown_input)}: no blended price for them.",
                     "as published"))
     return out
+
+
+def styled_endpoints(endpoints: pd.DataFrame):
+    """One model's endpoints (:func:`analysis.prices.endpoints.model_endpoints`) for people: the maker's own
+    first, a reseller under its provider's name, unknown as ``n/a``, text escaped.
+
+    >>> from analysis.data.catalogs import load_catalog
+    >>> from analysis.prices.endpoints import model_endpoints
+    >>> html = styled_endpoints(model_endpoints(load_catalog("article").tables["endpoints"], "GPT-4o")).to_html()
+    >>> "OpenAI" in html and "$10.00" in html and "1×" in html
+    True
+    """
+    columns = {"api_model_id": "API id", "provider": "provider", "region": "region", "service_tier": "tier",
+               "first_party": "maker's own", "time_window": "hours (UTC)", "input_usd_per_mtok": "input $/M",
+               "output_usd_per_mtok": "output $/M", "cache_read_usd_per_mtok": "cache read $/M",
+               "context_window_tokens": "context", "output_multiple": "× default output"}
+    formats = {c: format_price for c in endpoints.columns if c.endswith("usd_per_mtok")}
+    formats.update({"output_multiple": format_multiple, "first_party": lambda v: "yes" if v is True else "no",
+                    "context_window_tokens": lambda v: f"{v / 1000:,.0f}K"})
+    caption = (f"Every current price of {endpoints.attrs.get('canonical_model_id', 'this model')} in the catalog; "
+               "× default output: the output price over the model's default (its maker's standard price).")
+    return styled_table(endpoints, columns, formats, caption=caption, na={"region": "", "context_window_tokens": "n/a"})
+
+
+def where_to_buy(endpoints: pd.DataFrame, model: str) -> tuple[pd.DataFrame | None, tuple[str, str]]:
+    """One model's prices in the catalog (``endpoints``: its tariff table) and the page's line on them; a model
+    the catalog does not price gives no table and a line saying so (the page still builds).
+
+    >>> from analysis.data.catalogs import load_catalog
+    >>> table, line = where_to_buy(load_catalog("article").tables["endpoints"], "GPT-9")
+    >>> table is None, line[0]
+    (True, 'Where to buy GPT-9: this catalog does not price it; set endpoints_model to a model it prices.')
+    """
+    from analysis.data.tables import ParameterError
+    from analysis.prices.endpoints import model_endpoints
+
+    try:
+        table = model_endpoints(endpoints, model)
+    except ParameterError:
+        return None, (f"Where to buy {model}: this catalog does not price it; set endpoints_model to a model it "
+                      "prices.", "computed")
+    return table, endpoints_finding(table, model)
+
+
+def endpoints_results(table: pd.DataFrame | None, model: str) -> dict:
+    """The results.json entry ``endpoints``: the model asked for and its prices (``rows``: none when not priced)."""
+    if table is None:
+        return {"model": model, "canonical_model_id": None, "rows": []}
+    return {"model": model, "canonical_model_id": table.attrs["canonical_model_id"],
+            "rows": table.astype(object).where(table.notna(), None).to_dict("records")}
+
+
+def endpoints_finding(endpoints: pd.DataFrame, model: str) -> tuple[str, str]:
+    """The page's line on where to buy ``model``: how many endpoints, the cheapest output price and who sells it.
+
+    >>> from analysis.data.catalogs import load_catalog
+    >>> from analysis.prices.endpoints import model_endpoints
+    >>> endpoints_finding(model_endpoints(load_catalog("article").tables["endpoints"], "GPT-4o"), "GPT-4o")[0]
+    "GPT-4o: 1 price in this catalog (its maker's standard price, $10.00 output per million tokens); choose catalog genai-prices or a LiteLLM file to compare resellers, clouds and tiers."
+    """
+    n = len(endpoints)
+    ref = endpoints.attrs.get("default_output_usd_per_mtok")
+    if n <= 1:
+        return (f"{model}: {n} price in this catalog (its maker's standard price, {format_price(ref)} output per "
+                "million tokens); choose catalog genai-prices or a LiteLLM file to compare resellers, clouds and "
+                "tiers.", "computed")
+    known = endpoints.dropna(subset=["output_usd_per_mtok"])
+    low = known.iloc[known["output_usd_per_mtok"].to_numpy().argmin()]
+    who = "its maker" if bool(low.first_party) else f"{low.provider} (a reseller or cloud)"
+    providers = endpoints["provider"].nunique()
+    return (f"{model}: {n} current prices from {providers} provider{'s' if providers != 1 else ''}; the lowest "
+            f"output price is {format_price(low.output_usd_per_mtok)} per million tokens ({low.service_tier} tier, "
+            f"from {who}), {format_multiple(low.output_multiple)} its maker's standard "
+            f"{format_price(ref)}.", "computed")

@@ -21,6 +21,11 @@ def test_01_defaults(tmp_path, run_notebook):
     assert r["monthly_bill_usd"]["GPT-4o"] == pytest.approx(100_000.0)
     assert {f["name"] for f in results["figures"]} == {"output-price", "monthly-bill", "traffic-bill"}
     assert "$150,000" in page
+    ends = r["endpoints"]  # where to buy GPT-4o: the article's catalog has its one price
+    assert ends["model"] == "GPT-4o" and ends["canonical_model_id"] == "gpt-4o"
+    assert [(e["provider"], e["output_usd_per_mtok"], e["output_multiple"]) for e in ends["rows"]] == [("OpenAI", 10.0, 1.0)]
+    assert any(h["text"].startswith("GPT-4o: 1 price in this catalog") for h in results["headlines"])
+    assert "Where to buy it" in page
 
 
 @pytest.mark.notebook

@@ -117,7 +117,7 @@ def test_report_publishes_with_a_parameter_set(tmp_path):
     assert not (tmp_path / "reports-failed").exists()
     r01 = json.loads((reports / "01-pricing" / "results.json").read_text())
     assert r01["parameters"] == {"catalog": "article", "pricing_csv": "", "input_output_ratio": 1.0, "monthly_tokens": 2e9,
-                                 "stale_after_days": 90}
+                                 "endpoints_model": "GPT-4o", "stale_after_days": 90}
     assert r01["results"]["monthly_bill_usd"]["Claude 3.5 Sonnet"] == 30000.0
     index = (reports / "index.html").read_text()
     sha = r01["data"]["pricing"]["sha256"]

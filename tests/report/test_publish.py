@@ -95,10 +95,10 @@ def test_figure_records_what_its_text_measures_as_displayed(tmp_path):
 
 def test_for_notebook_takes_every_declared_parameter_from_the_run():
     values = {"catalog": "article", "pricing_csv": "", "input_output_ratio": 1.0, "monthly_tokens": 2e9,
-              "stale_after_days": 90, "output_dir": "", "unrelated": 5}
+              "endpoints_model": "GPT-4o", "stale_after_days": 90, "output_dir": "", "unrelated": 5}
     pub = Publisher.for_notebook("01-pricing", values)
     assert pub.parameters == {"catalog": "article", "pricing_csv": "", "input_output_ratio": 1.0,
-                              "monthly_tokens": 2e9, "stale_after_days": 90}
+                              "monthly_tokens": 2e9, "endpoints_model": "GPT-4o", "stale_after_days": 90}
     with pytest.raises(NameError, match="monthly_tokens"):
         Publisher.for_notebook("01-pricing", {k: v for k, v in values.items() if k != "monthly_tokens"})
 
