@@ -29,8 +29,8 @@ def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     """The parameters a notebook declares in its ``parameters`` cell, as papermill reads them
     (name, inferred type, default and help comment).
 
-    >>> sorted(declared_parameters(paths.NOTEBOOKS / "01-pricing.ipynb"))[:2]
-    ['catalog', 'input_output_ratio']
+    >>> sorted(declared_parameters(paths.NOTEBOOKS / "01-pricing.ipynb"))[:3]
+    ['catalog', 'endpoints_model', 'input_output_ratio']
     """
     import papermill
 

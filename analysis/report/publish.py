@@ -143,13 +143,14 @@ class Publisher:
         says where to publish and is not recorded.
 
         >>> pub = Publisher.for_notebook("01-pricing", {"catalog": "article", "pricing_csv": "",
-        ...     "input_output_ratio": 1.0, "monthly_tokens": 2e9, "stale_after_days": 90, "output_dir": ""})
+        ...     "input_output_ratio": 1.0, "monthly_tokens": 2e9, "endpoints_model": "GPT-4o", "stale_after_days": 90,
+        ...     "output_dir": ""})
         >>> sorted(pub.parameters), pub.output_dir
-        (['catalog', 'input_output_ratio', 'monthly_tokens', 'pricing_csv', 'stale_after_days'], None)
+        (['catalog', 'endpoints_model', 'input_output_ratio', 'monthly_tokens', 'pricing_csv', 'stale_after_days'], None)
         >>> Publisher.for_notebook("01-pricing", {"output_dir": ""})
         Traceback (most recent call last):
         ...
-        NameError: 01-pricing declares parameters this run does not define: catalog, input_output_ratio, monthly_tokens, pricing_csv, stale_after_days
+        NameError: 01-pricing declares parameters this run does not define: catalog, endpoints_model, input_output_ratio, monthly_tokens, pricing_csv, stale_after_days
         """
         from analysis.report.params import parameter_names
         from analysis.report.rules import RULES, problems
