@@ -51,6 +51,8 @@ def imports(path: Path) -> set[str]:
             for alias in node.names:  # `from analysis.data import load` names a module
                 sub = f"{node.module}.{alias.name}"
                 found.add(sub if sub in MODULES else node.module)
+                if sub in MODULES and node.module != module_name(path) and MODULES[node.module].stat().st_size > 200:
+                    found.add(node.module)  # ...and goes through a package whose __init__ has code of its own
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.split(".")[0] == "analysis")
     return found - {"analysis"}

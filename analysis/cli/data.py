@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.cli import spend_logs
+from analysis.cli.spend_logs import add_options as add_spend_log_options
+from analysis.cli.spend_logs import log_source as spend_log_source
+from analysis.cli.spend_logs import print_tables as print_spend_tables
 from analysis.prices.engines import ENGINES
 from analysis.traffic import capabilities as traffic_capabilities
 from analysis.traffic import workload as traffic_workload
@@ -75,7 +77,7 @@ def reprice_cli(args) -> int:
         report.totals.to_csv(out, index=False)
         print(f"\nWrote {out}")
     if spend is not None:  # per model: the proxy's bill beside ours, and the traffic's latency
-        spend_logs.print_tables(spend, report, list(caps.index), args.csv)
+        print_spend_tables(spend, report, list(caps.index), args.csv)
     print(f"\nScanned in {report.scan_seconds:.2f} s. Prices as published (data/pricing.csv unless --pricing); "
           f"the threshold and optimised policies are built for this log's own mix.")
     _reprice_tariffs(args)
@@ -257,7 +259,7 @@ def _add_reprice(p: argparse.ArgumentParser) -> None:
                    help="your usage log: CSV, JSONL or Parquet with columns timestamp, model, input_tokens, "
                         "output_tokens and optionally task_type, cached_input_tokens, cache_write_tokens, "
                         "reasoning_tokens, service_tier, provider")
-    spend_logs.add_options(p)  # --from, --from-litellm-db: a LiteLLM proxy's spend logs
+    add_spend_log_options(p)  # --from, --from-litellm-db: a LiteLLM proxy's spend logs
     for table in ("pricing", "benchmarks", "model_facts"):
         p.add_argument(f"--{table.replace('_', '-')}", metavar="CSV", default=None,
                        help=f"your {table} CSV (default: the shipped data/{table}.csv)")
@@ -287,6 +289,6 @@ def _add_reprice(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_reprice(args: argparse.Namespace) -> int:
-    with spend_logs.log_source(args) as spend:  # a LiteLLM spend log: a temporary Parquet log in args.log
+    with spend_log_source(args) as spend:  # a LiteLLM spend log: a temporary Parquet log in args.log
         args.spend_log = spend
         return reprice_cli(args)
