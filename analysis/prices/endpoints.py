@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.data.identity import default_endpoints, load_identity
+from analysis.data.identity import default_endpoints, load_identity, resolve
 from analysis.data.tables import ParameterError
 
 #: The columns of :func:`model_endpoints`, in the order a page shows them.
@@ -26,21 +26,15 @@ TIER_ORDER = ["standard", "default", "batch", "flex", "priority", "fast"]
 
 
 def canonical_id(model: str, endpoints: pd.DataFrame, ident=None) -> str:
-    """The canonical model id a page's ``model`` names: a canonical id, a display name or an alias.
+    """The canonical model id a page's ``model`` names: a canonical id, a display name or an API id
+    (:func:`analysis.data.identity.resolve`), if the catalog prices it.
 
     >>> from analysis.data.catalogs import load_catalog
     >>> canonical_id("Claude 3.5 Sonnet", load_catalog("article").tables["endpoints"])
     'claude-3-5-sonnet'
     """
     ids = set(endpoints["canonical_model_id"].dropna().astype(str))
-    if model in ids:
-        return model
-    ident = ident or load_identity()
-    names = {str(n).strip().lower(): str(c) for c, n in zip(ident.aliases["canonical_model_id"],
-                                                          ident.aliases["display_name"], strict=True) if n}
-    names.update({str(a).strip().lower(): str(c) for a, c in zip(ident.aliases["alias"],
-                                                               ident.aliases["canonical_model_id"], strict=True)})
-    found = names.get(model.strip().lower())
+    found = model if model in ids else resolve(model, ident or load_identity())
     if found in ids:
         return found
     some = ", ".join(sorted(ids)[:8])
