@@ -85,25 +85,34 @@ LOW_DATE, HIGH_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")
 
 def _with_gap_rows(ep: pd.DataFrame) -> pd.DataFrame:
     """Open dates become sentinel dates, and every period with no price gets a ``no_price`` row, so that a known
-    endpoint always matches exactly one row (no second join needed to tell 'unknown endpoint' from 'no price')."""
+    endpoint always matches exactly one row (no second join needed to tell 'unknown endpoint' from 'no price').
+
+    Per (endpoint, tier), periods sorted by start: a gap opens where a period starts after every earlier one has
+    ended (the running maximum of their ends), and after the last end.
+
+    >>> ep = pd.DataFrame(dict(endpoint_key=['a', 'a'], service_tier='standard', price_row_id=[1, 2],
+    ...     effective_from=pd.to_datetime(['2026-01-01', '2026-03-01']), effective_to=pd.to_datetime(['2026-02-01', None]),
+    ...     utc_weekday_mask=127, utc_start_minute=0, utc_end_minute=1440))
+    >>> g = _with_gap_rows(ep)
+    >>> g[g.no_price][['effective_from', 'effective_to']].astype(str).values.tolist()
+    [['1900-01-01', '2026-01-01'], ['2026-02-01', '2026-03-01']]
+    """
     wide = ep.copy()
     wide["effective_from"] = wide["effective_from"].fillna(LOW_DATE).astype("datetime64[s]")
     wide["effective_to"] = wide["effective_to"].fillna(HIGH_DATE).astype("datetime64[s]")
     wide["no_price"] = False
-    gaps = []
-    periods = wide[["endpoint_key", "service_tier", "effective_from", "effective_to"]].drop_duplicates()
-    for (key, tier), g in periods.sort_values("effective_from").groupby(
-        ["endpoint_key", "service_tier"], sort=False
-    ):
-        cursor = LOW_DATE
-        for start, end in zip(g["effective_from"], g["effective_to"], strict=True):
-            if start > cursor:
-                gaps.append((key, tier, cursor, start))
-            cursor = max(cursor, end)
-        if cursor < HIGH_DATE:
-            gaps.append((key, tier, cursor, HIGH_DATE))
-    if gaps:
-        gap = pd.DataFrame(gaps, columns=["endpoint_key", "service_tier", "effective_from", "effective_to"])
+    periods = (wide[["endpoint_key", "service_tier", "effective_from", "effective_to"]].drop_duplicates()
+               .sort_values(["endpoint_key", "service_tier", "effective_from"], kind="stable").reset_index(drop=True))
+    group = periods.groupby(["endpoint_key", "service_tier"], sort=False)
+    ended = group["effective_to"].cummax()  # where the periods so far reach
+    before = ended.groupby([periods.endpoint_key, periods.service_tier], sort=False).shift().fillna(LOW_DATE)
+    inner = periods[periods.effective_from > before].assign(effective_to=lambda f: f.effective_from,
+                                                            effective_from=before[periods.effective_from > before])
+    last = ended.groupby([periods.endpoint_key, periods.service_tier], sort=False).last()
+    tail = last[last < HIGH_DATE].rename("effective_from").reset_index().assign(effective_to=HIGH_DATE)
+    gap = pd.concat([inner, tail], ignore_index=True)
+    if len(gap):
+        gap = gap.sort_values(["endpoint_key", "service_tier", "effective_from"], kind="stable")
         gap["price_row_id"] = -1
         gap["utc_weekday_mask"], gap["utc_start_minute"], gap["utc_end_minute"] = ALL_DAY_MASK, 0, 1440
         gap["no_price"] = True
@@ -246,8 +255,35 @@ def priced(u: Any, e: Any, tier_cols: Mapping[str, list[tuple[str, str, str]]]) 
 def pricing_expression(engine: Engine, usage: Any, tables: Mapping[str, pd.DataFrame], row_id: str | None = None,
                        keep: Sequence[str] = ()) -> Any:
     """:func:`priced` for ``usage`` (a table of ``engine``) on ``tables``, their price table made on ``engine``."""
+    table, tier_cols = price_table(tables)
+    return priced(usage_table(usage, row_id, keep), engine.table(table), tier_cols)
+
+
+_PRICE_TABLES: dict[tuple[int, int], tuple] = {}  # ids of (endpoints, tiers) -> (weak references, sizes, answer)
+
+
+def price_table(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, dict[str, list[tuple[str, str, str]]]]:
+    """:func:`engine_price_table` of :func:`wide_price_table` and the tier columns, remembered for the lifetime of
+    ``tables``' frames (a catalog is read once per process, then priced many times: a second on a full catalog).
+
+    >>> from analysis.data.tariff_tables import endpoints_frame, tiers_frame
+    >>> t = {'endpoints': endpoints_frame([dict(endpoint_key='d/m', input_usd_per_mtok=1.0)]), 'tiers': tiers_frame([])}
+    >>> price_table(t)[0] is price_table(t)[0]
+    True
+    """
+    import weakref
+
+    ep, tiers = tables["endpoints"], tables["tiers"]
+    key = (id(ep), id(tiers))
+    known = _PRICE_TABLES.get(key)
+    if known and known[0]() is ep and known[1]() is tiers and known[2] == (len(ep), len(tiers)):
+        return known[3]
     wide, tier_cols = wide_price_table(tables)
-    return priced(usage_table(usage, row_id, keep), engine.table(engine_price_table(wide)), tier_cols)
+    answer = (engine_price_table(wide), tier_cols)
+    for k in [k for k, v in _PRICE_TABLES.items() if v[0]() is None or v[1]() is None]:
+        del _PRICE_TABLES[k]  # frames gone: forget their tables
+    _PRICE_TABLES[key] = (weakref.ref(ep), weakref.ref(tiers), (len(ep), len(tiers)), answer)
+    return answer
 
 
 def _prepare_usage(usage: pd.DataFrame) -> pd.DataFrame:
