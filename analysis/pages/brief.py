@@ -9,7 +9,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from analysis.data.sources import source_text  # noqa: F401 - the brief's page and the index name it here
 from analysis.data.tables import BENCHMARK_SHORT_LABELS
 from analysis.formatting import format_count, format_multiple, format_number, format_usd
 from analysis.pages.tables import styled_table
