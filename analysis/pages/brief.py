@@ -236,6 +236,22 @@ def results(rec: Recommendation, robust: dict, workload: Workload, *, floors: Ma
     }
 
 
+def latency_note(live_results: dict | None) -> str:
+    """Where the brief's p99 latencies come from, in words: 05's live run when one is used, else the published p99.
+
+    ``live_results``: notebook 05's results as :func:`analysis.traffic.decision.read_live_results` returns them
+    (``None``: no live run used).
+
+    >>> latency_note(None)
+    "the published p99, the upper end of the article's range"
+    >>> latency_note({"mode": "live", "percentiles": {}})
+    "05's measured p99 where it ran, published elsewhere"
+    """
+    if live_results is not None:
+        return "05's measured p99 where it ran, published elsewhere"
+    return "the published p99, the upper end of the article's range"
+
+
 def latency_markdown(latency_note: str, why_not_live: str | None, unknown: list[str],
                      assume_unknown_latency_ok: bool) -> str:
     """Where the brief's latencies come from, and which are unknown, as Markdown (text escaped).
