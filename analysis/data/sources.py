@@ -1,4 +1,4 @@
-"""Where a table's figures come from, in one line for the foot of a chart: the article, or a catalog and its version."""
+"""Where a pricing table's prices come from (the article, or a catalog and its version), worded in one place."""
 
 from __future__ import annotations
 
@@ -7,27 +7,79 @@ from pathlib import Path
 import pandas as pd
 
 
-def source_text(pricing: pd.DataFrame) -> str:
-    """The source under a chart: the article's title and date, or the catalog's name and version.
+def provenance(pricing: pd.DataFrame) -> dict:
+    """Where ``pricing``'s prices come from, read from its ``.meta.yml`` (``attrs['meta']``): the lines pages show
+    and the facts results.json records.
+
+    ``source`` is the line under each chart: the article's title and dates, or the catalog's name and
+    version. ``text`` is the line a page shows under its as-of date: the catalog, its version and date,
+    how many models it prices, and every entry and model left out, counted by reason. The other keys
+    (``catalog``, ``version``, ``as_of`` and, for a catalog, its counts) are the facts behind them.
 
     >>> from analysis.data.load import load_pricing
-    >>> print(source_text(load_pricing()))
+    >>> p = provenance(load_pricing())
+    >>> print(p["source"])
     Source: "Stop Guessing: Real Data Comparing Chinese AI Models and Western AI Models in 2026" (2026; figures as of 2026-11-27), a promotional comparison; values as published.
-    >>> p = load_pricing(); p.attrs["meta"] = {"source": {"catalog": "genai-prices", "version": "0.0.40"}, "as_of": "2026-11-01"}
-    >>> source_text(p)
-    'Source: the genai-prices catalog, version 0.0.40 (prices as of 2026-11-01); scores as published in the source article.'
+    >>> print(p["text"])
+    Prices as published in the source article (data/pricing.csv; as of 2026-11-27).
+    >>> p["catalog"], p["version"], p["as_of"]
+    ('article', 'as published', '2026-11-27')
+    >>> table = load_pricing()
+    >>> table.attrs["meta"] = {"source": {"catalog": "genai-prices", "version": "0.2.3"}, "as_of": "2026-11-09",
+    ...     "counts": {"models_written": 266, "entries_set_aside": {"no token price (input or output)": 179,
+    ...                "not a chat model: embedding": 54, "not a chat model: text-to-speech": 11},
+    ...                "models_left_out": {"only resellers or clouds price it (no first-party endpoint)": 533}}}
+    >>> p = provenance(table)
+    >>> print(p["source"])
+    Source: the genai-prices catalog, version 0.2.3 (prices as of 2026-11-09); scores as published in the source article.
+    >>> print(p["text"])
+    Prices from the genai-prices 0.2.3 catalog (as of 2026-11-09): 266 models at their maker's own standard price. Left out: 65 entries that are not chat models (54 embedding, 11 text-to-speech); 179 entries with no token price (input or output); 533 models: only resellers or clouds price it (no first-party endpoint).
+
+    A table without a ``.meta.yml`` is named by its file under the charts, and its date stays unknown:
+
+    >>> bare = load_pricing(); bare.attrs = {"source_file": "/home/me/mine.csv"}
+    >>> provenance(bare)["source"], provenance(bare)["as_of"]
+    ('Source: mine.csv.', None)
     """
     meta = pricing.attrs.get("meta") or {}
-    src = meta.get("source") or {}
+    source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
     as_of = meta.get("as_of")
-    if isinstance(src, dict) and src.get("catalog"):
+    if source.get("catalog"):
+        facts = _catalog_facts(source, as_of, meta.get("counts") or {})
         when = f" (prices as of {as_of})" if as_of else ""
-        return (f"Source: the {src['catalog']} catalog, version {src.get('version') or 'unknown'}{when}; "
-                f"scores as published in the source article.")
-    title = src.get("title") if isinstance(src, dict) else None
+        facts["source"] = (f"Source: the {source['catalog']} catalog, version {source.get('version') or 'unknown'}"
+                           f"{when}; scores as published in the source article.")
+        return facts
     published = str(meta.get("published") or "").split(" (")[0]
     dates = "; ".join(x for x in (published, f"figures as of {as_of}" if as_of else "") if x)
-    if title:
-        return f'Source: "{title}" ({dates}), a promotional comparison; values as published.'
-    name = Path(pricing.attrs["source_file"]).name if pricing.attrs.get("source_file") else "the pricing table"
-    return f"Source: {name}" + (f" (as of {as_of})" if as_of else "") + "."
+    if source.get("title"):
+        line = f'Source: "{source["title"]}" ({dates}), a promotional comparison; values as published.'
+    else:
+        name = Path(pricing.attrs["source_file"]).name if pricing.attrs.get("source_file") else "the pricing table"
+        line = f"Source: {name}" + (f" (as of {as_of})" if as_of else "") + "."
+    return {"catalog": "article", "version": "as published", "as_of": str(as_of) if as_of else None,
+            "text": f"Prices as published in the source article (data/pricing.csv; as of {as_of or 'unknown'}).",
+            "source": line}
+
+
+def _catalog_facts(source: dict, as_of, counts: dict) -> dict:
+    """An imported catalog's facts and its page line: what it prices and what it left out, by reason."""
+    aside = dict(counts.get("entries_set_aside") or {})
+    kinds = {k.split(": ", 1)[1]: n for k, n in aside.items() if k.startswith("not a chat model: ")}
+    other = {k: n for k, n in aside.items() if not k.startswith("not a chat model: ")}
+    left = dict(counts.get("models_left_out") or {})
+    parts = []
+    if kinds:
+        parts.append(f"{sum(kinds.values()):,} entries that are not chat models ("
+                     + ", ".join(f"{n:,} {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])) + ")")
+    parts += [f"{n:,} entries with {k}" if k.startswith("no ") else f"{n:,} entries: {k}" for k, n in other.items()]
+    parts += [f"{n:,} models: {k}" for k, n in left.items()]
+    version = source.get("version") or "(version unknown)"
+    text = (f"Prices from the {source['catalog']} {version} catalog (as of {as_of or 'unknown'}): "
+            f"{counts.get('models_written', 0):,} models at their maker's own standard price.")
+    if parts:
+        text += " Left out: " + "; ".join(parts) + "."
+    return {"catalog": source["catalog"], "version": version, "as_of": str(as_of) if as_of else None,
+            "models": counts.get("models_written"), "models_by_origin": counts.get("models_by_origin") or {},
+            "entries_set_aside": aside, "models_left_out": left,
+            "text": text}

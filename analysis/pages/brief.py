@@ -9,7 +9,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from analysis.data.sources import source_text  # noqa: F401 - the brief's page and the index name it here
 from analysis.data.tables import BENCHMARK_SHORT_LABELS
 from analysis.formatting import format_count, format_multiple, format_number, format_usd
 from analysis.pages.tables import styled_table
@@ -235,6 +234,22 @@ def results(rec: Recommendation, robust: dict, workload: Workload, *, floors: Ma
         "overview_left_out": left_out,
         "source": source,
     }
+
+
+def latency_note(live_results: dict | None) -> str:
+    """Where the brief's p99 latencies come from, in words: 05's live run when one is used, else the published p99.
+
+    ``live_results``: notebook 05's results as :func:`analysis.traffic.decision.read_live_results` returns them
+    (``None``: no live run used).
+
+    >>> latency_note(None)
+    "the published p99, the upper end of the article's range"
+    >>> latency_note({"mode": "live", "percentiles": {}})
+    "05's measured p99 where it ran, published elsewhere"
+    """
+    if live_results is not None:
+        return "05's measured p99 where it ran, published elsewhere"
+    return "the published p99, the upper end of the article's range"
 
 
 def latency_markdown(latency_note: str, why_not_live: str | None, unknown: list[str],

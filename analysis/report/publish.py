@@ -190,11 +190,11 @@ class Publisher:
         (['pricing'], '2026-11-27', 'as published', 'Source: "Stop Guessing')
         """
         if "pricing" in frames:  # the line under each chart, and which catalog the prices come from (results.json)
-            from analysis.data.catalogs.pricing import catalog_provenance
-            from analysis.data.sources import source_text
+            from analysis.data.sources import provenance
 
-            self.source = source_text(frames["pricing"])
-            self.record("catalog", catalog_provenance(frames["pricing"].attrs.get("meta") or {}))
+            catalog = provenance(frames["pricing"])
+            self.source = catalog.pop("source")
+            self.record("catalog", catalog)
         dates = [] if self.as_of is None else [self.as_of]
         for name, frame in frames.items():
             self.use_file(name, frame.attrs["source_file"])

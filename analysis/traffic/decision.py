@@ -112,6 +112,15 @@ def latency_table(models: Iterable[str], model_facts: pd.DataFrame | None = None
     return pd.DataFrame(rows, columns=["model", "p99_ttft_s", "latency_source"])
 
 
+def unknown_latency(latency: pd.DataFrame) -> list[str]:
+    """The models of :func:`latency_table` whose p99 time to first token is unknown (a data gap), in its order.
+
+    >>> unknown_latency(latency_table(["GPT-4o", "Qwen3-32B", "DeepSeek V4 Flash"]))
+    ['Qwen3-32B']
+    """
+    return latency.loc[latency.p99_ttft_s.isna(), "model"].tolist()
+
+
 def candidate_table(workload: Workload, caps: pd.DataFrame, floors: Mapping[str, float], latency: pd.DataFrame,
                     latency_bound_s: float, assume_unknown_latency_ok: bool = False) -> pd.DataFrame:
     """Every task type × model with why it may not serve under the brief: ``qualifies`` and ``why_not``.
@@ -195,6 +204,32 @@ def recommend(workload: Workload, caps: pd.DataFrame, floors: Mapping[str, float
         single, single_cost = str(complete.index[0]), float(complete.cost.iloc[0])
     return Recommendation(routes, summary["monthly_cost_usd"] if not unserved else np.nan,
                           summary["expected_quality"], unserved, single, single_cost, cand, assignment)
+
+
+def alternative_recommendation(workload: Workload, caps: pd.DataFrame, floors: Mapping[str, float],
+                               latency: pd.DataFrame, latency_bound_s: float,
+                               assume_unknown_latency_ok: bool = False) -> Recommendation | None:
+    """What :func:`recommend` would choose if the models of unknown latency met the bound.
+
+    ``None`` when there is nothing to compare: no model's latency is unknown, or the brief already
+    assumes they meet the bound (``assume_unknown_latency_ok``).
+
+    >>> from analysis.traffic.capabilities import capabilities
+    >>> from analysis.traffic.workload import example_workload
+    >>> caps = capabilities()
+    >>> floors = parse_floor("code:91, reasoning:87, chinese:89, general:85")
+    >>> lat = latency_table(caps.index)
+    >>> recommend(example_workload(), caps, floors, lat, 2.0).routes["chinese"] is None  # nothing known to be fast
+    True
+    >>> alt = alternative_recommendation(example_workload(), caps, floors, lat, 2.0)
+    >>> alt.routes["chinese"], alt.routes["reasoning"], round(alt.monthly_cost_usd, 2)
+    ('Qwen3-32B', 'Kimi K2.5', 881.2)
+    >>> alternative_recommendation(example_workload(), caps, floors, lat, 2.0, assume_unknown_latency_ok=True) is None
+    True
+    """
+    if assume_unknown_latency_ok or not unknown_latency(latency):
+        return None
+    return recommend(workload, caps, floors, latency, latency_bound_s, assume_unknown_latency_ok=True)
 
 
 def robustness(rec: Recommendation, caps: pd.DataFrame, sigma: float = 1.0, n_draws: int = 2000,

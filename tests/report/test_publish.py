@@ -113,3 +113,20 @@ def test_use_tables_records_files_and_the_oldest_as_of(write_csv):
     pub.use_tables(pricing=pricing, old=older)
     assert sorted(pub.data) == ["old", "pricing"] and pub.as_of == "2025-01-01"
     assert len(pub.data["pricing"]["sha256"]) == 64
+
+
+def test_use_tables_words_provenance_once_the_chart_line_apart_from_results_catalog(tmp_path):
+    from analysis.data.load import load_pricing
+    from analysis.data.sources import provenance
+
+    pricing = load_pricing()
+    pricing.attrs["meta"] = {"source": {"catalog": "genai-prices", "version": "0.2.3"}, "as_of": "2026-11-09",
+                             "counts": {"models_written": 266, "models_left_out": {"no first-party endpoint": 5}}}
+    pub = Publisher("00-demo", tmp_path)
+    pub.use_tables(pricing=pricing)
+    expected = provenance(pricing)
+    assert pub.source == expected.pop("source") and pub.source.startswith("Source: the genai-prices catalog")
+    results = json.loads(pub.write().read_text())
+    assert results["source"] == pub.source
+    assert results["results"]["catalog"] == expected  # the page line and the facts; the chart line only once
+    assert results["results"]["catalog"]["text"].endswith("Left out: 5 models: no first-party endpoint.")

@@ -225,49 +225,6 @@ def _identity_digest() -> str:
     return h.hexdigest()[:10]
 
 
-def catalog_provenance(meta: dict) -> dict:
-    """Which catalog a pricing table comes from, and what it left out, from the table's ``.meta.yml``.
-
-    ``text`` is the line a page shows under its as-of date: the catalog, its version and date, how
-    many models it prices, and every entry and model left out, counted by reason.
-
-    >>> from analysis.data.load import load_pricing
-    >>> print(catalog_provenance(load_pricing().attrs["meta"])["text"])
-    Prices as published in the source article (data/pricing.csv; as of 2026-11-27).
-    >>> meta = {"source": {"catalog": "genai-prices", "version": "0.2.3"}, "as_of": "2026-11-09",
-    ...         "counts": {"models_written": 266, "entries_set_aside": {"no token price (input or output)": 179,
-    ...                    "not a chat model: embedding": 54, "not a chat model: text-to-speech": 11},
-    ...                    "models_left_out": {"only resellers or clouds price it (no first-party endpoint)": 533}}}
-    >>> print(catalog_provenance(meta)["text"])
-    Prices from the genai-prices 0.2.3 catalog (as of 2026-11-09): 266 models at their maker's own standard price. Left out: 65 entries that are not chat models (54 embedding, 11 text-to-speech); 179 entries with no token price (input or output); 533 models: only resellers or clouds price it (no first-party endpoint).
-    """
-    source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
-    as_of = meta.get("as_of")
-    if not source.get("catalog"):
-        return {"catalog": "article", "version": "as published", "as_of": str(as_of) if as_of else None,
-                "text": f"Prices as published in the source article (data/pricing.csv; as of {as_of or 'unknown'})."}
-    counts = meta.get("counts") or {}
-    aside = dict(counts.get("entries_set_aside") or {})
-    kinds = {k.split(": ", 1)[1]: n for k, n in aside.items() if k.startswith("not a chat model: ")}
-    other = {k: n for k, n in aside.items() if not k.startswith("not a chat model: ")}
-    left = dict(counts.get("models_left_out") or {})
-    parts = []
-    if kinds:
-        parts.append(f"{sum(kinds.values()):,} entries that are not chat models ("
-                     + ", ".join(f"{n:,} {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])) + ")")
-    parts += [f"{n:,} entries with {k}" if k.startswith("no ") else f"{n:,} entries: {k}" for k, n in other.items()]
-    parts += [f"{n:,} models: {k}" for k, n in left.items()]
-    version = source.get("version") or "(version unknown)"
-    text = (f"Prices from the {source['catalog']} {version} catalog (as of {as_of or 'unknown'}): "
-            f"{counts.get('models_written', 0):,} models at their maker's own standard price.")
-    if parts:
-        text += " Left out: " + "; ".join(parts) + "."
-    return {"catalog": source["catalog"], "version": version, "as_of": str(as_of) if as_of else None,
-            "models": counts.get("models_written"), "models_by_origin": counts.get("models_by_origin") or {},
-            "entries_set_aside": aside, "models_left_out": left,
-            "text": text}
-
-
 def catalog_pricing_csv(catalog: str = "article", pricing_csv: str = "") -> str:
     """The pricing CSV a notebook reads for its ``catalog`` parameter (``""``: the shipped table).
 
