@@ -54,6 +54,8 @@ def reprice_cli(args) -> int:
     """
     from analysis.data.load import load_benchmarks, load_model_facts, load_pricing
 
+    if is_url(args.log):
+        return _reprice_where_it_lives(args)
     pricing = load_pricing(args.pricing)
     caps = traffic_capabilities.capabilities(pricing, load_benchmarks(args.benchmarks, pricing=pricing),
                                 load_model_facts(args.model_facts, pricing=pricing))
@@ -87,6 +89,34 @@ def reprice_cli(args) -> int:
 
         pricing_file = catalog_pricing_csv(args.catalog, args.pricing or "") or None
         print("\n" + billed_text(args.log, pricing_file, args.engine, args.spark_master))
+    return 0
+
+
+def is_url(log: object) -> bool:
+    """Whether ``log`` names a file by URL (``s3a://``, ``hdfs://``, ``file://``...) rather than a local path.
+
+    >>> is_url("s3a://lake/usage/2026-11.parquet"), is_url("examples/my-usage.csv"), is_url(None)
+    (True, False, False)
+    """
+    import re
+
+    return isinstance(log, str) and re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", log) is not None
+
+
+def _reprice_where_it_lives(args) -> int:
+    """A log given by URL: read and re-priced as billed by the engine, where it lives (the other sections read a
+    local file with DuckDB, so they are said to be left out, not silently skipped)."""
+    from analysis.data.catalogs.pricing import catalog_pricing_csv
+    from analysis.prices.log_costs import billed_text
+
+    if args.engine == "duckdb":
+        raise ValueError(f"{args.log}: a URL; DuckDB reads local files here. Re-price the log where it lives "
+                         f"with --engine {' or --engine '.join(n for n in ENGINES if n != 'duckdb')}, or copy "
+                         "it to this machine")
+    pricing_file = catalog_pricing_csv(args.catalog, args.pricing or "") or None
+    print(f"The log is a URL, read by {args.engine} where it lives: it is re-priced as billed by the tariff tables "
+          "only (the costs under every model and policy, and at today's prices, need a local file).")
+    print("\n" + billed_text(args.log, pricing_file, args.engine, args.spark_master))
     return 0
 
 

@@ -67,6 +67,26 @@ def test_reprice_on_spark_gives_the_duckdb_totals_to_the_cent(spark, capsys):
     assert on_duckdb[1:] == on_spark[1:]  # every model's line, and the set-aside counts by reason
 
 
+def test_a_log_given_by_url_is_re_priced_where_it_lives_by_the_engine(spark, capsys):
+    """`pricepoint reprice URL --engine spark`: Spark reads the log (here a file:// URL, as s3a:// on a cluster)
+    and gives the bill DuckDB gives the same rows; the sections that need a local file are said to be left out."""
+    on_duckdb = billed_text(EXAMPLE).splitlines()
+    assert main(["reprice", EXAMPLE.as_uri(), "--engine", "spark"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("The log is a URL, read by spark where it lives: it is re-priced as billed by the tariff "
+                          "tables only")
+    on_spark = _billed(out)
+    assert on_spark[0].endswith("797 rows priced, 3 set aside, $8.49.") and on_duckdb[1:] == on_spark[1:]
+    assert "as billed then" not in out.lower()  # the local sections did not run
+
+
+def test_a_log_given_by_url_on_duckdb_is_refused_with_what_to_do(capsys):
+    assert main(["reprice", "s3a://lake/usage/2026-11.parquet"]) == 2
+    err = capsys.readouterr().err
+    assert "s3a://lake/usage/2026-11.parquet: a URL; DuckDB reads local files here" in err
+    assert "--engine spark" in err and "Traceback" not in err
+
+
 def test_reprice_on_spark_without_java_says_how_to_get_it(monkeypatch, capsys):
     monkeypatch.setattr(engines, "spark_missing", lambda: "Java (no java on PATH, no JAVA_HOME)")
     assert main(["reprice", str(EXAMPLE), "--engine", "spark"]) == 2
