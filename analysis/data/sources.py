@@ -40,6 +40,8 @@ def provenance(pricing: pd.DataFrame) -> dict:
     >>> bare = load_pricing(); bare.attrs = {"source_file": "/home/me/mine.csv"}
     >>> provenance(bare)["source"], provenance(bare)["as_of"]
     ('Source: mine.csv.', None)
+    >>> print(provenance(bare)["text"])
+    Prices from mine.csv, a pricing table without a .meta.yml (its source and date are unknown).
     """
     meta = pricing.attrs.get("meta") or {}
     source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
@@ -52,14 +54,16 @@ def provenance(pricing: pd.DataFrame) -> dict:
         return facts
     published = str(meta.get("published") or "").split(" (")[0]
     dates = "; ".join(x for x in (published, f"figures as of {as_of}" if as_of else "") if x)
+    when = str(as_of) if as_of else None
     if source.get("title"):
         line = f'Source: "{source["title"]}" ({dates}), a promotional comparison; values as published.'
-    else:
-        name = Path(pricing.attrs["source_file"]).name if pricing.attrs.get("source_file") else "the pricing table"
-        line = f"Source: {name}" + (f" (as of {as_of})" if as_of else "") + "."
-    return {"catalog": "article", "version": "as published", "as_of": str(as_of) if as_of else None,
-            "text": f"Prices as published in the source article (data/pricing.csv; as of {as_of or 'unknown'}).",
-            "source": line}
+        return {"catalog": "article", "version": "as published", "as_of": when, "source": line,
+                "text": f"Prices as published in the source article (data/pricing.csv; as of {as_of or 'unknown'})."}
+    # a table of the user's own, without a .meta.yml: named by its file, never credited to the article
+    name = Path(pricing.attrs["source_file"]).name if pricing.attrs.get("source_file") else "the pricing table"
+    return {"catalog": name, "version": "unknown", "as_of": when,
+            "source": f"Source: {name}" + (f" (as of {as_of})" if as_of else "") + ".",
+            "text": f"Prices from {name}, a pricing table without a .meta.yml (its source and date are unknown)."}
 
 
 def _catalog_facts(source: dict, as_of, counts: dict) -> dict:
@@ -75,8 +79,10 @@ def _catalog_facts(source: dict, as_of, counts: dict) -> dict:
     parts += [f"{n:,} entries with {k}" if k.startswith("no ") else f"{n:,} entries: {k}" for k, n in other.items()]
     parts += [f"{n:,} models: {k}" for k, n in left.items()]
     version = source.get("version") or "(version unknown)"
+    models = counts.get("models_written")  # unknown stays unknown, never 0
     text = (f"Prices from the {source['catalog']} {version} catalog (as of {as_of or 'unknown'}): "
-            f"{counts.get('models_written', 0):,} models at their maker's own standard price.")
+            + (f"{models:,} models" if models is not None else "models (how many is unknown)")
+            + " at their maker's own standard price.")
     if parts:
         text += " Left out: " + "; ".join(parts) + "."
     return {"catalog": source["catalog"], "version": version, "as_of": str(as_of) if as_of else None,

@@ -54,13 +54,14 @@ def test_a_catalog_is_named_with_its_version_and_everything_it_left_out_counted_
 def test_a_catalog_without_counts_says_nothing_was_left_out_and_keeps_unknowns_unknown():
     p = provenance(_with_meta({"source": {"catalog": "litellm"}}))
     assert p["source"] == "Source: the litellm catalog, version unknown; scores as published in the source article."
-    assert p["text"] == ("Prices from the litellm (version unknown) catalog (as of unknown): 0 models at their maker's "
-                         "own standard price.")
+    assert p["text"] == ("Prices from the litellm (version unknown) catalog (as of unknown): models (how many is "
+                         "unknown) at their maker's own standard price.")
     assert p["as_of"] is None and p["models"] is None and "Left out" not in p["text"]
 
 
 def test_a_table_without_provenance_is_named_by_its_file_never_its_folder():
     p = provenance(_with_meta(None, "/home/someone/prices/mine.csv"))
     assert p["source"] == "Source: mine.csv." and "/home" not in p["source"] + p["text"]
-    assert p["as_of"] is None and p["catalog"] == "article"
+    assert p["as_of"] is None and p["catalog"] == "mine.csv"  # never credited to the article
+    assert p["text"] == "Prices from mine.csv, a pricing table without a .meta.yml (its source and date are unknown)."
     assert provenance(_with_meta({"as_of": "2026-11-01"}))["source"] == "Source: the pricing table (as of 2026-11-01)."
