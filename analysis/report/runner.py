@@ -56,7 +56,11 @@ def start_kernel():
     from jupyter_core.utils import run_sync
 
     km = AsyncKernelManager(kernel_name="python3")
-    run_sync(km.start_kernel)(cwd=str(paths.ROOT))
+    # the kernel talks to this process over loopback TCP with signed messages (Jupyter's default); its start-up
+    # warning about that transport is not news to a report's reader, so only the kernel app's errors are printed
+    # (a notebook's own warnings are cell outputs, not these). Local sockets would avoid it, but their path must
+    # stay under 108 bytes, which a report's scratch folder does not.
+    run_sync(km.start_kernel)(cwd=str(paths.ROOT), extra_arguments=["--IPKernelApp.log_level=ERROR"])
     return km
 
 
@@ -73,8 +77,8 @@ def run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], timeout_s
             in_report: bool = False) -> NotebookRun:
     """Execute one notebook in this process and export its HTML page.
 
-    ``km`` is an already started kernel manager (see :func:`start_kernel`); it is shut down
-    afterwards. Without one, papermill starts the kernel itself.
+    ``km`` is an already started kernel manager (see :func:`start_kernel`; without one, one is started
+    here); it is shut down afterwards.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -85,10 +89,10 @@ def run_one(notebook: Path, out_dir: Path, parameters: dict[str, Any], timeout_s
     executed = out_dir / f"{stem}.ipynb"
     start = time.perf_counter()
     try:
-        extra = {"km": km} if km is not None else {}
+        km = km if km is not None else start_kernel()
         papermill.execute_notebook(
             str(notebook), str(executed), parameters=parameters, kernel_name="python3",
-            progress_bar=False, cwd=str(paths.ROOT), execution_timeout=timeout_s, **extra,
+            progress_bar=False, cwd=str(paths.ROOT), execution_timeout=timeout_s, km=km,
         )
         run.status = "ok"
     except PapermillExecutionError as exc:
