@@ -76,9 +76,9 @@ def how_to_date(meta: Mapping[str, Any] | None, file: str | Path | None) -> str:
     catalog = source.get("catalog") if isinstance(source, Mapping) else None
     if catalog:
         # a catalog imported into the cache (the catalog parameter given a .json) has no name of the user's own
-        from analysis.data.catalogs.pricing import cache_dir
+        from analysis import paths
 
-        out = "my-prices.csv" if Path(file or "").expanduser().is_relative_to(cache_dir()) else name
+        out = "my-prices.csv" if Path(file or "").expanduser().is_relative_to(paths.cache_dir().expanduser()) else name
         return (f"{name}: the {catalog} catalog carries no date. Import it with pricepoint import-prices --from "
                 f"{catalog} FILE -o {out} --as-of YYYY-MM-DD --force (the day its prices were current), then pass "
                 f"-p catalog {out}.")

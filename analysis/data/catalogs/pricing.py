@@ -217,8 +217,9 @@ def read_tariffs(pricing_csv: str | os.PathLike) -> dict[str, pd.DataFrame]:
 
 
 def cache_dir() -> Path:
-    """Where imported catalogs are kept: ``$PRICEPOINT_CACHE``, else ``~/.cache/pricepoint``."""
-    return Path(os.environ.get("PRICEPOINT_CACHE") or Path.home() / ".cache" / "pricepoint").expanduser()
+    """Where imported catalogs are kept: :func:`analysis.paths.cache_dir` (``$PRICEPOINT_CACHE``, else
+    ``~/.cache/pricepoint``), one place for every page to recognise a catalog imported there."""
+    return paths.cache_dir().expanduser()
 
 
 def _identity_digest() -> str:
