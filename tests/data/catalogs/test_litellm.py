@@ -223,7 +223,10 @@ def test_real_catalog_zero_prices_are_unknown(litellm_import, litellm_json, tmp_
     priced_zero = ep[(ep.input_usd_per_mtok == 0) | (ep.output_usd_per_mtok == 0)]
     assert set(priced_zero.source_key) <= {k for k in zero_keys if k.endswith("free")}  # only what says free
     assert len(r.zero_cells) >= 150 and r.set_aside["input and output price 0 in the catalog (unknown, not free)"] >= 60
-    write_catalog(litellm_import, tmp_path / "ll.csv")
+    _, table, _ = write_catalog(litellm_import, tmp_path / "ll.csv")
+    sonar = table.set_index("model").loc["sonar-small-online"]  # Perplexity's own, input 0 in LiteLLM
+    assert pd.isna(sonar.input_usd_per_mtok) and sonar.note == "catalog input price is 0: left unknown"
+    assert not table.model.isin(["codestral-2405", "GigaChat-2-Max", "gigachat-2-max"]).any()
     meta = yaml.safe_load((tmp_path / "ll.meta.yml").read_text())
     assert meta["counts"]["prices_0_unknown"] == len(r.zero_cells) == len(meta["prices_0_unknown"])
 
