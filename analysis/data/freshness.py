@@ -58,33 +58,39 @@ def _days(n: int) -> str:
 
 
 def how_to_date(meta: Mapping[str, Any] | None, file: str | Path | None) -> str:
-    """What to do to give a table with no ``as_of`` a date: its sidecar's ``meta`` (``{}``: none) and its file.
+    """What to do to give a table with no ``as_of`` a date, as sentences naming its file (never its folder):
+    its sidecar's ``meta`` (``{}``: none) and its file.
 
     An imported catalog is dated by importing it again with ``--as-of`` (LiteLLM's file carries no date);
     any other table by an ``as_of:`` line in its sidecar.
 
-    >>> print(how_to_date({"source": {"catalog": "litellm"}, "as_of": None}, "/tmp/llcat/litellm-prices.csv"))
-    litellm-prices.csv: the litellm catalog carries no date. Import it with pricepoint import-prices --from litellm FILE -o litellm-prices.csv --as-of YYYY-MM-DD --force (the day its prices were current), then pass -p catalog litellm-prices.csv.
+    >>> meta = {"source": {"catalog": "litellm", "file": "/home/me/model_prices.json"}, "as_of": None}
+    >>> print(how_to_date(meta, "/tmp/llcat/litellm-prices.csv"))
+    litellm-prices.csv (the litellm catalog model_prices.json) carries no date. Import it with pricepoint import-prices --from litellm model_prices.json -o litellm-prices.csv --as-of YYYY-MM-DD --force (the day its prices were current), then pass -p catalog litellm-prices.csv.
     >>> print(how_to_date({"table": "pricing"}, "mine.csv"))
     mine.csv: its sidecar mine.meta.yml has no as_of date. Add an as_of: YYYY-MM-DD line to mine.meta.yml.
     >>> print(how_to_date({}, "mine.csv"))
-    mine.csv: no mine.meta.yml sidecar. Write one beside it with an as_of: YYYY-MM-DD line.
+    mine.csv has no mine.meta.yml sidecar. Write one beside it with an as_of: YYYY-MM-DD line.
     """
-    name = Path(file).name if file else "the table"
+    name = Path(file).name if file else "the pricing table"
     side = f"{Path(name).stem}.meta.yml"
     source = (meta or {}).get("source")
     catalog = source.get("catalog") if isinstance(source, Mapping) else None
     if catalog:
-        # a catalog imported into the cache (the catalog parameter given a .json) has no name of the user's own
         from analysis import paths
 
-        out = "my-prices.csv" if Path(file or "").expanduser().is_relative_to(paths.cache_dir().expanduser()) else name
-        return (f"{name}: the {catalog} catalog carries no date. Import it with pricepoint import-prices --from "
-                f"{catalog} FILE -o {out} --as-of YYYY-MM-DD --force (the day its prices were current), then pass "
-                f"-p catalog {out}.")
+        src = Path(str(source.get("file"))).name if source.get("file") else ""
+        arg = f" {src or 'FILE'}" if catalog == "litellm" else ""  # the other sources read an installed package
+        # a catalog the catalog parameter imported into the cache: its file there is no name of the user's own
+        cached = Path(file or "").expanduser().is_relative_to(paths.cache_dir().expanduser())
+        out = "my-prices.csv" if cached else name
+        who = (f"The {catalog} catalog{' ' + src if src else ''}" if cached
+               else f"{name} (the {catalog} catalog{' ' + src if src else ''})")
+        return (f"{who} carries no date. Import it with pricepoint import-prices --from {catalog}{arg} -o {out} "
+                f"--as-of YYYY-MM-DD --force (the day its prices were current), then pass -p catalog {out}.")
     if meta:
         return f"{name}: its sidecar {side} has no as_of date. Add an as_of: YYYY-MM-DD line to {side}."
-    return f"{name}: no {side} sidecar. Write one beside it with an as_of: YYYY-MM-DD line."
+    return f"{name} has no {side} sidecar. Write one beside it with an as_of: YYYY-MM-DD line."
 
 
 def undated(tables: Mapping[str, Any]) -> dict[str, str]:
@@ -95,7 +101,7 @@ def undated(tables: Mapping[str, Any]) -> dict[str, str]:
     {}
     >>> bare = load_pricing(); bare.attrs = {"source_file": "/home/me/mine.csv", "meta": {}}
     >>> undated({"pricing": bare})
-    {'pricing': 'mine.csv: no mine.meta.yml sidecar. Write one beside it with an as_of: YYYY-MM-DD line.'}
+    {'pricing': 'mine.csv has no mine.meta.yml sidecar. Write one beside it with an as_of: YYYY-MM-DD line.'}
     """
     out = {}
     for name, frame in tables.items():
@@ -125,8 +131,8 @@ def data_freshness(as_of: str | dt.date | None, stale_after_days: int = DEFAULT_
     ``undated`` (table -> how to date it, :func:`undated`) makes the date unknown whatever ``as_of`` says, and
     the text names each undated file with its fix:
 
-    >>> print(data_freshness("2026-11-27", today="2026-11-27", undated={"pricing": "p.csv: no p.meta.yml ..."})["text"])
-    Data as-of date unknown: pricing has no date (p.csv: no p.meta.yml ...). Check how recent the prices are before relying on them.
+    >>> print(data_freshness("2026-11-27", today="2026-11-27", undated={"pricing": "p.csv has no p.meta.yml ..."})["text"])
+    Data as-of date unknown: p.csv has no p.meta.yml ... Check how recent the prices are before relying on them.
     """
     if isinstance(stale_after_days, bool) or not isinstance(stale_after_days, (int, float)) \
             or stale_after_days < 0:
@@ -144,9 +150,8 @@ def data_freshness(as_of: str | dt.date | None, stale_after_days: int = DEFAULT_
                             "stale_after_days": limit, "age_days": None, "stale": True}
     if undated:
         info["undated"] = dict(undated)
-        names = ", ".join(undated)
-        info["text"] = (f"Data as-of date unknown: {names} {'has' if len(undated) == 1 else 'have'} no date ("
-                        + "; ".join(undated.values()) + "). Check how recent the prices are before relying on them.")
+        info["text"] = ("Data as-of date unknown: " + " ".join(dict.fromkeys(undated.values()))
+                        + " Check how recent the prices are before relying on them.")
         return info
     if date is None:
         shown = f" ({as_of!r} is not a YYYY-MM-DD date)" if as_of not in (None, "") else ""

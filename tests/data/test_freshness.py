@@ -113,8 +113,8 @@ def test_an_undated_catalog_makes_every_page_undated(tmp_path, capsys):
     info = pub.results["data_freshness"]
     assert info["stale"] is True and info["as_of"] is None and info["age_days"] is None
     out = capsys.readouterr().out
-    assert "WARNING: Data as-of date unknown: pricing has no date (litellm-prices.csv: the litellm catalog " in out
-    assert "pricepoint import-prices --from litellm FILE -o litellm-prices.csv --as-of YYYY-MM-DD --force" in out
+    assert ("WARNING: Data as-of date unknown: litellm-prices.csv (the litellm catalog) carries no date. Import it "
+            "with pricepoint import-prices --from litellm FILE -o litellm-prices.csv --as-of YYYY-MM-DD --force") in out
     assert "add an as_of" not in out.lower() and "Data as of 2026-11-27" not in out
     assert str(tmp_path) not in info["text"]  # the file by its name, never this machine's path
 
@@ -124,9 +124,11 @@ def test_a_catalog_imported_into_the_cache_says_to_import_it_with_a_name(tmp_pat
 
     monkeypatch.setenv("PRICEPOINT_CACHE", str(tmp_path))
     cached = tmp_path / "catalogs" / "litellm-0123456789ab-x.csv"  # what -p catalog model_prices.json reads
-    text = how_to_date({"source": {"catalog": "litellm"}, "as_of": None}, cached)
-    assert text.endswith("-o my-prices.csv --as-of YYYY-MM-DD --force (the day its prices were current), then pass "
-                         "-p catalog my-prices.csv.")
+    meta = {"source": {"catalog": "litellm", "file": "/home/me/model_prices_and_context_window.json"}, "as_of": None}
+    assert how_to_date(meta, cached) == (
+        "The litellm catalog model_prices_and_context_window.json carries no date. Import it with pricepoint "
+        "import-prices --from litellm model_prices_and_context_window.json -o my-prices.csv --as-of YYYY-MM-DD "
+        "--force (the day its prices were current), then pass -p catalog my-prices.csv.")
 
 
 def test_dataset_as_of_is_unknown_when_one_table_is_undated(tmp_path, write_csv):
@@ -136,7 +138,7 @@ def test_dataset_as_of_is_unknown_when_one_table_is_undated(tmp_path, write_csv)
     mine = write_csv("mine.csv", (paths.DATA / "pricing.csv").read_text())  # the same prices, no sidecar
     ds = load_dataset(pricing=mine)
     assert ds.as_of() is None
-    assert ds.undated() == {"pricing": "mine.csv: no mine.meta.yml sidecar. Write one beside it with an as_of: "
+    assert ds.undated() == {"pricing": "mine.csv has no mine.meta.yml sidecar. Write one beside it with an as_of: "
                                        "YYYY-MM-DD line."}
     pub = Publisher("07-decision-brief", tmp_path, dataset=ds)
     assert pub.as_of is None and pub.undated == ds.undated()
