@@ -258,7 +258,9 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
             imp.report.as_of = args.as_of
     target, table, left_out = write_catalog(imp, _default_out(args), force=args.force, source_file=source)
     r = imp.report
-    print(f"  {r.source} {r.version or '(version unknown)'}, as of {r.as_of or 'unknown'}")
+    print(f"  {r.source} {r.version or '(version unknown)'}, as of "
+          + (r.as_of or "unknown: the file carries no date; every page will say so. Pass --as-of YYYY-MM-DD "
+             "(the day its prices were current) with --force to date it"))
     print(f"  {r.entries_read:,} entries read; {r.endpoints_written:,} endpoints (endpoint x service tier) written "
           f"as {r.price_rows_written:,} price rows and {r.tier_rows_written:,} tier rows")
     modes = {why: n for why, n in r.set_aside.items() if why.startswith(SET_ASIDE_PREFIX)}
@@ -271,6 +273,10 @@ def cmd_import_prices(args: argparse.Namespace) -> int:
     if r.rounded_cells:
         print(f"  {len(r.rounded_cells)} cells with float artefacts rounded to 10 significant digits (listed in "
               f"{target.stem}.meta.yml), e.g. {r.rounded_cells[0]['raw']} -> {r.rounded_cells[0]['rounded']}")
+    if r.zero_cells:
+        print(f"  {len(r.zero_cells):,} prices were 0 in the catalog and are left unknown, never billed as free "
+              f"(listed in {target.stem}.meta.yml)"
+              + (f"; {r.free_entries:,} entries marked free keep their 0" if r.free_entries else ""))
     print(f"  {len(table):,} models at their first-party standard price in {target.name}")
     print("  models per origin: " + ", ".join(f"{o} {n:,}" for o, n in models_by_origin(table).items()))
     for why, n in left_out.most_common():

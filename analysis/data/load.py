@@ -243,10 +243,26 @@ class Dataset:
         return {name: sha256(path) for name, path in self.files().items()}
 
     def as_of(self) -> str | None:
-        """The oldest ``as_of`` date among the tables' sidecars, or ``None`` when none has one."""
-        dates = [str(t.attrs.get("meta", {}).get("as_of")) for t in self.tables().values()
-                 if t.attrs.get("meta", {}).get("as_of")]
+        """The oldest ``as_of`` date among the tables' sidecars, or ``None`` when one of them has none
+        (:meth:`undated` says which, and how to date it): an undated table is of unknown age, never the others'.
+
+        >>> ds = load_dataset()
+        >>> ds.as_of(), ds.undated()
+        ('2026-11-27', {})
+        >>> ds.pricing.attrs["meta"] = {"source": {"catalog": "litellm"}, "as_of": None}
+        >>> ds.as_of(), list(ds.undated())
+        (None, ['pricing'])
+        """
+        if self.undated():
+            return None
+        dates = [str(t.attrs.get("meta", {}).get("as_of")) for t in self.tables().values()]
         return min(dates) if dates else None
+
+    def undated(self) -> dict[str, str]:
+        """The tables whose sidecar gives no ``as_of``, each with how to date it (:func:`analysis.data.freshness.undated`)."""
+        from analysis.data.freshness import undated
+
+        return undated(self.tables())
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in TABLES}

@@ -45,7 +45,7 @@ def show_data_as_of(pub, stale_after_days: int = DEFAULT_STALE_AFTER_DAYS, today
     >>> info["stale"], info["age_days"], pub.parameters["stale_after_days"]
     (False, 0, 90)
     """
-    info = data_freshness(pub.as_of, stale_after_days, today)
+    info = data_freshness(pub.as_of, stale_after_days, today, undated=getattr(pub, "undated", None))
     pub.parameters.setdefault("stale_after_days", info["stale_after_days"])
     pub.record("data_freshness", info)
     from IPython.display import display

@@ -10,6 +10,7 @@ import pandas as pd
 from analysis.figures.traffic import policy_cost_bars
 from analysis.formatting import escape_markdown, format_pct, format_text, format_usd
 from analysis.traffic.policies import ARTICLE_ROUTER, OPTIMISED_POLICY, THRESHOLD_POLICY, Policy
+from analysis.traffic.tariff_scan import not_placed
 from analysis.traffic.workload import TASK_BENCHMARK, Workload, format_mapping
 
 _cents = partial(format_usd, decimals=2)  # table cells in dollars and cents
@@ -180,7 +181,8 @@ def tariff_markdown(tariffs) -> str:
             f"its service tier, on its provider's endpoint or the maker's own).\n\n"
             f"**At today's prices ({tariffs.as_of})**: the same requests on each model's first-party endpoint, at "
             f"each row's time of day and tier, with {share}. A row a tariff cannot price is set aside and counted by "
-            "reason, never priced at $0.")
+            "reason, never priced at $0."
+            + (f" {escape_markdown(left)}" if (left := not_placed(tariffs.problems, tariffs.rows_valid)) else ""))
 
 
 # --------------------------------------------------------------------------- what notebook 06 publishes

@@ -129,6 +129,8 @@ class Publisher:
         self.figures: list[dict[str, str]] = []
         self.data: dict[str, dict[str, str]] = {}
         self.as_of: str | None = None
+        #: The tables read whose date is unknown, each with how to date it (the page's date is then unknown).
+        self.undated: dict[str, str] = {}
         self.source: str | None = None  # the line under a chart: the article, or a catalog and its version
         if dataset is not None:
             self.use_dataset(dataset)
@@ -179,6 +181,7 @@ class Publisher:
         sums = dataset.checksums()
         self.data = {name: {"file": paths.shown(path), "sha256": sums[name]} for name, path in dataset.files().items()}
         self.as_of = dataset.as_of()
+        self.undated = dataset.undated()
 
     def use_tables(self, **frames) -> None:
         """Record the files behind loaded tables (their ``attrs['source_file']``) and the as-of date.
@@ -195,13 +198,16 @@ class Publisher:
             catalog = provenance(frames["pricing"])
             self.source = catalog.pop("source")
             self.record("catalog", catalog)
+        from analysis.data.freshness import undated
+
         dates = [] if self.as_of is None else [self.as_of]
         for name, frame in frames.items():
             self.use_file(name, frame.attrs["source_file"])
             as_of = (frame.attrs.get("meta") or {}).get("as_of")
             if as_of:
                 dates.append(str(as_of))
-        self.as_of = min(dates) if dates else None
+        self.undated.update(undated(frames))  # one undated table makes the page's date unknown, never the others'
+        self.as_of = min(dates) if dates and not self.undated else None
 
     def use_file(self, name: str, path: str | os.PathLike) -> None:
         """Record one more input file (a user's log, a parameter file) with its checksum."""

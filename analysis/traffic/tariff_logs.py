@@ -72,6 +72,7 @@ from analysis.traffic.tariff_scan import (  # noqa: F401  (TARIFF_COLUMNS, SERVI
     first_party_endpoints,
     key_table,
     normal_tier,
+    not_placed,
     pairs_sql,
     resolve_endpoints,
     scan_sql,
@@ -137,7 +138,8 @@ class TariffRepricing:
                  f"{self.rows_total - self.rows_priced:,} set aside.",
                  f"As billed then (the tariff in force at each row's timestamp, its tier and provider): "
                  f"{_usd(self.billed_cost_usd)}.",
-                 f"At today's prices ({self.as_of}) under every model: {share}."]
+                 f"At today's prices ({self.as_of}) under every model: {share}."
+                 + (f" {left}" if (left := not_placed(self.problems, self.rows_valid)) else "")]
         for p in self.problems.itertuples():
             lines.append(f"  set aside: {p.rows:,} rows with {p.kind} (expected {p.expected})")
             for ex in p.examples:

@@ -32,7 +32,11 @@ TARIFF_ROW_KINDS = {
     "unknown service_tier": "empty or one of " + ", ".join(SERVICE_TIERS),
     "unknown model": "a model (API id, alias or endpoint key) the catalog prices",
     "unknown provider": "empty (the maker's own API) or a provider the catalog lists for the model",
+    "no first-party endpoint": "a provider naming who served the row: an empty provider means the maker's own "
+                               "API, and the catalog prices this model only on resellers' or clouds' endpoints",
 }
+#: The kinds :func:`resolve_endpoints` gives (a row's model and provider, not its values).
+RESOLVE_KINDS = ("unknown model", "unknown provider", "no first-party endpoint")
 _FLAG_KINDS = list(TARIFF_ROW_KINDS)[1:8]  # bit i of the scan's problem flag, in this order
 
 # --------------------------------------------------------------------------- endpoints
@@ -117,8 +121,26 @@ def resolve_endpoints(pairs: Sequence[tuple[str | None, str | None]], endpoints:
             out[(model, provider)] = (None, "unknown model")
             continue
         key = fp.get(cid) if provider is None else by_provider.get((provider, cid))
-        out[(model, provider)] = (key, None) if key else (None, "unknown provider")
+        why = "no first-party endpoint" if provider is None else "unknown provider"
+        out[(model, provider)] = (key, None) if key else (None, why)
     return out
+
+
+def not_placed(problems: pd.DataFrame, rows_placed: int) -> str:
+    """What today's comparison leaves out: the rows the log sets aside (``problems``: kind, rows), by kind.
+
+    >>> print(not_placed(pd.DataFrame({"kind": ["no first-party endpoint", "unknown service_tier"],
+    ...                                "rows": [200, 1]}), 398))
+    It compares the 398 rows it could place; 201 rows are left out: 200 with no first-party endpoint, 1 with unknown service_tier.
+    >>> not_placed(pd.DataFrame({"kind": [], "rows": []}), 10)
+    ''
+    """
+    n = int(problems.rows.sum()) if len(problems) else 0
+    if not n:
+        return ""
+    kinds = ", ".join(f"{int(r):,} with {k}" for k, r in zip(problems.kind, problems.rows, strict=True) if r)
+    return (f"It compares the {rows_placed:,} row{'' if rows_placed == 1 else 's'} it could place; {n:,} "
+            f"row{' is' if n == 1 else 's are'} left out: {kinds}.")
 
 
 # --------------------------------------------------------------------------- the grouped scan
@@ -344,7 +366,7 @@ def _examples(src, kind: str, cols: list[str], unknown: Mapping[str, list], n: i
                                  f"({', '.join(_sql_str(t) for t in SERVICE_TIERS)})" if "service_tier" in cols
                                  else "false"),
     }
-    for k in ("unknown model", "unknown provider"):
+    for k in RESOLVE_KINDS:
         pairs = ", ".join(_sql_str(f"{m}\x1f{p or ''}") for m, p in unknown.get(k, ())) or "''"
         where[k] = f"(model IS NULL OR (CAST(model AS VARCHAR) || chr(31) || {prov}) IN ({pairs}))"
     out = example_rows(src, cols, where[kind], n)

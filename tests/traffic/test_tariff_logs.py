@@ -138,6 +138,42 @@ def test_api_ids_resolve_to_the_canonical_models_endpoint():
                     ("gpt-4o", "nowhere"): (None, "unknown provider"), ("llama-9", None): (None, "unknown model")}
 
 
+def _resellers_only() -> dict[str, pd.DataFrame]:
+    """tables() plus a model only a cloud prices (as LiteLLM lists Claude 3.5 Sonnet: Bedrock, Vertex, no Anthropic)."""
+    t = tables()
+    cloud = endpoints_frame([dict(endpoint_key="bedrock/anthropic.claude-3-haiku", canonical_model_id="claude-3-haiku",
+                                  api_model_id="anthropic.claude-3-haiku", provider="bedrock", first_party=False,
+                                  input_usd_per_mtok=0.25, output_usd_per_mtok=1.25)])
+    ep = pd.concat([t["endpoints"], cloud.assign(price_row_id=len(t["endpoints"]))], ignore_index=True)
+    return {"endpoints": ep, "tiers": t["tiers"]}
+
+
+def test_a_model_only_resellers_price_is_no_first_party_endpoint_not_an_unknown_provider(tmp_path):
+    ends = resolve_endpoints([("claude-3-haiku", None), ("claude-3-haiku", "bedrock"), ("claude-3-haiku", "azure")],
+                             _resellers_only()["endpoints"])
+    assert ends == {("claude-3-haiku", None): (None, "no first-party endpoint"),
+                    ("claude-3-haiku", "bedrock"): ("bedrock/anthropic.claude-3-haiku", None),
+                    ("claude-3-haiku", "azure"): (None, "unknown provider")}
+    log = tmp_path / "resold.csv"
+    log.write_text("timestamp,model,input_tokens,output_tokens,provider\n"
+                   + "".join(f"2026-11-0{d}T10:00:00Z,claude-3-haiku,1000000,0,\n" for d in (2, 3, 4))  # no provider
+                   + "2026-11-02T10:00:00Z,claude-3-haiku,1000000,0,bedrock\n"
+                   + "2026-11-02T10:00:00Z,claude-3-haiku,1000000,0,azure\n"
+                   + "2026-11-02T10:00:00Z,gpt-4o,100000,0,\n")
+    r = price_log(log, _resellers_only(), as_of="2026-11-30")
+    problems = r.problems.set_index("kind")
+    assert problems.rows.to_dict() == {"unknown provider": 1, "no first-party endpoint": 3}
+    assert [e["line"] for e in problems.examples["no first-party endpoint"]] == [2, 3, 4]
+    assert problems.expected["no first-party endpoint"] == TARIFF_ROW_KINDS["no first-party endpoint"]
+    assert r.billed_cost_usd == pytest.approx(0.25 + 0.25)  # Bedrock's 1M at $0.25, OpenAI's 100K at $2.50
+    text = r.summary()
+    assert "set aside: 3 rows with no first-party endpoint (expected a provider naming who served the row" in text
+    # today's comparison says what it could not place, and why
+    assert ("It compares the 2 rows it could place; 4 rows are left out: 1 with unknown provider, 3 with no "
+            "first-party endpoint.") in text
+    assert set(r.today.rows_priced + r.today.rows_set_aside) == {2}
+
+
 def test_grouped_pricing_equals_every_row_priced_on_its_own(tmp_path):
     """The scan groups rows; tariff_costs.price_rows on each raw row must give the same total to the cent."""
     rng = np.random.default_rng(3)

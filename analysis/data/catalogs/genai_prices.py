@@ -217,7 +217,7 @@ def load() -> CatalogImport:
             for model in provider.models:
                 report.entries_read += 1
                 fields = price_fields(model)
-                kind = genai_kind(model.id, model.name, fields) if fields else "chat"
+                kind = genai_kind(model.id, model.name, fields, model.description) if fields else "chat"
                 if kind not in KEPT:
                     report.set_aside[set_aside_reason(kind)] += 1
                     continue

@@ -5,10 +5,13 @@ The notebooks compare models that answer a conversation: LiteLLM's modes ``chat`
 (embeddings, text-to-speech, transcription, image and video generation, rerankers, OCR, realtime voice,
 legacy text completion) is set aside at import and counted under :func:`set_aside_reason`.
 
-The kind comes from the catalog's own fields where it has them: LiteLLM's ``mode``; for genai-prices
-(which has no mode) the price fields a model carries (an image-output, audio-output, per-character,
-per-page or per-audio-hour price; an input price and no output price), then words of its id and name
-(``embed``, ``rerank``, ``tts``, ``whisper``, ``transcribe``, ``realtime``, ``image``, ...).
+The kind comes from the catalog's own fields where it has them: LiteLLM's ``mode``, then (for a chat
+entry) its ``supported_output_modalities`` without text (music, speech) and its audio-output price
+(``output_cost_per_audio_token``: gpt-audio, gpt-4o-audio-preview); for genai-prices (which has no mode)
+the price fields a model carries (an image-output, audio-output, per-character, per-page or per-audio-hour
+price; an input price and no output price) and its description ("Audio model for gpt-4o", "GPT-4o fine
+tuned."), then words of its id and name (``embed``, ``rerank``, ``tts``, ``whisper``, ``realtime``,
+``ft:``, ``computer-use``, ``gpt-3.5-turbo-instruct``, ...), the only evidence some entries carry.
 
 >>> litellm_kind("text-embedding-3-small", {"mode": "embedding"}), litellm_kind("o3-pro", {"mode": "responses"})
 ('embedding', 'responses')
@@ -38,6 +41,10 @@ KINDS = {
     "text-to-speech": "text-to-speech (a per-character price, or LiteLLM audio_speech)",
     "transcription": "speech-to-text and voice priced per audio hour (or LiteLLM audio_transcription)",
     "audio output": "speech out: realtime, live and audio models (an audio-output price, or LiteLLM realtime)",
+    "audio chat": "a chat model built for speech in and out (an audio-output token price, or named gpt-audio, "
+                  "gpt-4o-audio-preview): priced for audio, not comparable with text models",
+    "fine-tuned": "the price of running your own fine-tuned copy of a model (OpenAI's ft: ids, 'fine tuned.')",
+    "computer use": "a computer-use agent model (computer-use-preview): it drives a screen, it does not chat",
     "ocr": "document OCR (a per-page price)",
     "search": "a search API (LiteLLM mode search)",
     "input price only": "a model priced on input tokens only (no output price): not comparable as a chat model",
@@ -62,8 +69,12 @@ _LITELLM_MODES = {
     "search": "search",
 }
 
-#: Words of a genai-prices id or name, checked in this order when the price fields do not decide.
+#: Words of an id or name, checked in this order when the catalog's fields do not decide.
 _WORDS = [
+    ("fine-tuned", re.compile(r"(?:^|/)ft:|[.:-]ft-")),
+    ("computer use", re.compile(r"computer-use")),
+    ("completion", re.compile(r"\bgpt-3\.?5-turbo-instruct\b|\bbabbage\b|\bdavinci\b")),  # OpenAI's legacy completion
+    ("audio chat", re.compile(r"\bgpt-(?:4o-(?:mini-)?)?audio\b")),
     ("rerank", re.compile(r"rerank")),
     ("embedding", re.compile(r"embed|\bbge\b|\bgte\b|voyage")),
     ("moderation", re.compile(r"moderation|guard")),
@@ -87,9 +98,30 @@ def litellm_kind(key: str, entry: dict) -> str:
     if mode is None:
         return "no mode"
     kind = _LITELLM_MODES.get(str(mode), "other")
-    if kind in KEPT:  # a few entries say chat for what their id says is not (flux-1-dev, ...-preview-tts)
-        return _word_kind(key.lower()) or kind
+    if kind in KEPT:  # a few entries say chat for what they are not: their fields, then their id, say so
+        said, word = _litellm_fields_kind(entry), _word_kind(key.lower())
+        if said == "audio output" and word == "text-to-speech":  # speech out of text: the id says which
+            return word
+        return said or word or kind
     return kind
+
+
+def _litellm_fields_kind(entry: dict) -> str | None:
+    """What a chat entry's own fields say it is, when not a text chat model (``None``: they do not say).
+
+    >>> _litellm_fields_kind({"supported_output_modalities": ["audio"]})  # gemini/lyria-3-pro-preview: music
+    'audio output'
+    >>> _litellm_fields_kind({"output_cost_per_audio_token": 6.4e-05}), _litellm_fields_kind({"supports_audio_output": True})
+    ('audio chat', None)
+    """
+    out = entry.get("supported_output_modalities")
+    if isinstance(out, list) and out and "text" not in out:
+        for modality, kind in (("audio", "audio output"), ("image", "image generation"), ("video", "video generation")):
+            if modality in out:
+                return kind
+    if entry.get("output_cost_per_audio_token"):
+        return "audio chat"
+    return None
 
 
 def _word_kind(text: str) -> str | None:
@@ -99,9 +131,16 @@ def _word_kind(text: str) -> str | None:
     return None
 
 
-def genai_kind(model_id: str, name: str | None, price_fields: set[str]) -> str:
+#: What a genai-prices description says a model is.
+_DESCRIPTIONS = [
+    ("fine-tuned", re.compile(r"\bfine[- ]tuned\.?$")),  # "GPT-4o Mini fine tuned." (not "fine-tuned from ...")
+    ("audio chat", re.compile(r"^audio model\b|\bgenerally available audio model\b")),
+]
+
+
+def genai_kind(model_id: str, name: str | None, price_fields: set[str], description: str | None = None) -> str:
     """The kind of a genai-prices model from the price fields it carries (``ModelPrice`` attributes that are
-    set) and, where they do not decide, words of its id and name.
+    set), its description and, where they do not decide, words of its id and name.
 
     >>> genai_kind("gpt-image-1", None, {"input_mtok", "output_mtok", "input_image_mtok"})
     'image generation'
@@ -113,6 +152,12 @@ def genai_kind(model_id: str, name: str | None, price_fields: set[str]) -> str:
     ('transcription', 'ocr')
     >>> genai_kind("gpt-4o-transcribe", None, {"input_mtok", "output_mtok", "input_audio_mtok"})
     'transcription'
+    >>> genai_kind("gpt-4o-audio-preview", None, {"input_mtok", "output_mtok"}, "Audio model for gpt-4o")
+    'audio chat'
+    >>> genai_kind("gpt-4o-mini-2024-07-18.ft-", None, {"input_mtok", "output_mtok"}, "GPT-4o Mini fine tuned.")
+    'fine-tuned'
+    >>> genai_kind("devstral-small", None, {"input_mtok", "output_mtok"}, "a 24B agentic LLM fine-tuned from Mistral")
+    'chat'
     """
     f = set(price_fields)
     text = f"{model_id} {name or ''}".lower()
@@ -127,11 +172,15 @@ def genai_kind(model_id: str, name: str | None, price_fields: set[str]) -> str:
     has_tokens = "input_mtok" in f and "output_mtok" in f
     if ("audio_hours" in f or "input_audio_hours" in f) and not has_tokens:
         return "transcription"
+    said = (description or "").strip().lower()
+    for kind, pattern in _DESCRIPTIONS:
+        if pattern.search(said):
+            return kind
     word = _word_kind(text)
     if word:
         return word
-    if "output_audio_mtok" in f and not has_tokens:
-        return "audio output"
+    if "output_audio_mtok" in f:
+        return "audio chat" if has_tokens else "audio output"
     if "input_mtok" in f and "output_mtok" not in f:
         return "input price only"
     return "chat"

@@ -13,6 +13,11 @@ search); ``input_cost_per_request``; ``input_cost_per_token_cache_hit`` (cache r
 float artefacts (more than ``SIGNIFICANT_DIGITS`` significant digits, e.g. ``1.6000000000000001``) are rounded
 and every rounded cell is listed in the report. Fields not modelled are counted in ``report.ignored_fields``.
 
+LiteLLM writes 0 for an input or output price it does not know (``codestral/codestral-2405``,
+``gigachat/GigaChat-2-Max``, local ``ollama/...`` models): such a 0 is imported as unknown (NaN), never billed as
+free, and every one is listed in ``report.zero_cells``. Only an entry the catalog marks free (a key ending
+``:free`` or ``-free``) keeps its 0 (:func:`zero_is_unknown`). An entry left with neither price is set aside.
+
 >>> imp = load_entries({'gpt-x': {'litellm_provider': 'openai', 'mode': 'chat', 'input_cost_per_token': 1.6000000000000001e-06,
 ...     'output_cost_per_token': 8e-06}}, name='inline')
 >>> imp.endpoints.loc[0, ['input_usd_per_mtok', 'output_usd_per_mtok']].tolist(), imp.report.rounded_cells[0]['rounded']
@@ -64,6 +69,25 @@ OTHER_HANDLED = {
     "input_cost_per_token_cache_hit",
 }
 REGION_RE = re.compile(r"^(?:eu|us|global|apac|[a-z]{2}-[a-z]+-\d)$")
+#: The price columns where LiteLLM's 0 means "not known" (cache prices of 0 are kept: DeepSeek's and Z.ai's
+#: cache writes really carry no surcharge).
+ZERO_UNKNOWN = ("input_usd_per_mtok", "output_usd_per_mtok")
+#: A key the catalog marks free: its zero prices are real.
+FREE_RE = re.compile(r"[:-]free$", re.IGNORECASE)
+ZERO_REASON = "input and output price 0 in the catalog (unknown, not free)"
+
+
+def zero_is_unknown(key: str, col: str, value: float) -> bool:
+    """Whether a price of ``value`` in column ``col`` of entry ``key`` is LiteLLM's 0 for "not known".
+
+    >>> zero_is_unknown("codestral/codestral-2405", "input_usd_per_mtok", 0.0)
+    True
+    >>> zero_is_unknown("opencode_go/beam-free", "input_usd_per_mtok", 0.0)  # marked free: a real 0
+    False
+    >>> zero_is_unknown("deepseek/deepseek-chat", "cache_write_5m_usd_per_mtok", 0.0), zero_is_unknown("x", "input_usd_per_mtok", 0.3)
+    (False, False)
+    """
+    return value == 0 and col in ZERO_UNKNOWN and not FREE_RE.search(key)
 
 
 def per_mtok(value: Any, key: str, field: str, report: ImportReport) -> Decimal:
@@ -168,6 +192,15 @@ def load_entries(data: dict[str, Any], name: str = "litellm.json", version: str 
             report.set_aside[set_aside_reason(kind)] += 1
             continue
         provider = str(entry.get("litellm_provider", ""))
+        zeros: list[str] = []
+
+        def unknown_zero(col: str, value: float, field: str) -> bool:
+            if zero_is_unknown(key, col, value):  # noqa: B023  (used within this iteration only)
+                zeros.append(field)  # noqa: B023
+                report.zero_cells.append({"key": key, "field": field})  # noqa: B023
+                return True
+            return False
+
         by_tier: dict[str, dict[str, float]] = {}
         tiers: dict[str, list[tuple[str, int, float]]] = {}
         for field, value in entry.items():
@@ -186,6 +219,8 @@ def load_entries(data: dict[str, Any], name: str = "litellm.json", version: str 
                 problems.append(str(exc))
                 continue
             col = BASE_FIELD[m["base"]]
+            if unknown_zero(col, float(v), field):
+                continue
             tier = TIER_SUFFIX[m["tier"]] if m["tier"] else "standard"
             if m["thr"]:
                 tiers.setdefault(tier, []).append((col, int(m["thr"]) * 1000, float(v)))
@@ -213,6 +248,8 @@ def load_entries(data: dict[str, Any], name: str = "litellm.json", version: str 
                         report.ignored_fields[f"tiered_pricing.{f}"] += 1
                         continue
                     v = float(per_mtok(val, f"{name}: key {key!r}", f"tiered_pricing[{j}].{f}", report))
+                    if unknown_zero(col, v, f"tiered_pricing[{j}].{f}"):
+                        continue
                     if float(r[0]) == 0:
                         std.setdefault(col, v)
                     else:
@@ -223,8 +260,10 @@ def load_entries(data: dict[str, Any], name: str = "litellm.json", version: str 
             fees["per_search_usd"] = float(Decimal(repr(sc["search_context_size_medium"])))
         if entry.get("input_cost_per_request") is not None:
             fees["per_request_usd"] = float(Decimal(repr(entry["input_cost_per_request"])))
+        if entry.get("input_cost_per_token") == 0 or entry.get("output_cost_per_token") == 0:
+            report.free_entries += bool(FREE_RE.search(key))
         if "input_usd_per_mtok" not in std and "output_usd_per_mtok" not in std:
-            report.set_aside["no input or output token price"] += 1
+            report.set_aside[ZERO_REASON if zeros else "no input or output token price"] += 1
             continue
         if key not in canon_cache:
             canon_cache[key] = resolve(key, ident)
@@ -253,9 +292,9 @@ def load_entries(data: dict[str, Any], name: str = "litellm.json", version: str 
                     partition = _week_partition(wins)
                     for f, val in off.items():
                         if f in BASE_FIELD:
-                            off_prices[BASE_FIELD[f]] = float(
-                                per_mtok(val, f"{name}: key {key!r}", f"off_peak_pricing.{f}", report)
-                            )
+                            v = float(per_mtok(val, f"{name}: key {key!r}", f"off_peak_pricing.{f}", report))
+                            unknown = unknown_zero(BASE_FIELD[f], v, f"off_peak_pricing.{f}")
+                            off_prices[BASE_FIELD[f]] = float("nan") if unknown else v
             for a, b, mask, is_off in partition:
                 rid = len(rows)
                 rows.append(

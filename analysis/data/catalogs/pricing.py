@@ -84,9 +84,14 @@ def catalog_pricing(imp: CatalogImport) -> tuple[pd.DataFrame, Counter]:
         "cache_read_usd_per_mtok": best.cache_read_usd_per_mtok,
         "context_window_ktok": best.context_window_tokens / 1000,
     })
+    zeroed: dict[str, set[str]] = {}  # endpoint key -> sides whose 0 the import already made unknown
+    for cell in r.zero_cells:
+        side = cell["field"].split("_cost")[0].rsplit(".", 1)[-1]
+        if cell["field"] in ("input_cost_per_token", "output_cost_per_token"):
+            zeroed.setdefault(cell["key"], set()).add(side)
     notes = []
-    for i, o in zip(out.input_usd_per_mtok, out.output_usd_per_mtok, strict=True):
-        zero = [side for side, v in (("input", i), ("output", o)) if v == 0]
+    for k, i, o in zip(out.endpoint_key, out.input_usd_per_mtok, out.output_usd_per_mtok, strict=True):
+        zero = [side for side, v in (("input", i), ("output", o)) if v == 0 or side in zeroed.get(k, ())]
         notes.append(f"catalog {' and '.join(zero)} price is 0: left unknown" if zero else "")
     out["note"] = notes
     for col in ("input_usd_per_mtok", "output_usd_per_mtok"):
@@ -157,9 +162,11 @@ def write_catalog(imp: CatalogImport, out: str | os.PathLike, force: bool = Fals
                    "price_rows_written": r.price_rows_written, "tier_rows_written": r.tier_rows_written,
                    "models_written": len(table), "models_by_origin": models_by_origin(table),
                    "entries_set_aside": dict(r.set_aside),
-                   "models_left_out": dict(left_out), "cells_rounded": len(r.rounded_cells)},
+                   "models_left_out": dict(left_out), "cells_rounded": len(r.rounded_cells),
+                   "prices_0_unknown": len(r.zero_cells), "entries_marked_free": r.free_entries},
         "tariffs": {"endpoints": side["endpoints"].name, "tiers": side["tiers"].name},
         "rounded_cells": r.rounded_cells,
+        "prices_0_unknown": r.zero_cells,  # the catalog's 0 for "not known": imported as unknown, never as free
         "fields_not_modelled": dict(r.ignored_fields.most_common()),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -210,8 +217,9 @@ def read_tariffs(pricing_csv: str | os.PathLike) -> dict[str, pd.DataFrame]:
 
 
 def cache_dir() -> Path:
-    """Where imported catalogs are kept: ``$PRICEPOINT_CACHE``, else ``~/.cache/pricepoint``."""
-    return Path(os.environ.get("PRICEPOINT_CACHE") or Path.home() / ".cache" / "pricepoint").expanduser()
+    """Where imported catalogs are kept: :func:`analysis.paths.cache_dir` (``$PRICEPOINT_CACHE``, else
+    ``~/.cache/pricepoint``), one place for every page to recognise a catalog imported there."""
+    return paths.cache_dir().expanduser()
 
 
 def _identity_digest() -> str:

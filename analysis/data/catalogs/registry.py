@@ -29,6 +29,10 @@ class ImportReport:
     set_aside: Counter = field(default_factory=Counter)
     ignored_fields: Counter = field(default_factory=Counter)
     rounded_cells: list[dict[str, Any]] = field(default_factory=list)
+    #: Token prices the catalog gave as 0 where 0 means "not known" (``key``, ``field``): imported as unknown.
+    zero_cells: list[dict[str, Any]] = field(default_factory=list)
+    #: Entries whose zero prices were kept because the catalog marks them free (``...:free``, ``...-free``).
+    free_entries: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -44,6 +48,11 @@ class ImportReport:
             f"price rows and {self.tier_rows_written} tier rows in {self.seconds:.2f} s; "
             f"{len(self.rounded_cells)} cells rounded"
         ]
+        if self.zero_cells:
+            fields = Counter(c["field"] for c in self.zero_cells)
+            lines.append(f"  {len(self.zero_cells)} token prices were 0 in the catalog and are left unknown ("
+                         + ", ".join(f"{f} {n}" for f, n in fields.most_common()) + ")"
+                         + (f"; {self.free_entries} entries marked free keep their 0" if self.free_entries else ""))
         lines += [f"  set aside: {n} {why}" for why, n in self.set_aside.most_common()]
         return "\n".join(lines)
 

@@ -137,6 +137,9 @@ def test_real_catalog_conversion_exact(litellm_import, litellm_json):
             value = raw[key].get(field)
             if value is None:
                 continue
+            if value == 0 and not key.endswith("free"):  # LiteLLM's 0 for "not known": unknown
+                assert pd.isna(got), (key, field, got)
+                continue
             exact = Decimal(repr(value)) * 1_000_000
             if (key, field) in rounded:
                 assert len(exact.normalize().as_tuple().digits) > SIGNIFICANT_DIGITS
@@ -167,6 +170,65 @@ def test_responses_mode_and_every_priced_field_kept(litellm_import):
     assert all(n > 50 for n in counts.values()), counts
     assert {"batch", "flex", "priority"} <= set(ep["service_tier"])
     assert len(litellm_import.tiers) > 500
+
+
+def test_zero_prices_are_unknown_unless_the_catalog_marks_the_model_free():
+    """LiteLLM writes 0 where it does not know a price: imported as unknown (NaN), counted, never billed as free."""
+    entries = {  # as in LiteLLM 1.110.2
+        "codestral/codestral-2405": {"litellm_provider": "codestral", "mode": "chat", "input_cost_per_token": 0.0,
+                                     "output_cost_per_token": 0.0, "max_input_tokens": 32000},
+        "perplexity/sonar-small-online": {"litellm_provider": "perplexity", "mode": "chat", "input_cost_per_token": 0,
+                                          "output_cost_per_token": 2.8e-07},
+        "gemini/gemini-exp-1206": {"litellm_provider": "gemini", "mode": "chat", "input_cost_per_token": 0,
+                                   "output_cost_per_token": 0, "input_cost_per_token_above_128k_tokens": 0},
+        "opencode_go/beam-free": {"litellm_provider": "opencode_go", "mode": "chat", "input_cost_per_token": 0.0,
+                                  "output_cost_per_token": 0.0},
+        "deepseek/deepseek-chat": {"litellm_provider": "deepseek", "mode": "chat", "input_cost_per_token": 2.8e-07,
+                                   "output_cost_per_token": 4.2e-07, "cache_creation_input_token_cost": 0.0},
+        "x/off-peak": {"litellm_provider": "x", "mode": "chat", "input_cost_per_token": 1e-06,
+                       "output_cost_per_token": 2e-06,
+                       "off_peak_pricing": {"input_cost_per_token": 0, "windows": [{"hours_utc": ["00:00-06:00"]}]}},
+    }
+    imp = load_entries(entries, name="zeros.json")
+    ep = imp.endpoints.set_index("source_key")
+    r = imp.report
+    assert r.set_aside == {"input and output price 0 in the catalog (unknown, not free)": 2}
+    assert "codestral/codestral-2405" not in ep.index and "gemini/gemini-exp-1206" not in ep.index
+    sonar = ep.loc["perplexity/sonar-small-online"]
+    assert pd.isna(sonar.input_usd_per_mtok) and sonar.output_usd_per_mtok == 0.28
+    free = ep.loc["opencode_go/beam-free"]  # the key says free: a real 0
+    assert (free.input_usd_per_mtok, free.output_usd_per_mtok, r.free_entries) == (0.0, 0.0, 1)
+    assert ep.loc["deepseek/deepseek-chat", "cache_write_5m_usd_per_mtok"] == 0.0  # a cache price of 0 is kept
+    off = ep.loc["x/off-peak"].set_index("time_window").input_usd_per_mtok
+    assert off["06:00-24:00 UTC"] == 1.0 and pd.isna(off["off-peak 00:00-06:00 UTC"])  # never the peak price
+    assert sorted((c["key"], c["field"]) for c in r.zero_cells) == [
+        ("codestral/codestral-2405", "input_cost_per_token"), ("codestral/codestral-2405", "output_cost_per_token"),
+        ("gemini/gemini-exp-1206", "input_cost_per_token"),
+        ("gemini/gemini-exp-1206", "input_cost_per_token_above_128k_tokens"),
+        ("gemini/gemini-exp-1206", "output_cost_per_token"), ("perplexity/sonar-small-online", "input_cost_per_token"),
+        ("x/off-peak", "off_peak_pricing.input_cost_per_token")]
+    assert "7 token prices were 0 in the catalog and are left unknown" in r.summary()
+
+
+def test_real_catalog_zero_prices_are_unknown(litellm_import, litellm_json, tmp_path):
+    from analysis.data.catalogs.pricing import write_catalog
+
+    raw = json.loads(litellm_json.read_bytes())
+    r = litellm_import.report
+    ep = litellm_import.endpoints
+    zero_keys = {k for k, e in raw.items() if isinstance(e, dict) and e.get("mode") in ("chat", "responses")
+                 and 0 in (e.get("input_cost_per_token"), e.get("output_cost_per_token"))}
+    assert {"codestral/codestral-2405", "gigachat/GigaChat-2-Max"} <= zero_keys
+    assert not ep.source_key.isin(["codestral/codestral-2405", "gigachat/GigaChat-2-Max"]).any()
+    priced_zero = ep[(ep.input_usd_per_mtok == 0) | (ep.output_usd_per_mtok == 0)]
+    assert set(priced_zero.source_key) <= {k for k in zero_keys if k.endswith("free")}  # only what says free
+    assert len(r.zero_cells) >= 150 and r.set_aside["input and output price 0 in the catalog (unknown, not free)"] >= 60
+    _, table, _ = write_catalog(litellm_import, tmp_path / "ll.csv")
+    sonar = table.set_index("model").loc["sonar-small-online"]  # Perplexity's own, input 0 in LiteLLM
+    assert pd.isna(sonar.input_usd_per_mtok) and sonar.note == "catalog input price is 0: left unknown"
+    assert not table.model.isin(["codestral-2405", "GigaChat-2-Max", "gigachat-2-max"]).any()
+    meta = yaml.safe_load((tmp_path / "ll.meta.yml").read_text())
+    assert meta["counts"]["prices_0_unknown"] == len(r.zero_cells) == len(meta["prices_0_unknown"])
 
 
 def test_bad_entry_errors_list_every_problem():
