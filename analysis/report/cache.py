@@ -29,6 +29,7 @@ from typing import Any
 from analysis import paths
 from analysis.data.load import sha256
 
+
 @functools.lru_cache(maxsize=1)
 def package_fingerprint() -> str:
     """One hash of every file of the package (code and templates)."""
