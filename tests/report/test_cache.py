@@ -120,7 +120,9 @@ def test_a_rerun_after_editing_the_catalog_or_only_its_endpoints_shows_the_new_f
         result = build_report(notebooks=[NB01], params={"catalog": "my-prices.csv"}, reports_dir=reports,
                               progress=False)
         assert result.ok
-        return result.runs[0].reused, json.loads((reports / "01-pricing" / "results.json").read_text())["results"]
+        record = json.loads((reports / "01-pricing" / "results.json").read_text())
+        assert record["parameters"]["catalog"] == "my-prices.csv", "by its name, never this machine's path"
+        return result.runs[0].reused, record["results"]
 
     def gpt4o_endpoint(results):
         return results["endpoints"]["rows"][0]["output_usd_per_mtok"]
