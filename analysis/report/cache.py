@@ -2,13 +2,13 @@
 
 A notebook's key is the SHA-256 of its own content, the parameters it gets and the package (every
 file of ``analysis/``). A file named by a parameter (``pricing_csv``, or ``catalog`` naming a pricing
-CSV or LiteLLM's JSON) enters by its content and its sidecars' (``NAME.meta.yml``, ``NAME.endpoints.csv``,
-``NAME.tiers.csv``), not by its name; a catalog named from the registry (``genai-prices``) by the
-version of its package, so an upgrade reruns the pages that read it. The last report records each key in ``run.json``; its
-``results.json`` records the data files the notebook read, with their checksums. A notebook whose
-key is unchanged and whose data files still have those checksums is not run again: its page,
-figures and results are copied from the last report. Live calls are never reused (a new run is a
-new measurement).
+CSV or LiteLLM's JSON) enters by its content and its sidecars' (``NAME.meta.yml``,
+``NAME.endpoints.csv``, ``NAME.tiers.csv``), not by its name; a catalog named from the registry
+(``genai-prices``) by its package's version, so an upgrade reruns the pages that read it. The last
+report records each key in ``run.json``; its ``results.json`` records the data files the notebook
+read, with their checksums. A notebook whose key is unchanged and whose data files still have those
+checksums is not run again: its page, figures and results are copied from the last report. Live
+calls are never reused (a new run is a new measurement).
 
 >>> a = notebook_key(paths.NOTEBOOKS / "01-pricing.ipynb", {"monthly_tokens": 1e9})
 >>> a == notebook_key(paths.NOTEBOOKS / "01-pricing.ipynb", {"monthly_tokens": 1e9, "output_dir": "/x"})

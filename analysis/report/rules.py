@@ -17,7 +17,7 @@ receives them, and a file that does not exist is a problem at once, not a traceb
 the registry reads (a pricing CSV, LiteLLM's JSON):
 
 >>> problems({"catalog": "genai-price"})
-["catalog must be one of article, genai-prices, or a file (.csv: a pricing CSV with its sidecars; .json: LiteLLM's catalog), got 'genai-price'; did you mean genai-prices?"]
+["catalog must be one of article, genai-prices, or a file (.csv: a pricing CSV; .json: LiteLLM's catalog), got 'genai-price'; did you mean genai-prices?"]
 >>> problems({"catalog": "genai-prices"}), problems({"catalog": "my-prices.csv"}), problems({"catalog": ""})
 ([], [], [])
 """
@@ -63,7 +63,7 @@ class Rule:
         if self.choices and value in self.choices:
             return None
         if self.file:
-            if self.names_file(value) or (isinstance(value, str) and not value.strip()):
+            if self.names_file(value) or value is None or (isinstance(value, str) and not value.strip()):
                 return None  # the file is checked by resolve_paths, which knows the folder the command ran in
             return f"{name} must be {self.expected()}, got {value!r}" + _did_you_mean(value, self.choices)
         if self.choices:
@@ -182,7 +182,7 @@ RULES: dict[str, Rule] = {
     "log_path": Rule("a JSONL log, created when missing", file="new"),
     # a name of the catalog registry, or a file of a kind it reads
     "catalog": Rule("a price catalog", choices=_catalog_names(), file="existing",
-                    suffixes=((".csv", "a pricing CSV with its sidecars"), (".json", "LiteLLM's catalog"))),
+                    suffixes=((".csv", "a pricing CSV"), (".json", "LiteLLM's catalog"))),
 }
 
 

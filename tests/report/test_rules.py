@@ -137,8 +137,8 @@ def test_catalog_is_a_registry_name_or_a_file_of_a_kind_the_registry_reads(value
     found = problems({"catalog": value})
     assert (found == []) is ok, found
     if not ok:
-        assert found[0].startswith(f"catalog must be one of article, genai-prices, or a file (.csv: a pricing CSV "
-                                   f"with its sidecars; .json: LiteLLM's catalog), got {value!r}"), found
+        assert found[0].startswith(f"catalog must be one of article, genai-prices, or a file (.csv: a pricing CSV; "
+                                   f".json: LiteLLM's catalog), got {value!r}"), found
 
 
 def test_a_misspelt_catalog_is_named_with_the_registry_s_names_and_the_nearest():
@@ -174,7 +174,7 @@ def test_a_bad_catalog_is_refused_by_report_run_and_a_notebook_before_any_kernel
     expected = "catalog must be one of article, genai-prices, or a file"
     assert cli.main(["report", "-p", "catalog", "genai-price", "--out", str(out), "--no-progress"]) == 2
     err = capsys.readouterr().err
-    assert err.count(f"{expected} (.csv: a pricing CSV with its sidecars; .json: LiteLLM's catalog), got "
+    assert err.count(f"{expected} (.csv: a pricing CSV; .json: LiteLLM's catalog), got "
                      f"'genai-price'; did you mean genai-prices?") == len(discover_notebooks()), err
     assert cli.main(["run", "01", "-p", "catalog", "genai-price", "--out", str(out)]) == 2
     assert expected in capsys.readouterr().err and not out.exists()
@@ -183,3 +183,8 @@ def test_a_bad_catalog_is_refused_by_report_run_and_a_notebook_before_any_kernel
                   self_host_model="Qwen3-32B", volume_min=1e6, volume_max=1e9, catalog="genai-price")
     with pytest.raises(ParameterError, match=expected):
         Publisher.for_notebook("04-break-even", values)
+
+
+def test_an_empty_file_parameter_means_the_shipped_table():
+    assert problems({"pricing_csv": None, "catalog": None, "usage_log": ""}) == []
+    assert problems({"pricing_csv": 3}) == ["pricing_csv must be a file, got 3"]
