@@ -193,7 +193,7 @@ def cmd_check_data(args: argparse.Namespace) -> int:
         attempt("matchups", data_load.load_matchups, args.matchups, beside=True, model_facts=facts)
         attempt("gateway_models", data_gateway.load_gateway_models, args.gateway_models, beside=True)
         attempt("router", traffic_router.load_router, args.router, beside=True, benchmarks=benchmarks)
-        attempt("prompts", data_gateway.load_prompts, args.prompts)
+    attempt("prompts", data_gateway.load_prompts, args.prompts)  # needs no prices
     workload = None
     try:
         workload = traffic_workload.load_workload(args.workload)
