@@ -151,31 +151,49 @@ def _add_check_data(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_check_data(args: argparse.Namespace) -> int:
-    """Validate every table at once: one error lists the problems of all of them."""
+    """Validate every table at once: one error lists the problems of all of them.
+
+    With ``--pricing`` (the user's own prices), a table naming a model that file does not list is
+    checked as the notebooks check it (:func:`analysis.data.load.load_beside_pricing`): against the
+    shipped prices, with a note saying what the report will do about it, not a problem.
+    """
     from analysis.data import gateway as data_gateway
-    from analysis.data.load import load_dataset
+    from analysis.data import load as data_load
     from analysis.data.tables import DataError
     from analysis.traffic import router as traffic_router
     from analysis.traffic import workload as traffic_workload
 
-    problems, frames = [], {}
+    problems, frames, notes = [], {}, []
     try:
-        ds = load_dataset(pricing=args.pricing, benchmarks=args.benchmarks, model_facts=args.model_facts,
-                          access=args.access, matchups=args.matchups)
-        frames.update(ds.tables())
-    except DataError as err:
-        problems += err.problems
-    pricing, benchmarks = frames.get("pricing"), frames.get("benchmarks")
-    if pricing is not None:  # the gateway tables are checked against the pricing (and benchmark) table
-        for name, load, kwargs in (
-            ("gateway_models", data_gateway.load_gateway_models, {"pricing": pricing}),
-            ("router", traffic_router.load_router, {"pricing": pricing, "benchmarks": benchmarks}),
-            ("prompts", data_gateway.load_prompts, {}),
-        ):
-            try:
-                frames[name] = load(getattr(args, name), **kwargs)
-            except DataError as err:
-                problems += err.problems
+        pricing = frames["pricing"] = data_load.load_pricing(args.pricing)
+    except DataError:
+        pricing = None
+    if pricing is None:  # every table's own problems, the pricing file's first (load_dataset lists them all)
+        try:
+            data_load.load_dataset(pricing=args.pricing, benchmarks=args.benchmarks, model_facts=args.model_facts,
+                                   access=args.access, matchups=args.matchups)
+        except DataError as err:
+            problems += err.problems
+
+    def attempt(name, load, *a, beside=False, **kwargs):
+        try:
+            if beside:
+                frames[name], more = data_load.load_beside_pricing(load, *a, pricing, args.pricing, **kwargs)
+                notes.extend(more)
+            else:
+                frames[name] = load(*a, **kwargs)
+        except DataError as err:
+            problems.extend(err.problems)
+        return frames.get(name)
+
+    if pricing is not None:  # the other tables are checked against the pricing table, as the notebooks check them
+        facts = attempt("model_facts", data_load.load_model_facts, args.model_facts, beside=True)
+        benchmarks = attempt("benchmarks", data_load.load_benchmarks, args.benchmarks, beside=True)
+        attempt("access", data_load.load_access, args.access)
+        attempt("matchups", data_load.load_matchups, args.matchups, beside=True, model_facts=facts)
+        attempt("gateway_models", data_gateway.load_gateway_models, args.gateway_models, beside=True)
+        attempt("router", traffic_router.load_router, args.router, beside=True, benchmarks=benchmarks)
+    attempt("prompts", data_gateway.load_prompts, args.prompts)  # needs no prices
     workload = None
     try:
         workload = traffic_workload.load_workload(args.workload)
@@ -183,10 +201,14 @@ def cmd_check_data(args: argparse.Namespace) -> int:
         problems += err.problems
     if problems:
         raise DataError(problems)
-    for name, frame in frames.items():
+    for name in CHECKED_TABLES:
+        frame = frames[name]
         print(f"  ok  {name:15s} {len(frame):3d} rows  {frame.attrs.get('source_file', '')}")
     print(f"  ok  {'workload':15s} {len(workload.tasks):3d} tasks {workload.source}")
-    print("All tables are valid.")
+    for note in notes:
+        print(f"  note  {note}")
+    print("All tables are valid." + (f" {len(notes)} note{'s' if len(notes) != 1 else ''} above: what the report "
+                                     f"does with models your pricing file does not list." if notes else ""))
     return 0
 
 

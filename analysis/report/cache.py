@@ -1,12 +1,14 @@
 """Which pages of the last report can be reused: a key per notebook from everything its page depends on.
 
-A notebook's key is the SHA-256 of its own content, the parameters it gets (files named by a
-parameter are hashed by content, not by name), the package (every file of ``analysis/``) and the
-versions of the catalogs it may read. The last report records each key in ``run.json``; its
-``results.json`` records the data files the notebook read, with their checksums. A notebook whose
-key is unchanged and whose data files still have those checksums is not run again: its page,
-figures and results are copied from the last report. Live calls are never reused (a new run is a
-new measurement).
+A notebook's key is the SHA-256 of its own content, the parameters it gets and the package (every
+file of ``analysis/``). A file named by a parameter (``pricing_csv``, or ``catalog`` naming a pricing
+CSV or LiteLLM's JSON) enters by its content and its sidecars' (``NAME.meta.yml``,
+``NAME.endpoints.csv``, ``NAME.tiers.csv``), not by its name; a catalog named from the registry
+(``genai-prices``) by its package's version, so an upgrade reruns the pages that read it. The last
+report records each key in ``run.json``; its ``results.json`` records the data files the notebook
+read, with their checksums. A notebook whose key is unchanged and whose data files still have those
+checksums is not run again: its page, figures and results are copied from the last report. Live
+calls are never reused (a new run is a new measurement).
 
 >>> a = notebook_key(paths.NOTEBOOKS / "01-pricing.ipynb", {"monthly_tokens": 1e9})
 >>> a == notebook_key(paths.NOTEBOOKS / "01-pricing.ipynb", {"monthly_tokens": 1e9, "output_dir": "/x"})
@@ -27,35 +29,54 @@ from typing import Any
 from analysis import paths
 from analysis.data.load import sha256
 
-#: Packages whose data a notebook may read (a catalog): their versions are part of every key.
-CATALOG_PACKAGES = ("genai-prices",)
-
 
 @functools.lru_cache(maxsize=1)
 def package_fingerprint() -> str:
-    """One hash of every file of the package (code and templates) and the catalog packages' versions."""
-    from importlib import metadata
-
+    """One hash of every file of the package (code and templates)."""
     h = hashlib.sha256()
     for f in sorted(paths.PACKAGE.rglob("*")):
         if f.is_file() and f.suffix in (".py", ".j2", ".csv", ".yml", ".yaml", ".json"):
             h.update(str(f.relative_to(paths.PACKAGE)).encode())
             h.update(f.read_bytes())
-    for name in CATALOG_PACKAGES:
-        try:
-            h.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name}=absent".encode())
     return h.hexdigest()
 
 
+def catalog_version(name: str) -> str:
+    """The version of a catalog named from the registry: its package's (``genai-prices``), else ``shipped``
+    (the article's catalog is ``data/pricing.csv``, whose checksum each page records and the cache checks).
+
+    >>> from importlib.metadata import version
+    >>> catalog_version("genai-prices") == version("genai-prices"), catalog_version("article")
+    (True, 'shipped')
+    """
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "shipped"
+
+
 def _value_for_key(name: str, value: Any) -> Any:
-    """A parameter as it enters the key: a file by its content, other values as they are."""
+    """A parameter as it enters the key: a file by its content and its sidecars', a catalog name by its
+    version, other values as they are.
+
+    >>> _value_for_key("catalog", "article"), _value_for_key("monthly_tokens", 1e9)
+    ({'catalog': 'article', 'version': 'shipped'}, 1000000000.0)
+    >>> sorted(_value_for_key("pricing_csv", str(paths.data_file("pricing.csv"))))
+    ['file-sha256', 'meta-sha256']
+    """
+    from analysis.data.catalogs.pricing import sidecars
     from analysis.report.rules import RULES
 
     rule = RULES.get(name)
-    if rule is not None and rule.file and isinstance(value, str) and value.strip() and Path(value).is_file():
-        return {"file-sha256": sha256(value)}
+    if rule is None:
+        return value
+    if rule.file and value in rule.choices:
+        return {"catalog": value, "version": catalog_version(value)}
+    if rule.names_file(value) and Path(value).is_file():
+        side = {f"{kind}-sha256": sha256(p) for kind, p in sidecars(Path(value)).items() if p.is_file()}
+        return {"file-sha256": sha256(value), **side}
     return value
 
 

@@ -12,10 +12,20 @@ cell, a figure or results.json.
 File parameters (``pricing_csv``, ``usage_log``...) name a file relative to the folder the command
 was run in; :func:`resolve_paths` makes them absolute before a notebook (which runs elsewhere)
 receives them, and a file that does not exist is a problem at once, not a traceback in cell 12.
+
+``catalog`` is a name of the catalog registry (:mod:`analysis.data.catalogs`) or a file of a kind
+the registry reads (a pricing CSV, LiteLLM's JSON):
+
+>>> problems({"catalog": "genai-price"})
+["catalog must be one of article, genai-prices, or a file (.csv: a pricing CSV; .json: LiteLLM's catalog), got 'genai-price'; did you mean genai-prices?"]
+>>> problems({"catalog": "genai-prices"}), problems({"catalog": "my-prices.csv"}), problems({"catalog": ""})
+([], [], [])
 """
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import math
 import os
 from collections.abc import Mapping
@@ -23,13 +33,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.data.catalogs import SOURCES
 from analysis.prices.engines import ENGINES
 
 
 @dataclass(frozen=True)
 class Rule:
     """The values one parameter may take: a number in ``[low, high]`` (ends open when said so), one of
-    ``choices``, or a file (``file="existing"`` must exist, ``"new"`` may be created)."""
+    ``choices``, or a file (``file="existing"`` must exist, ``"new"`` may be created; with ``suffixes``,
+    one of those kinds). With both ``choices`` and ``file``, either one of the choices or a file."""
 
     what: str
     low: float | None = None
@@ -38,6 +50,7 @@ class Rule:
     high_open: bool = False
     choices: tuple[str, ...] = ()
     file: str = ""
+    suffixes: tuple[tuple[str, str], ...] = ()  # (suffix, kind): the kinds of file it may be
 
     def problem(self, name: str, value: Any) -> str | None:
         """Why ``value`` does not fit (``None`` when it does).
@@ -47,12 +60,14 @@ class Rule:
         >>> Rule("a count", 0, low_open=True).problem("n", 0)
         'n must be more than 0 (a count), got 0'
         """
-        if self.choices:
-            if value not in self.choices:
-                return f"{name} must be one of {', '.join(self.choices)} ({self.what}), got {value!r}"
+        if self.choices and value in self.choices:
             return None
         if self.file:
-            return None  # checked by resolve_paths, which knows the folder the command ran in
+            if self.names_file(value) or value is None or (isinstance(value, str) and not value.strip()):
+                return None  # the file is checked by resolve_paths, which knows the folder the command ran in
+            return f"{name} must be {self.expected()}, got {value!r}" + _did_you_mean(value, self.choices)
+        if self.choices:
+            return f"{name} must be one of {', '.join(self.choices)} ({self.what}), got {value!r}"
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None  # the type check (report.params.type_problem) says what is wrong
         if math.isnan(value):
@@ -67,6 +82,44 @@ class Rule:
         if self.high is not None and (value > self.high or (self.high_open and value == self.high)):
             return f"{name} must be {'less than' if self.high_open else 'at most'} {self.high:g} ({self.what}), got {value!r}"
         return None
+
+    def names_file(self, value: Any) -> bool:
+        """Whether ``value`` is meant as a file (not one of the choices; of one of the kinds, if any).
+
+        >>> RULES["catalog"].names_file("genai-prices"), RULES["catalog"].names_file("~/My Prices.CSV")
+        (False, True)
+        """
+        if not self.file or not isinstance(value, str) or not value.strip() or value in self.choices:
+            return False
+        return not self.suffixes or Path(value).suffix.lower() in dict(self.suffixes)
+
+    def expected(self) -> str:
+        """What a file rule's value may be, in words.
+
+        >>> RULES["pricing_csv"].expected()
+        'a file'
+        """
+        kinds = "; ".join(f"{suffix}: {kind}" for suffix, kind in self.suffixes)
+        if not self.choices:
+            return self.what + (f" ({kinds})" if kinds else "")
+        return f"one of {', '.join(self.choices)}, or a file" + (f" ({kinds})" if kinds else "")
+
+
+def _did_you_mean(value: Any, choices: tuple[str, ...]) -> str:
+    near = difflib.get_close_matches(value, choices, n=1) if isinstance(value, str) else []
+    return f"; did you mean {near[0]}?" if near else ""
+
+
+def _catalog_names() -> tuple[str, ...]:
+    """The registered catalog sources a notebook can read by name: those that need no file.
+
+    >>> _catalog_names()
+    ('article', 'genai-prices')
+    """
+    def needs_file(fn) -> bool:
+        return any(p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                   for p in inspect.signature(fn).parameters.values())
+    return tuple(sorted(name for name, fn in SOURCES.items() if not needs_file(fn)))
 
 
 def _money(what: str) -> Rule:
@@ -127,6 +180,9 @@ RULES: dict[str, Rule] = {
         "pricing_csv", "benchmarks_csv", "model_facts_csv", "access_csv", "matchups_csv", "gateway_models_csv",
         "router_csv", "prompts_csv", "workload_yaml", "usage_log", "live_calls_results")},
     "log_path": Rule("a JSONL log, created when missing", file="new"),
+    # a name of the catalog registry, or a file of a kind it reads
+    "catalog": Rule("a price catalog", choices=_catalog_names(), file="existing",
+                    suffixes=((".csv", "a pricing CSV"), (".json", "LiteLLM's catalog"))),
 }
 
 
@@ -136,6 +192,10 @@ def problems(values: Mapping[str, Any]) -> list[str]:
     lo, hi = values.get("volume_min"), values.get("volume_max")
     if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and not out and lo >= hi:
         out.append(f"volume_min must be below volume_max, got {lo:g} and {hi:g}")
+    catalog, pricing_csv = values.get("catalog"), values.get("pricing_csv")
+    if isinstance(pricing_csv, str) and pricing_csv.strip() and catalog not in (None, "", "article"):
+        out.append(f"catalog and pricing_csv are both given ({catalog!r}, {pricing_csv!r}); expected one of them: "
+                   f"pass only catalog (a pricing CSV is a catalog too)")
     return out
 
 
@@ -154,7 +214,7 @@ def resolve_paths(values: Mapping[str, Any], base: str | os.PathLike | None = No
     out, bad = dict(values), []
     for name, value in values.items():
         rule = RULES.get(name)
-        if rule is None or not rule.file or not isinstance(value, str) or not value.strip():
+        if rule is None or not rule.names_file(value):
             continue
         path = Path(value).expanduser()
         path = path if path.is_absolute() else base / path

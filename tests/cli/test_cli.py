@@ -86,6 +86,26 @@ def test_bad_data_file(capsys, write_csv):
     assert err.strip().splitlines()[-1].startswith("Fix the cells listed above")
 
 
+def test_check_data_agrees_with_the_report_on_models_a_pricing_file_lacks(capsys, write_csv):
+    """The trial's case: a pricing CSV without GLM-5 is accepted with notes, as `report -p pricing_csv` does."""
+    from analysis import paths
+
+    shipped = (paths.DATA / "pricing.csv").read_text()
+    mine = write_csv("mine.csv", "".join(ln for ln in shipped.splitlines(True) if not ln.startswith("GLM-5,")))
+    code, out, err = run_main(["check-data", "--pricing", str(mine)], capsys)
+    assert code == 0 and err == "", err
+    notes = [ln for ln in out.splitlines() if ln.startswith("  note  ")]
+    assert {n.split(", which ")[1].split()[0] for n in notes} == {"benchmarks.csv", "model_facts.csv",
+                                                                  "gateway_models.csv"}
+    assert all("mine.csv does not list GLM-5" in n and "take no part wherever a price is needed" in n for n in notes)
+    assert out.splitlines()[-1].startswith("All tables are valid. 3 notes above")
+    assert "  ok  benchmarks       16 rows" in out  # the shipped scores are all kept, GLM-5's too
+
+    scores = write_csv("scores.csv", (paths.DATA / "benchmarks.csv").read_text().replace("88.7", "188.7", 1))
+    code, _, err = run_main(["check-data", "--pricing", str(mine), "--benchmarks", str(scores)], capsys)
+    assert code == 2 and "got '188.7'" in err, "a real problem still fails, with every problem listed"
+
+
 def test_unwritable_output_is_not_a_traceback(capsys, tmp_path):
     import json
 

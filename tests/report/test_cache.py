@@ -68,3 +68,76 @@ def test_a_rerun_reuses_unchanged_pages_reruns_changed_ones_and_force_reruns_all
     forced = build_report(notebooks=[NB01, NB02], params={"monthly_tokens": 2e9}, reports_dir=reports,
                           progress=False, force=True)
     assert forced.ok and not any(r.reused for r in forced.runs)
+
+
+def _my_catalog(folder):
+    """A pricing CSV with its sidecars (.endpoints.csv, .tiers.csv, .meta.yml), as import-prices writes one."""
+    from analysis.data.catalogs import load_catalog
+    from analysis.data.catalogs.pricing import write_catalog
+
+    out, _, _ = write_catalog(load_catalog("article"), folder / "my-prices.csv")
+    return out
+
+
+def _edit(path, old, new):
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_catalog_file_and_each_of_its_sidecars_enter_the_key_by_content(tmp_path):
+    prices = _my_catalog(tmp_path)
+    key = lambda: cache.notebook_key(NB01, {"catalog": str(prices), "monthly_tokens": 1e9})  # noqa: E731
+    base = key()
+    assert key() == base, "unchanged files: the same key (the page is reused)"
+    seen = {base}
+    for suffix, old, new in ((".csv", "GPT-4o,", "GPT-4o ,"), (".endpoints.csv", ",10.0,", ",99.0,"),
+                             (".tiers.csv", "\n", "\n\n"), (".meta.yml", "as_of:", "as_of:  ")):
+        _edit(prices.with_name("my-prices" + suffix), old, new)
+        assert key() not in seen, f"editing only my-prices{suffix} changes the key"
+        seen.add(key())
+    assert base != cache.notebook_key(NB01, {"catalog": str(tmp_path / "elsewhere.csv"), "monthly_tokens": 1e9})
+
+
+def test_a_catalog_named_from_the_registry_keys_on_its_version(monkeypatch):
+    genai = cache.notebook_key(NB01, {"catalog": "genai-prices"})
+    article = cache.notebook_key(NB01, {"catalog": "article"})
+    assert genai != article
+    real = cache.catalog_version
+    monkeypatch.setattr(cache, "catalog_version", lambda name: "99.0" if name == "genai-prices" else real(name))
+    assert cache.notebook_key(NB01, {"catalog": "genai-prices"}) != genai, "an upgraded genai-prices reruns pages"
+    assert cache.notebook_key(NB01, {"catalog": "article"}) == article, "pages on the article's catalog are kept"
+
+
+@pytest.mark.notebook
+def test_a_rerun_after_editing_the_catalog_or_only_its_endpoints_shows_the_new_figure(tmp_path, monkeypatch):
+    """The trial's case: GPT-4o's output price edited in the catalog CSV, then in its .endpoints.csv alone."""
+    monkeypatch.chdir(tmp_path)
+    prices = _my_catalog(tmp_path)
+    reports = tmp_path / "reports"
+
+    def build():
+        result = build_report(notebooks=[NB01], params={"catalog": "my-prices.csv"}, reports_dir=reports,
+                              progress=False)
+        assert result.ok
+        record = json.loads((reports / "01-pricing" / "results.json").read_text())
+        assert record["parameters"]["catalog"] == "my-prices.csv", "by its name, never this machine's path"
+        return result.runs[0].reused, record["results"]
+
+    def gpt4o_endpoint(results):
+        return results["endpoints"]["rows"][0]["output_usd_per_mtok"]
+
+    reused, first = build()
+    assert not reused and first["monthly_bill_usd"]["GPT-4o"] == pytest.approx(100_000.0)
+    assert build()[0], "nothing changed: reused"
+
+    _edit(prices, "GPT-4o,OpenAI,US,2.5,10", "GPT-4o,OpenAI,US,2.5,99")
+    reused, edited = build()
+    assert not reused and edited["monthly_bill_usd"]["GPT-4o"] == pytest.approx(990_000.0)
+    assert gpt4o_endpoint(edited) == pytest.approx(10.0), "the endpoints sidecar still says 10"
+
+    _edit(prices.with_name("my-prices.endpoints.csv"), ",2.5,10.0,", ",2.5,123.0,")
+    reused, sidecar = build()
+    assert not reused and gpt4o_endpoint(sidecar) == pytest.approx(123.0)
+    assert sidecar["monthly_bill_usd"]["GPT-4o"] == pytest.approx(990_000.0)
+    assert build()[0], "nothing changed since: reused"

@@ -51,6 +51,22 @@ def test_index_without_a_brief_says_there_is_no_overview(tmp_path):
     assert "No overview: the decision brief" in page and page.index('id="decision"') < page.index('id="appendix"')
 
 
+def test_the_appendix_shows_a_catalog_file_by_its_name_never_this_machine_s_path(tmp_path):
+    """The trial's LiteLLM index showed `catalog /tmp/llcat/litellm-prices.csv`; pricing_csv was already shown so."""
+    mine = "/home/someone/llcat/litellm-prices.csv"
+    run = _write(tmp_path, "01-a", ["a1"])
+    run.parameters = {"catalog": mine, "monthly_tokens": 1e9}
+    other = _write(tmp_path, "02-b", ["b1"])
+    other.parameters = {"catalog": "genai-prices", "pricing_csv": "/home/someone/p.csv"}
+    page = write_index(tmp_path, [run, other], dt.datetime(2026, 11, 27, tzinfo=dt.UTC), 1.0, None,
+                       {"catalog": mine}).read_text()
+    record = (tmp_path / "run.json").read_text()
+    assert "/home/someone" not in page and "/home/someone" not in record
+    appendix = page[page.index('id="appendix"'):]
+    assert "<code>litellm-prices.csv</code>" in appendix and "<code>genai-prices</code>" in appendix
+    assert json.loads(record)["notebooks"][0]["parameters"]["catalog"] == "litellm-prices.csv"
+
+
 @pytest.mark.notebook
 def test_the_brief_reads_the_p99_a_live_05_measured_in_the_same_run(tmp_path, monkeypatch):
     """05 LIVE (against the local emulator, with a key) runs first; 07 then takes its measured p99."""

@@ -126,3 +126,65 @@ def test_a_failed_run_leaves_the_previous_folder_as_it_was_and_outputs_are_share
         assert (tmp_path / "adhoc-failed" / "01-pricing.ipynb").exists()
     finally:
         os.umask(old_umask)
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("article", True), ("genai-prices", True), ("", True), ("my-prices.csv", True), ("~/LiteLLM.JSON", True),
+    ("genai-price", False), ("litellm", False), ("prices.xlsx", False), ("openrouter", False), (3, False),
+])
+def test_catalog_is_a_registry_name_or_a_file_of_a_kind_the_registry_reads(value, ok):
+    """litellm is registered but reads a file: by name alone it is refused, its JSON is accepted."""
+    found = problems({"catalog": value})
+    assert (found == []) is ok, found
+    if not ok:
+        assert found[0].startswith(f"catalog must be one of article, genai-prices, or a file (.csv: a pricing CSV; "
+                                   f".json: LiteLLM's catalog), got {value!r}"), found
+
+
+def test_a_misspelt_catalog_is_named_with_the_registry_s_names_and_the_nearest():
+    assert problems({"catalog": "genai-price"})[0].endswith("got 'genai-price'; did you mean genai-prices?")
+
+
+def test_a_catalog_file_is_resolved_like_other_files_and_a_name_left_alone(tmp_path):
+    (tmp_path / "my-prices.csv").write_text((paths.DATA / "pricing.csv").read_text())
+    out, bad = resolve_paths({"catalog": "my-prices.csv"}, tmp_path)
+    assert bad == [] and out["catalog"] == str(tmp_path / "my-prices.csv")
+    assert resolve_paths({"catalog": "genai-prices"}, tmp_path) == ({"catalog": "genai-prices"}, [])
+    assert resolve_paths({"catalog": "missing.json"}, tmp_path)[1] == [f"catalog: no file missing.json in {tmp_path}"]
+
+
+def test_catalog_and_pricing_csv_together_are_refused():
+    assert problems({"catalog": "genai-prices", "pricing_csv": "mine.csv"}) == [
+        "catalog and pricing_csv are both given ('genai-prices', 'mine.csv'); expected one of them: pass only "
+        "catalog (a pricing CSV is a catalog too)"]
+    assert problems({"catalog": "article", "pricing_csv": "mine.csv"}) == []
+
+
+def test_a_bad_catalog_is_refused_by_report_run_and_a_notebook_before_any_kernel_starts(tmp_path, capsys,
+                                                                                        monkeypatch):
+    """The trial's `-p catalog genai-price` started all 7 kernels before failing."""
+    from analysis.report import build, runner
+
+    def no_kernel(*args, **kwargs):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(build, "run_pool", no_kernel)
+    monkeypatch.setattr(runner, "run_one", no_kernel)
+    out = tmp_path / "r"
+    expected = "catalog must be one of article, genai-prices, or a file"
+    assert cli.main(["report", "-p", "catalog", "genai-price", "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.count(f"{expected} (.csv: a pricing CSV; .json: LiteLLM's catalog), got "
+                     f"'genai-price'; did you mean genai-prices?") == len(discover_notebooks()), err
+    assert cli.main(["run", "01", "-p", "catalog", "genai-price", "--out", str(out)]) == 2
+    assert expected in capsys.readouterr().err and not out.exists()
+    values = {n: 1.0 if t == "float" else 1 if t == "int" else "" for n, t in parameter_types(NB04).items()}
+    values.update(model_a="GPT-4o", model_b="DeepSeek V4 Flash", basis="output", benchmark="mmlu",
+                  self_host_model="Qwen3-32B", volume_min=1e6, volume_max=1e9, catalog="genai-price")
+    with pytest.raises(ParameterError, match=expected):
+        Publisher.for_notebook("04-break-even", values)
+
+
+def test_an_empty_file_parameter_means_the_shipped_table():
+    assert problems({"pricing_csv": None, "catalog": None, "usage_log": ""}) == []
+    assert problems({"pricing_csv": 3}) == ["pricing_csv must be a file, got 3"]
