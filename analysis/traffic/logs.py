@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.traffic import workload as traffic_workload
-from analysis.traffic.aliases import model_aliases
+from analysis.traffic.aliases import model_aliases, resolve_log_names
 
 LOG_COLUMNS = ("timestamp", "model", "input_tokens", "output_tokens")
 
@@ -209,6 +209,8 @@ class UsageScan:
     seconds: float
     kind_sql: dict[str, str] = field(default_factory=dict)
     reader_sql: str = ""
+    #: Names in the log resolved to a priced model beyond the alias table (dated API ids), name -> model.
+    resolved: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -282,7 +284,7 @@ _BAD_TOKENS, _NEGATIVE, _BAD_TS, _TASK_MISSING = 1, 2, 4, 8
 
 def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windows: Sequence[float] = (), *,
                    daily: bool = True, threads: int | None = None, memory_limit: str = "1GB",
-                   aliases: Mapping[str, str] | None = None) -> UsageScan:
+                   aliases: Mapping[str, str] | None = None, resolve_names: bool = True) -> UsageScan:
     """One streaming pass over the log in DuckDB: rows and token sums per model, task type and problem.
 
     What :func:`reprice` needs for policies, the as-logged cost and daily figures; for per-model
@@ -292,7 +294,10 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
     (tokens) adds one flag per window: the request is longer than it. ``daily`` also groups by
     UTC day (for the figures; the totals do not need it and scan faster without). Model and task
     type are matched exactly; malformed CSV lines are kept (line and text) rather than failing
-    the whole read.
+    the whole read. A model is known by its name in ``models``, an alias (:func:`model_aliases`) or, with
+    ``resolve_names``, any API id that names it (:func:`~analysis.traffic.aliases.resolve_log_names`: a dated
+    snapshot such as ``gpt-4o-2024-08-06``, as the tariff section resolves it); such ids are looked up only when
+    some rows name no known model, and ``resolved`` lists them.
 
     >>> from analysis.traffic.demo_log import generate_usage_log
     >>> import tempfile, pathlib
@@ -354,6 +359,9 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
             groups = groups.drop(columns=["first_ts", "last_ts"])
         malformed = (_rejects(con) if fmt == "csv" else _jsonl_malformed(con, path) if fmt == "jsonl"
                      else pd.DataFrame(columns=["line", "text", "error"]))
+        unnamed = [] if not resolve_names or groups.loc[groups.model.isna(), "rows"].sum() == 0 else [
+            r[0] for r in con.execute(f"SELECT DISTINCT CAST(model AS VARCHAR) FROM {src.reader_sql} WHERE model IS "
+                                      f"NOT NULL AND TRY_CAST(model AS {model_type}) IS NULL").fetchall()]
     except Exception as exc:
         raise UsageLogError(f"{path}: cannot read it as {fmt.upper()} ({_first_line(exc)}); fix the file "
                             "or export it again") from None
@@ -361,6 +369,13 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
         for name in (model_type, task_type):
             con.execute(f"DROP TYPE IF EXISTS {name}")
         con.close()
+    resolved = resolve_log_names(unnamed, models) if unnamed else {}
+    if resolved:  # API ids the alias table does not list (a dated snapshot): scanned again, as their model
+        scan = scan_usage_log(path, models, context_windows, daily=daily, threads=threads, memory_limit=memory_limit,
+                              aliases={**aliases, **resolved}, resolve_names=False)
+        scan.resolved = resolved
+        scan.seconds = time.perf_counter() - started
+        return scan
     if int(groups["rows"].sum()) == 0 and malformed.empty:
         raise UsageLogError(f"{path}: the log has no rows (a header or schema, and nothing under it); expected one "
                             f"row per request: export the log again, or pass another file")

@@ -264,7 +264,7 @@ def reprice(scan: UsageScan, caps: pd.DataFrame, policies: Sequence[traffic_poli
     bad = g[g.bad]
     kinds = {k: int(bad.rows[bad[k].to_numpy(bool)].sum()) for k in BAD_ROW_KINDS if k in bad}
     kinds["malformed line"] = len(scan.malformed)
-    named = list(caps.index) + list(model_aliases(list(caps.index)))  # API ids of priced models are not unknown
+    named = [*caps.index, *model_aliases(list(caps.index)), *scan.resolved]  # API ids of priced models are not unknown
     problems = _problem_table(kinds, scan.malformed, scan, named, examples, locate_lines)
 
     grp = _Groups(good, scan.context_windows)
