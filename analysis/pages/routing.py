@@ -288,6 +288,8 @@ def tariff_results(tariffs) -> dict:
     return {"as_of": str(tariffs.as_of), "rows_total": tariffs.rows_total, "rows_priced": tariffs.rows_priced,
             "billed_cost_usd": tariffs.billed_cost_usd, "set_aside_by_reason": tariffs.set_aside_billed(),
             "cache_hit_share": tariffs.cache_hit_share, "cache_hit_share_assumed": tariffs.cache_share_assumed,
+            "task_type_unknown": {"rows": tariffs.task_unknown_rows, "billed_cost_usd": tariffs.task_unknown_cost_usd,
+                                  "note": tariffs.task_unknown_difference() or None},
             "billed": tariffs.billed, "today": tariffs.table()}
 
 

@@ -69,9 +69,9 @@ from analysis.traffic.tariff_scan import (  # noqa: F401  (TARIFF_COLUMNS, SERVI
     _FLAG_KINDS,
     SERVICE_TIERS,
     TARIFF_COLUMNS,
+    TARIFF_ROW_KINDS,
     TASK_UNKNOWN,
     TASK_VISION,
-    TARIFF_ROW_KINDS,
     _problem_table,
     clean_parquet,
     endpoint_bounds,
@@ -153,12 +153,12 @@ class TariffRepricing:
                  f"{_usd(self.billed_cost_usd)}.",
                  f"At today's prices ({self.as_of}) under every model: {share}."]
         for p in self.problems.itertuples():
-            lines.append(f"  set aside: {p.rows:,} rows with {p.kind} (expected {p.expected})")
+            lines.append(f"  set aside: {_rows(p.rows)} with {p.kind} (expected {p.expected})")
             lines += [f"    e.g. {_where(ex)}: {_values(ex)}" if _where(ex) else f"    e.g. {_values(ex)}"
                       for ex in p.examples]
         bad = self.billed[self.billed.cost_usd.isna()]
         for reason, n in bad.groupby("set_aside_reason").rows.sum().sort_values(ascending=False).items():
-            lines.append(f"  set aside as billed: {int(n):,} rows, {reason}")
+            lines.append(f"  set aside as billed: {_rows(n)}, {reason}")
         if self.task_unknown_rows:
             lines.append(f"  {self.task_unknown_difference()}")
             lines += [f"    e.g. {_where(ex)}: {_values(ex)}" for ex in self.task_unknown_examples]
@@ -188,6 +188,10 @@ class TariffRepricing:
 
 def _usd(x: float) -> str:
     return "unknown" if x is None or not math.isfinite(x) else f"${x:,.2f}"
+
+
+def _rows(n) -> str:
+    return f"{int(n):,} row{'' if int(n) == 1 else 's'}"
 
 
 def _where(ex: Mapping) -> str:
@@ -477,7 +481,7 @@ def _today(priced: pd.DataFrame, fp: Mapping[str, str]) -> pd.DataFrame:
                         "rows_set_aside": pd.Series(np.where(ok, 0, priced.rows)).groupby(model).sum()})
     bad = priced[~ok].groupby(["model", "set_aside_reason"]).rows.sum().reset_index()
     bad = bad.sort_values(["model", "rows"], ascending=[True, False])
-    notes = {m: "; ".join(f"{int(n):,} rows: {r}" for r, n in zip(g.set_aside_reason, g.rows))
+    notes = {m: "; ".join(f"{_rows(n)}: {r}" for r, n in zip(g.set_aside_reason, g.rows))
              for m, g in bad.groupby("model", sort=False)}
     out = out.rename_axis("model").reset_index()
     out["endpoint_key"] = out.model.map(fp)
