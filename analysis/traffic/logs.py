@@ -211,6 +211,8 @@ class UsageScan:
     reader_sql: str = ""
     #: Names in the log resolved to a priced model beyond the alias table (dated API ids), name -> model.
     resolved: dict[str, str] = field(default_factory=dict)
+    #: The log's columns (its schema), in order.
+    columns: tuple[str, ...] = ()
 
 
 @dataclass
@@ -400,7 +402,8 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
         groups[col] = groups[col].astype(float)
     groups["rows"] = groups["rows"].astype("int64")
     return UsageScan(path, fmt, groups, malformed, windows, has_task, _timestamp(first), _timestamp(last), daily,
-                     time.perf_counter() - started, kind_sql=src.kind_sql, reader_sql=src.reader_sql)
+                     time.perf_counter() - started, kind_sql=src.kind_sql, reader_sql=src.reader_sql,
+                     columns=tuple(src.schema))
 
 
 def _timestamp(value) -> pd.Timestamp | None:

@@ -140,6 +140,25 @@ def _assumed_note(assumed: int, has_task_type: bool) -> list[str]:
             "so vision requests cannot be told apart"]
 
 
+#: A log's columns that only the tariff section reads (:data:`analysis.traffic.tariff_scan.TARIFF_COLUMNS`).
+_TARIFF_ONLY = ("cached_input_tokens", "cache_write_tokens", "reasoning_tokens", "service_tier", "provider")
+
+
+def _unread_note(columns) -> list[str]:
+    """What this re-pricing does not read of a log with 2026 columns: their rows are priced at list prices here, and
+    may be priced differently (or set aside) on a catalog's tariffs.
+
+    >>> _unread_note(("timestamp", "model", "provider"))[0][:60]
+    'the log has provider, not read here: every row is priced at '
+    """
+    unread = [c for c in _TARIFF_ONLY if c in columns]
+    if not unread:
+        return []
+    return [f"the log has {', '.join(unread)}, not read here: every row is priced at the pricing table's input and "
+            "output prices on the model's own API (cache reads at the full input price); the tariffs' section prices "
+            "them by cache, tier and provider, and sets aside what its catalog cannot price, so its totals differ"]
+
+
 def _months(first, last) -> float:
     if first is None or last is None or pd.isna(first) or pd.isna(last):
         return math.nan
@@ -275,6 +294,7 @@ def reprice(scan: UsageScan, caps: pd.DataFrame, policies: Sequence[traffic_poli
     notes = _assumed_note(int(good.rows[good.task_assumed.to_numpy(bool)].sum()), scan.has_task_type)
     if not math.isfinite(months) and rows_priced:
         notes.append("the log spans no time (one timestamp): monthly figures are unknown")
+    notes += _unread_note(scan.columns)
 
     capd = _caps(caps)
     scenarios: list[tuple[str, str, np.ndarray, list]] = []
