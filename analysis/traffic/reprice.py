@@ -102,7 +102,7 @@ def _summary(r: Summarised) -> str:
                      f"({r.months * DAYS_PER_MONTH:.1f} days); monthly figures scale to "
                      f"{DAYS_PER_MONTH:.2f} days.")
     for p in r.problems.itertuples():
-        lines.append(f"  set aside: {p.rows:,} rows with {p.kind} (expected {p.expected})")
+        lines.append(f"  set aside: {p.rows:,} row{'' if p.rows == 1 else 's'} with {p.kind} (expected {p.expected})")
         for ex in p.examples:
             where = f"line {ex['line']}" if ex.get("line") else (f"row {ex['row']}" if ex.get("row") else "")
             values = ", ".join(f"{k}={v!r}" for k, v in ex.items() if k not in ("line", "row"))

@@ -294,3 +294,22 @@ def test_the_two_totals_of_a_log_reconcile(tmp_path, ext):
         assert today.loc[name, "cost_usd"] == pytest.approx(totals.loc[name, "cost_usd"], abs=1e-9)
         assert today.loc[name, "rows_priced"] == totals.loc[name, "rows_served"]
         assert today.loc[name, "rows_set_aside"] == totals.loc[name, "rows_unserved"]
+
+
+def test_reprice_command_names_the_articles_models_and_sets_vision_aside(capsys, tmp_path):
+    """Trial items 3 and 9: one cost per model in both tables, named as the article names it; the rows with an
+    unknown task_type counted, with their cost, where the two totals differ."""
+    from analysis import paths
+    from analysis.cli import main
+
+    assert main(["reprice", str(paths.ROOT / "examples" / "my-usage.csv"), "--as-of", "2026-11-30"]) == 0
+    out = capsys.readouterr().out
+    today = out[out.index("cost today"):]
+    assert "DeepSeek V4 Flash                         $0.39          759         38  38 rows: no vision" in today
+    assert "deepseek-v4-flash" not in today and today.splitlines()[1].startswith("GPT-4o ")
+    log = tmp_path / "log.csv"
+    log.write_text(TASK_LOG)
+    assert main(["reprice", str(log), "--as-of", "2026-11-30"]) == 0
+    out = capsys.readouterr().out
+    assert "set aside: 1 row with unknown task_type" in out.split("On the article")[0]
+    assert "1 row with an unknown task_type (expected empty or one of" in out and "($0.20)" in out
