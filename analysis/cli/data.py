@@ -123,7 +123,8 @@ def _reprice_where_it_lives(args) -> int:
 def _reprice_tariffs(args, caps: pd.DataFrame | None = None) -> None:
     """The log on the catalog's tariffs: as billed then, and at today's prices under every model (a vision request
     set aside on a model without vision, or whose vision is unknown, by ``caps``)."""
-    from analysis.traffic.tariff_logs import catalog_tables, format_billed, format_today, price_log
+    from analysis.traffic.tariff_logs import catalog_tables, price_log
+    from analysis.traffic.tariff_text import format_billed, format_today
 
     tariffs = price_log(args.log, catalog_tables(args.catalog, args.pricing or ""), as_of=args.as_of,
                         cache_hit_share=args.cache_hit_share, examples=args.examples, threads=args.threads,

@@ -72,3 +72,18 @@ def resolve_log_names(names: Sequence[str], models: Sequence[str]) -> dict[str, 
         if ref.canonical_model_id in canonical:
             out[name] = canonical[ref.canonical_model_id]
     return out
+
+
+def display_names(models: Sequence[str]) -> dict[str, str]:
+    """Canonical model id -> the name a page shows: the article's own name where the article names the model
+    (``data/aliases.csv``, source ``article``), else the id itself.
+
+    >>> display_names(["deepseek-v4-flash", "gpt-4o", "claude-haiku-5-5"])
+    {'deepseek-v4-flash': 'DeepSeek V4 Flash', 'gpt-4o': 'GPT-4o', 'claude-haiku-5-5': 'claude-haiku-5-5'}
+    """
+    from analysis.data.identity import load_identity
+
+    a = load_identity().aliases
+    article = a[(a.source == "article") & (a.display_name != "")]
+    names = dict(zip(article.canonical_model_id, article.display_name))
+    return {str(m): names.get(str(m), str(m)) for m in models}

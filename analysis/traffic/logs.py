@@ -33,7 +33,6 @@ np.int64(3)
 
 from __future__ import annotations
 
-import csv
 import functools
 import gzip
 import json
@@ -51,6 +50,7 @@ import pandas as pd
 
 from analysis.traffic import workload as traffic_workload
 from analysis.traffic.aliases import model_aliases, resolve_log_names
+from analysis.traffic.log_lines import locate_lines as _locate_lines  # noqa: F401  (imported from here too)
 
 LOG_COLUMNS = ("timestamp", "model", "input_tokens", "output_tokens")
 
@@ -482,44 +482,3 @@ def example_rows(src: UsageScan | _LogSource, cols: Sequence[str], where_sql: st
         con.close()
     return [{k: (None if pd.isna(v) else (int(v) if k == "row" else v)) for k, v in r.items()}
             for r in rows.to_dict("records")]
-
-
-def _locate_lines(path: Path, fmt: str, examples: list[dict], columns: Sequence[str]) -> None:
-    """Add ``line`` (1-based, header = line 1) to each example by scanning the file once, stopping early."""
-    if not examples or fmt == "parquet":
-        return
-    import gzip
-
-    def norm(v):
-        return "" if v is None else str(v).strip()
-
-    wanted: dict[tuple, list[dict]] = {}
-    for ex in examples:
-        wanted.setdefault(tuple(norm(ex.get(c)) for c in columns), []).append(ex)
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as fh:
-        if fmt == "csv":
-            reader = csv.reader(fh)
-            header = next(reader, [])
-            idx = [header.index(c) if c in header else None for c in columns]
-            for record in reader:
-                key = tuple(norm(record[i]) if i is not None and i < len(record) else "" for i in idx)
-                if key in wanted:
-                    for ex in wanted.pop(key):
-                        ex["line"] = reader.line_num
-                    if not wanted:
-                        return
-        else:
-            for number, text in enumerate(fh, start=1):
-                try:
-                    obj = json.loads(text)
-                except ValueError:
-                    continue
-                if not isinstance(obj, dict):
-                    continue
-                key = tuple(norm(obj.get(c)) for c in columns)
-                if key in wanted:
-                    for ex in wanted.pop(key):
-                        ex["line"] = number
-                    if not wanted:
-                        return

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.traffic import capabilities as traffic_capabilities
+from analysis.traffic.aliases import display_names
 from analysis.traffic.logs import (
     BAD_ROW_KINDS,
     LOG_COLUMNS,
@@ -485,24 +486,9 @@ def _today(priced: pd.DataFrame, fp: Mapping[str, str]) -> pd.DataFrame:
              for m, g in bad.groupby("model", sort=False)}
     out = out.rename_axis("model").reset_index()
     out["endpoint_key"] = out.model.map(fp)
-    out["name"] = out.model.map(display_names(out.model))
+    out["name"] = out.model.map(display_names(out.model))  # the article's names where it names the model
     out["note"] = out.model.map(notes).astype(object).where(lambda s: s.notna(), None)
     return out[cols]
-
-
-def display_names(models: Sequence[str]) -> dict[str, str]:
-    """Canonical model id -> the name a page shows: the article's own name where the article names the model
-    (``data/aliases.csv``, source ``article``), else the id itself.
-
-    >>> display_names(["deepseek-v4-flash", "gpt-4o", "claude-haiku-5-5"])
-    {'deepseek-v4-flash': 'DeepSeek V4 Flash', 'gpt-4o': 'GPT-4o', 'claude-haiku-5-5': 'claude-haiku-5-5'}
-    """
-    from analysis.data.identity import load_identity
-
-    a = load_identity().aliases
-    article = a[(a.source == "article") & (a.display_name != "")]
-    names = dict(zip(article.canonical_model_id, article.display_name))
-    return {str(m): names.get(str(m), str(m)) for m in models}
 
 
 def catalog_tables(catalog: str = "article", pricing_csv: str = "") -> dict[str, pd.DataFrame]:
@@ -520,27 +506,3 @@ def catalog_tables(catalog: str = "article", pricing_csv: str = "") -> dict[str,
     if sidecars(Path(pricing_file))["endpoints"].exists():
         return read_tariffs(pricing_file)
     return load_catalog("article", pricing_file).tables
-
-
-def format_billed(r: TariffRepricing) -> str:
-    """The cost as billed then, per model as logged, provider and tier, as plain text (set-aside rows apart)."""
-    b = r.billed.assign(provider=r.billed.provider.astype(object).where(r.billed.provider.notna(), ""))
-    lines = [f"{'model as logged':<30} {'provider':<12} {'tier':<9} {'endpoint':<34} {'rows':>7} {'as billed':>11}"]
-    for x in b.itertuples():
-        cost = _usd(x.cost_usd) if isinstance(x.set_aside_reason, float) or x.set_aside_reason is None else (
-            f"set aside: {x.set_aside_reason}")
-        lines.append(f"{str(x.model)[:30]:<30} {str(x.provider)[:12]:<12} {x.service_tier:<9} "
-                     f"{str(x.endpoint_key)[:34]:<34} {x.rows:>7,} {cost:>11}")
-    return "\n".join(lines)
-
-
-def format_today(r: TariffRepricing, top: int = 25) -> str:
-    """Today's cost under every model as plain text, those that price every row first, cheapest first."""
-    t = r.table()
-    lines = [f"{'model':<34} {'cost today':>12} {'rows priced':>12} {'set aside':>10}  why"]
-    for x in t.head(top).itertuples():
-        lines.append(f"{x.name[:34]:<34} {_usd(x.cost_usd):>12} {x.rows_priced:>12,} {x.rows_set_aside:>10,}  "
-                     f"{x.note if isinstance(x.note, str) else ''}")
-    if len(t) > top:
-        lines.append(f"... and {len(t) - top:,} more models (pass --top to show them)")
-    return "\n".join(lines)

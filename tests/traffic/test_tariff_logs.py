@@ -264,7 +264,8 @@ def test_a_log_without_task_types_sets_no_row_aside_for_vision_and_says_so(tmp_p
 
 def test_today_names_the_articles_models_by_their_names():
     from analysis import paths
-    from analysis.traffic.tariff_logs import catalog_tables, format_today
+    from analysis.traffic.tariff_logs import catalog_tables
+    from analysis.traffic.tariff_text import format_today
 
     r = price_log(paths.ROOT / "examples" / "my-usage.csv", catalog_tables("article"), as_of="2026-11-30")
     text = format_today(r)
