@@ -363,10 +363,10 @@ def tariff_findings(tariffs, generated: bool) -> list[tuple[str, str]]:
     billed = tariffs.billed_cost_usd
     text = (f"On its tariffs, the log cost {format_usd(billed, 2) if billed == billed else 'an unknown amount'} as "
             f"billed then ({tariffs.rows_priced:,} of {tariffs.rows_total:,} rows; "
-            f"{tariffs.rows_total - tariffs.rows_priced:,} set aside"
-            + (f"; {tariffs.task_unknown_rows:,} of them, {format_usd(tariffs.task_unknown_cost_usd, 2)}, have an "
-               "unknown task_type: set aside from the re-pricing above, so its as-logged cost is that much lower"
-               if tariffs.task_unknown_rows else "") + "). ")
+            f"{tariffs.rows_total - tariffs.rows_priced:,} set aside)"
+            + (f"; that includes {tariffs.task_unknown_rows:,} row{'s' if tariffs.task_unknown_rows != 1 else ''} "
+               f"with an unknown task_type ({format_usd(tariffs.task_unknown_cost_usd, 2)} as billed), which the "
+               "re-pricing above sets aside" if tariffs.task_unknown_rows else "") + ". ")
     text += (f"At today's prices ({tariffs.as_of}) the cheapest model that prices every row is "
              f"{complete['name'].iloc[0]} at {format_usd(complete.cost_usd.iloc[0], 2)}" if len(complete) else
              f"At today's prices ({tariffs.as_of}) no model prices every row (see the table for why)")

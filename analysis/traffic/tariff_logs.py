@@ -176,8 +176,9 @@ class TariffRepricing:
                 f"{BAD_ROW_KINDS['unknown task_type']}) {'are' if n != 1 else 'is'} priced as billed "
                 f"({_usd(self.task_unknown_cost_usd)}): the bill does not depend on it. The re-pricing under every "
                 f"model and policy sets {'them' if n != 1 else 'it'} aside (a policy routes by task type), so its "
-                f"as-logged cost leaves out that {_usd(self.task_unknown_cost_usd)}; today's prices leave "
-                f"{'them' if n != 1 else 'it'} out too (a vision request cannot be told apart).")
+                f"as-logged cost leaves {'them' if n != 1 else 'it'} out (on the article's catalog, by exactly "
+                f"{_usd(self.task_unknown_cost_usd)}); today's prices leave {'them' if n != 1 else 'it'} out too (a "
+                "vision request cannot be told apart).")
 
     def table(self, top: int = 0) -> pd.DataFrame:
         """Today's cost under every model: those that price every row first, cheapest first; ``top`` > 0 keeps that many."""

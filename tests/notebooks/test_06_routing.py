@@ -62,7 +62,7 @@ def test_defaults(tmp_path):
     logged = log["totals"]["as logged"]["cost_usd"]
     assert tariffs["billed_cost_usd"] == pytest.approx(logged + unknown["billed_cost_usd"], abs=1e-9)
     headline = next(h["text"] for h in doc["headlines"] if h["text"].startswith("On its tariffs"))
-    assert "2 of them" in headline and "unknown task_type" in headline
+    assert "that includes 2 rows with an unknown task_type" in headline and "which the re-pricing above sets aside" in headline
     # today's prices: the same rows, the same cost per model as each model alone; vision rows set aside where the
     # model cannot serve them or its vision is unknown, so the cheapest model that prices every row is GPT-4o
     today = {row["name"]: row for row in tariffs["today"]}
