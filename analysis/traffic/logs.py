@@ -342,14 +342,17 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
     day = ", epoch_us(ts) // 86400000000 AS day" if daily else ""
     # Parquet: the period comes from the file's statistics in no time; text files: in the same pass
     minmax = "" if fmt == "parquet" else ", min(ts) AS first_ts, max(ts) AS last_ts"
+    # names no model has: the least and greatest per group, in the same pass (another pass only when they differ)
+    unknown = (", min(raw_model) FILTER (WHERE model IS NULL) AS unknown_lo, max(raw_model) FILTER (WHERE model IS "
+               "NULL) AS unknown_hi") if resolve_names else ""
     sql = f"""
         WITH src AS (
             SELECT {ts_expr} AS ts, TRY_CAST(model AS {model_type}) AS model, {task_raw} AS task_raw,
-                   TRY_CAST(task_raw AS {task_type}) AS task,
+                   TRY_CAST(task_raw AS {task_type}) AS task, CAST(model AS VARCHAR) AS raw_model,
                    {inp} AS inp, {out} AS outp, ({bad_inp} OR {bad_out}) AS bad_tokens
             FROM {reader})
         SELECT model, task, ({flag}) AS flag{day},
-               count(*) AS rows, sum(inp) AS input_tokens, sum(outp) AS output_tokens{minmax}
+               count(*) AS rows, sum(inp) AS input_tokens, sum(outp) AS output_tokens{minmax}{unknown}
         FROM src GROUP BY ALL"""
     try:
         groups = con.execute(sql).df()
@@ -361,9 +364,14 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
             groups = groups.drop(columns=["first_ts", "last_ts"])
         malformed = (_rejects(con) if fmt == "csv" else _jsonl_malformed(con, path) if fmt == "jsonl"
                      else pd.DataFrame(columns=["line", "text", "error"]))
-        unnamed = [] if not resolve_names or groups.loc[groups.model.isna(), "rows"].sum() == 0 else [
-            r[0] for r in con.execute(f"SELECT DISTINCT CAST(model AS VARCHAR) FROM {src.reader_sql} WHERE model IS "
-                                      f"NOT NULL AND TRY_CAST(model AS {model_type}) IS NULL").fetchall()]
+        unnamed = []
+        if resolve_names:
+            lo, hi = groups.pop("unknown_lo"), groups.pop("unknown_hi")
+            unnamed = sorted({*lo.dropna(), *hi.dropna()})
+            if (lo.notna() & (lo != hi)).any():  # a group with more than two unknown names: all of them
+                unnamed = [r[0] for r in con.execute(
+                    f"SELECT DISTINCT CAST(model AS VARCHAR) FROM {src.reader_sql} WHERE model IS NOT NULL AND "
+                    f"TRY_CAST(model AS {model_type}) IS NULL").fetchall()]
     except Exception as exc:
         raise UsageLogError(f"{path}: cannot read it as {fmt.upper()} ({_first_line(exc)}); fix the file "
                             "or export it again") from None

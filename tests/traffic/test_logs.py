@@ -107,3 +107,17 @@ def test_a_dated_api_id_is_priced_as_its_model_as_the_tariff_section_prices_it(t
     billed = price_log(log, catalog_tables("article"), as_of="2026-11-30")
     same = billed.billed[billed.billed.model.isin(["gpt-4o-2024-08-06", "GPT-4o", "claude-3-5-sonnet-20241022"])]
     assert same.cost_usd.sum() == pytest.approx(expected), "both sections price the dated ids alike"
+
+
+def test_the_shipped_2026_log_is_priced_whole_by_the_first_part():
+    """Trial item 8: examples/my-usage-2026.csv names GPT-4o gpt-4o-2024-08-06; all 600 rows are priced (239 were
+    set aside as unknown models), the id found in the scan's own pass."""
+    from analysis import paths
+    from analysis.traffic.capabilities import capabilities
+
+    caps = capabilities()
+    scan = scan_usage_log(paths.ROOT / "examples" / "my-usage-2026.csv", list(caps.index), daily=False)
+    assert scan.resolved == {"gpt-4o-2024-08-06": "GPT-4o"}
+    assert scan.groups.model.notna().all() and int(scan.groups.rows.sum()) == 600
+    report = reprice_log(paths.ROOT / "examples" / "my-usage-2026.csv")
+    assert (report.rows_priced, report.rows_set_aside) == (600, 0) and report.problems.empty
