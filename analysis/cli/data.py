@@ -82,7 +82,7 @@ def reprice_cli(args) -> int:
         print_spend_tables(spend, report, list(caps.index), args.csv)
     print(f"\nScanned in {report.scan_seconds:.2f} s. Prices as published (data/pricing.csv unless --pricing); "
           f"the threshold and optimised policies are built for this log's own mix.")
-    _reprice_tariffs(args)
+    _reprice_tariffs(args, caps)
     if args.engine != "duckdb":  # the same pricing expression, on the engine chosen (--engine, --spark-master)
         from analysis.data.catalogs.pricing import catalog_pricing_csv
         from analysis.prices.log_costs import billed_text
@@ -120,12 +120,15 @@ def _reprice_where_it_lives(args) -> int:
     return 0
 
 
-def _reprice_tariffs(args) -> None:
-    """The log on the catalog's tariffs: as billed then, and at today's prices under every model."""
-    from analysis.traffic.tariff_logs import catalog_tables, format_billed, format_today, price_log
+def _reprice_tariffs(args, caps: pd.DataFrame | None = None) -> None:
+    """The log on the catalog's tariffs: as billed then, and at today's prices under every model (a vision request
+    set aside on a model without vision, or whose vision is unknown, by ``caps``)."""
+    from analysis.traffic.tariff_logs import catalog_tables, price_log
+    from analysis.traffic.tariff_text import format_billed, format_today
 
     tariffs = price_log(args.log, catalog_tables(args.catalog, args.pricing or ""), as_of=args.as_of,
-                        cache_hit_share=args.cache_hit_share, examples=args.examples, threads=args.threads)
+                        cache_hit_share=args.cache_hit_share, examples=args.examples, threads=args.threads,
+                        vision=None if caps is None else traffic_capabilities.vision_by_model(caps))
     print(f"\nOn the {args.catalog} catalog's tariffs (cache, service tiers, long context, time of day, price "
           "history):")
     print(tariffs.summary())

@@ -53,6 +53,11 @@ def _policy_colors(frame: pd.DataFrame) -> list[str]:
 
 def _policy_legend(ax, frame: pd.DataFrame, extra: list | None = None, **kw) -> None:
     """The legend of a figure of policies: the origins of the single models drawn, then each policy colour drawn."""
+    ax.legend(handles=_legend_handles(frame) + (extra or []), frameon=False, fontsize=9, **kw)
+
+
+def _legend_handles(frame: pd.DataFrame) -> list:
+    """The legend entries of :func:`_policy_legend`: one per origin of the single models drawn, one per policy colour."""
     name = "policy" if "policy" in frame else "scenario"
     kinds = frame["kind"] if "kind" in frame else pd.Series("", index=frame.index)
     singles = frame[kinds == "single"]
@@ -63,7 +68,7 @@ def _policy_legend(ax, frame: pd.DataFrame, extra: list | None = None, **kw) -> 
     colors = dict.fromkeys(policy_color(n, k) for n, k in zip(frame[name], kinds) if k != "single")
     labels = {**{v: k for k, v in POLICY_COLORS.items()}, AS_LOGGED_COLOR: "as logged (what it cost)"}
     handles += [matplotlib.patches.Patch(color=c, label=labels.get(c, "routing policy")) for c in colors]
-    ax.legend(handles=handles + (extra or []), frameon=False, fontsize=9, **kw)
+    return handles
 
 
 def _bounded_note(fig, note: str, left: int, also: str, unserved: list, unserved_label: str) -> None:
@@ -74,7 +79,7 @@ def _bounded_note(fig, note: str, left: int, also: str, unserved: list, unserved
                                     "article names")
     if unserved:
         note += f" {unserved_label} (price unknown): " + some_names(unserved) + "."
-    add_source_note(fig, escape_mathtext(note), wrap=bool(left))
+    add_source_note(fig, escape_mathtext(note), wrap=True)  # never wider than the chart
 
 
 def _line_colors(names, kinds: pd.Series) -> list[str]:
@@ -113,7 +118,12 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     nothing = summary.loc[~(summary.served_cost_usd > 0), "policy"].tolist()
     keep = [*summary.loc[summary.kind != "single", "policy"], summary.attrs.get("baseline"), *article_models()]
     shown, left = bounded(shown, keep=keep, name_col="policy")
-    fig, ax = plt.subplots(figsize=(6.4, 0.38 * len(shown) + 1.6))
+    # the legend goes under the chart, in two columns, inside the figure's own height: beside the chart it made
+    # the figure wider than a page's column, which cut its last words off
+    legend_in = 0.22 * -(-(len(_legend_handles(shown)) + 1) // 2) + 0.15
+    height = 0.38 * len(shown) + 1.6 + legend_in
+    fig, ax = plt.subplots(figsize=(6.4, height))
+    fig.subplots_adjust(bottom=(legend_in + 0.75) / height, top=1 - 0.45 / height)
     colors = _policy_colors(shown)
     y = np.arange(len(shown))
     bars = ax.barh(y, shown.served_cost_usd, color=colors, edgecolor="white")
@@ -137,7 +147,8 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     ax.set_xlim(shown.served_cost_usd.min() / 1.6, shown.served_cost_usd.max() * 60)
     extra = [matplotlib.patches.Patch(facecolor="#bbbbbb", hatch=_HATCH, edgecolor="white",
                                       label="does not serve every request (bill of the rest)")]
-    _policy_legend(ax, shown, extra, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    axes_in = height * (fig.subplotpars.top - fig.subplotpars.bottom)
+    _policy_legend(ax, shown, extra, loc="upper center", bbox_to_anchor=(0.5, -0.62 / axes_in), ncol=2)
     vol = summary.attrs.get("requests_per_month")
     ax.set_title(title or (f"Monthly bill by policy, {vol:,.0f} requests a month" if vol else "Monthly bill by policy"))
     _bounded_note(fig, "Prices as published; workload, thresholds and budget are assumptions (parameters).", left,

@@ -146,14 +146,16 @@ def styled_tariff_today(tariffs, top: int = 20):
     >>> from analysis import paths
     >>> t = price_log(paths.ROOT / "examples" / "my-usage.csv", catalog_tables("article"), as_of="2026-11-30")
     >>> html = styled_tariff_today(t, top=3).to_html()
-    >>> "cost at today&#x27;s prices" in html and ">$0.40<" in html and "8 more models not shown" in html
+    >>> "cost at today&#x27;s prices" in html and ">$8.71<" in html and "8 more models not shown" in html
+    True
+    >>> ">DeepSeek V4 Flash<" in html and "no vision (model_facts.csv says false)" in html
     True
     """
     from analysis.pages.tables import styled_table
 
     table = tariffs.table()
     left_out = len(table) - top
-    columns = {"model": "model", "endpoint_key": "first-party endpoint", "cost_usd": "cost at today's prices",
+    columns = {"name": "model", "endpoint_key": "first-party endpoint", "cost_usd": "cost at today's prices",
                "rows_priced": "rows priced", "rows_set_aside": "rows set aside", "note": "why set aside"}
     styler = styled_table(table.head(top), columns, {"cost_usd": _cents, "rows_priced": "{:,}",
                                                      "rows_set_aside": "{:,}", "note": format_text},
@@ -176,12 +178,16 @@ def tariff_markdown(tariffs) -> str:
              "the log has no `cached_input_tokens`; parameter `cache_hit_share`)" if tariffs.cache_share_assumed
              else f"the log's own cache-hit share ({tariffs.cache_hit_share:.1%} of input tokens) carried over")
     billed = tariffs.billed_cost_usd
+    vision = ("A vision request is set aside on a model without vision, and on one whose vision is unknown (a data "
+              "gap, not assumed)" if tariffs.has_task_type else "The log has no `task_type`: vision requests cannot "
+              "be told apart, so none is set aside for want of vision (an assumption)")
     return (f"**As billed then: {format_usd(billed, 2) if billed == billed else 'unknown'}** for "
             f"{tariffs.rows_priced:,} of {tariffs.rows_total:,} rows (the tariff in force at each row's timestamp, in "
-            f"its service tier, on its provider's endpoint or the maker's own).\n\n"
-            f"**At today's prices ({tariffs.as_of})**: the same requests on each model's first-party endpoint, at "
-            f"each row's time of day and tier, with {share}. A row a tariff cannot price is set aside and counted by "
-            "reason, never priced at $0."
+            f"its service tier, on its provider's endpoint or the maker's own)."
+            + (f" {escape_markdown(tariffs.task_unknown_difference())}" if tariffs.task_unknown_rows else "")
+            + f"\n\n**At today's prices ({tariffs.as_of})**: the same requests on each model's first-party endpoint, "
+            f"at each row's time of day and tier, with {share}. {vision}. A row a tariff cannot price is set aside "
+            "and counted by reason, never priced at $0."
             + (f" {escape_markdown(left)}" if (left := not_placed(tariffs.problems, tariffs.rows_valid)) else ""))
 
 
@@ -284,6 +290,8 @@ def tariff_results(tariffs) -> dict:
     return {"as_of": str(tariffs.as_of), "rows_total": tariffs.rows_total, "rows_priced": tariffs.rows_priced,
             "billed_cost_usd": tariffs.billed_cost_usd, "set_aside_by_reason": tariffs.set_aside_billed(),
             "cache_hit_share": tariffs.cache_hit_share, "cache_hit_share_assumed": tariffs.cache_share_assumed,
+            "task_type_unknown": {"rows": tariffs.task_unknown_rows, "billed_cost_usd": tariffs.task_unknown_cost_usd,
+                                  "note": tariffs.task_unknown_difference() or None},
             "billed": tariffs.billed, "today": tariffs.table()}
 
 
@@ -348,7 +356,7 @@ def tariff_findings(tariffs, generated: bool) -> list[tuple[str, str]]:
     >>> from analysis import paths
     >>> t = price_log(paths.ROOT / "examples" / "my-usage.csv", catalog_tables("article"), as_of="2026-11-30")
     >>> for text, kind in tariff_findings(t, generated=False): print(kind, "|", text)
-    computed | On its tariffs, the log cost $8.49 as billed then (797 of 800 rows; 3 set aside). At today's prices (2026-11-30) the cheapest model that prices every row is deepseek-v4-flash at $0.40.
+    computed | On its tariffs, the log cost $8.49 as billed then (797 of 800 rows; 3 set aside). At today's prices (2026-11-30) the cheapest model that prices every row is GPT-4o at $8.71; DeepSeek V4 Flash costs $0.39 for the 759 rows it can price (set aside: 38 rows: no vision (model_facts.csv says false)).
     assumption | Cache hits at today's prices: 0% of input tokens assumed (the log records none).
     """
     kind = "simulated" if generated else "computed"
@@ -357,10 +365,20 @@ def tariff_findings(tariffs, generated: bool) -> list[tuple[str, str]]:
     billed = tariffs.billed_cost_usd
     text = (f"On its tariffs, the log cost {format_usd(billed, 2) if billed == billed else 'an unknown amount'} as "
             f"billed then ({tariffs.rows_priced:,} of {tariffs.rows_total:,} rows; "
-            f"{tariffs.rows_total - tariffs.rows_priced:,} set aside). ")
+            f"{tariffs.rows_total - tariffs.rows_priced:,} set aside)"
+            + (f"; that includes {tariffs.task_unknown_rows:,} row{'s' if tariffs.task_unknown_rows != 1 else ''} "
+               f"with an unknown task_type ({format_usd(tariffs.task_unknown_cost_usd, 2)} as billed), which the "
+               "re-pricing above sets aside" if tariffs.task_unknown_rows else "") + ". ")
     text += (f"At today's prices ({tariffs.as_of}) the cheapest model that prices every row is "
-             f"{complete.model.iloc[0]} at {format_usd(complete.cost_usd.iloc[0], 2)}." if len(complete) else
-             f"At today's prices ({tariffs.as_of}) no model prices every row (see the table for why).")
+             f"{complete['name'].iloc[0]} at {format_usd(complete.cost_usd.iloc[0], 2)}" if len(complete) else
+             f"At today's prices ({tariffs.as_of}) no model prices every row (see the table for why)")
+    cheaper = t[t.cost_usd.notna() & (t.rows_priced > 0) & (t.rows_set_aside > 0)]
+    cheaper = cheaper[cheaper.cost_usd < complete.cost_usd.iloc[0]] if len(complete) else cheaper
+    if len(cheaper):  # a cheaper bill that covers fewer rows is no saving: said with what it leaves out
+        c = cheaper.sort_values(["cost_usd", "model"]).iloc[0]
+        text += (f"; {c['name']} costs {format_usd(c.cost_usd, 2)} for the {int(c.rows_priced):,} rows it can price "
+                 f"(set aside: {c.note})")
+    text += "."
     out = [(text, kind)]
     if tariffs.cache_share_assumed:
         out.append((f"Cache hits at today's prices: {tariffs.cache_hit_share:.0%} of input tokens assumed (the log "

@@ -13,6 +13,24 @@ from analysis.traffic.workload import TASK_BENCHMARK, Workload
 #: Why a model is not given a request whose capability the data does not state: a gap in the data,
 #: not a fact about the model (Claude, Gemini and GPT-4o-mini accept images; the article is silent).
 VISION_UNKNOWN = "vision unknown (data gap)"
+#: Why a model is not given a vision request the data says it cannot serve.
+NO_VISION = "no vision (model_facts.csv says false)"
+
+
+def vision_by_model(caps: pd.DataFrame | None = None) -> dict[str, bool | None]:
+    """Whether each model of :func:`capabilities` serves vision, by canonical model id (``analysis.data.identity``):
+    True, False, or None where the data does not say (a data gap; True when ``assume_unknown_capable``).
+
+    >>> v = vision_by_model()
+    >>> v["gpt-4o"], v["deepseek-v4-flash"], v["qwen3-32b"]
+    (True, False, None)
+    """
+    from analysis.data.identity import load_identity, resolve
+
+    caps = capabilities() if caps is None else caps
+    ident = load_identity()
+    return {resolve(str(m), ident): (bool(v) if k or v else None)
+            for m, v, k in zip(caps.index, caps.vision.astype(bool), caps.vision_known.astype(bool))}
 
 
 def capabilities(pricing: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None,
@@ -115,7 +133,7 @@ def refusal(cap: pd.Series, task_type: str, needs_input_price: bool = True, need
     if needs_output_price and pd.isna(cap.output_usd_per_mtok):
         return "output price unknown"
     if task_type == "vision" and not cap.vision:
-        return "no vision (model_facts.csv says false)" if cap.vision_known else VISION_UNKNOWN
+        return NO_VISION if cap.vision_known else VISION_UNKNOWN
     ctx = cap.context_window_tokens
     if over_context is None and request_tokens is not None and pd.notna(ctx):
         over_context = request_tokens > ctx

@@ -33,7 +33,6 @@ np.int64(3)
 
 from __future__ import annotations
 
-import csv
 import functools
 import gzip
 import json
@@ -50,7 +49,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.traffic import workload as traffic_workload
-from analysis.traffic.aliases import model_aliases
+from analysis.traffic.aliases import model_aliases, resolve_log_names
+from analysis.traffic.log_lines import locate_lines as _locate_lines  # noqa: F401  (imported from here too)
 
 LOG_COLUMNS = ("timestamp", "model", "input_tokens", "output_tokens")
 
@@ -209,6 +209,10 @@ class UsageScan:
     seconds: float
     kind_sql: dict[str, str] = field(default_factory=dict)
     reader_sql: str = ""
+    #: Names in the log resolved to a priced model beyond the alias table (dated API ids), name -> model.
+    resolved: dict[str, str] = field(default_factory=dict)
+    #: The log's columns (its schema), in order.
+    columns: tuple[str, ...] = ()
 
 
 @dataclass
@@ -282,7 +286,7 @@ _BAD_TOKENS, _NEGATIVE, _BAD_TS, _TASK_MISSING = 1, 2, 4, 8
 
 def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windows: Sequence[float] = (), *,
                    daily: bool = True, threads: int | None = None, memory_limit: str = "1GB",
-                   aliases: Mapping[str, str] | None = None) -> UsageScan:
+                   aliases: Mapping[str, str] | None = None, resolve_names: bool = True) -> UsageScan:
     """One streaming pass over the log in DuckDB: rows and token sums per model, task type and problem.
 
     What :func:`reprice` needs for policies, the as-logged cost and daily figures; for per-model
@@ -292,7 +296,10 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
     (tokens) adds one flag per window: the request is longer than it. ``daily`` also groups by
     UTC day (for the figures; the totals do not need it and scan faster without). Model and task
     type are matched exactly; malformed CSV lines are kept (line and text) rather than failing
-    the whole read.
+    the whole read. A model is known by its name in ``models``, an alias (:func:`model_aliases`) or, with
+    ``resolve_names``, any API id that names it (:func:`~analysis.traffic.aliases.resolve_log_names`: a dated
+    snapshot such as ``gpt-4o-2024-08-06``, as the tariff section resolves it); such ids are looked up only when
+    some rows name no known model, and ``resolved`` lists them.
 
     >>> from analysis.traffic.demo_log import generate_usage_log
     >>> import tempfile, pathlib
@@ -335,14 +342,17 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
     day = ", epoch_us(ts) // 86400000000 AS day" if daily else ""
     # Parquet: the period comes from the file's statistics in no time; text files: in the same pass
     minmax = "" if fmt == "parquet" else ", min(ts) AS first_ts, max(ts) AS last_ts"
+    # names no model has: the least and greatest per group, in the same pass (another pass only when they differ)
+    unknown = (", min(raw_model) FILTER (WHERE model IS NULL) AS unknown_lo, max(raw_model) FILTER (WHERE model IS "
+               "NULL) AS unknown_hi") if resolve_names else ""
     sql = f"""
         WITH src AS (
             SELECT {ts_expr} AS ts, TRY_CAST(model AS {model_type}) AS model, {task_raw} AS task_raw,
-                   TRY_CAST(task_raw AS {task_type}) AS task,
+                   TRY_CAST(task_raw AS {task_type}) AS task, CAST(model AS VARCHAR) AS raw_model,
                    {inp} AS inp, {out} AS outp, ({bad_inp} OR {bad_out}) AS bad_tokens
             FROM {reader})
         SELECT model, task, ({flag}) AS flag{day},
-               count(*) AS rows, sum(inp) AS input_tokens, sum(outp) AS output_tokens{minmax}
+               count(*) AS rows, sum(inp) AS input_tokens, sum(outp) AS output_tokens{minmax}{unknown}
         FROM src GROUP BY ALL"""
     try:
         groups = con.execute(sql).df()
@@ -354,6 +364,14 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
             groups = groups.drop(columns=["first_ts", "last_ts"])
         malformed = (_rejects(con) if fmt == "csv" else _jsonl_malformed(con, path) if fmt == "jsonl"
                      else pd.DataFrame(columns=["line", "text", "error"]))
+        unnamed = []
+        if resolve_names:
+            lo, hi = groups.pop("unknown_lo"), groups.pop("unknown_hi")
+            unnamed = sorted({*lo.dropna(), *hi.dropna()})
+            if (lo.notna() & (lo != hi)).any():  # a group with more than two unknown names: all of them
+                unnamed = [r[0] for r in con.execute(
+                    f"SELECT DISTINCT CAST(model AS VARCHAR) FROM {src.reader_sql} WHERE model IS NOT NULL AND "
+                    f"TRY_CAST(model AS {model_type}) IS NULL").fetchall()]
     except Exception as exc:
         raise UsageLogError(f"{path}: cannot read it as {fmt.upper()} ({_first_line(exc)}); fix the file "
                             "or export it again") from None
@@ -361,6 +379,13 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
         for name in (model_type, task_type):
             con.execute(f"DROP TYPE IF EXISTS {name}")
         con.close()
+    resolved = resolve_log_names(unnamed, models) if unnamed else {}
+    if resolved:  # API ids the alias table does not list (a dated snapshot): scanned again, as their model
+        scan = scan_usage_log(path, models, context_windows, daily=daily, threads=threads, memory_limit=memory_limit,
+                              aliases={**aliases, **resolved}, resolve_names=False)
+        scan.resolved = resolved
+        scan.seconds = time.perf_counter() - started
+        return scan
     if int(groups["rows"].sum()) == 0 and malformed.empty:
         raise UsageLogError(f"{path}: the log has no rows (a header or schema, and nothing under it); expected one "
                             f"row per request: export the log again, or pass another file")
@@ -385,7 +410,8 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
         groups[col] = groups[col].astype(float)
     groups["rows"] = groups["rows"].astype("int64")
     return UsageScan(path, fmt, groups, malformed, windows, has_task, _timestamp(first), _timestamp(last), daily,
-                     time.perf_counter() - started, kind_sql=src.kind_sql, reader_sql=src.reader_sql)
+                     time.perf_counter() - started, kind_sql=src.kind_sql, reader_sql=src.reader_sql,
+                     columns=tuple(src.schema))
 
 
 def _timestamp(value) -> pd.Timestamp | None:
@@ -464,44 +490,3 @@ def example_rows(src: UsageScan | _LogSource, cols: Sequence[str], where_sql: st
         con.close()
     return [{k: (None if pd.isna(v) else (int(v) if k == "row" else v)) for k, v in r.items()}
             for r in rows.to_dict("records")]
-
-
-def _locate_lines(path: Path, fmt: str, examples: list[dict], columns: Sequence[str]) -> None:
-    """Add ``line`` (1-based, header = line 1) to each example by scanning the file once, stopping early."""
-    if not examples or fmt == "parquet":
-        return
-    import gzip
-
-    def norm(v):
-        return "" if v is None else str(v).strip()
-
-    wanted: dict[tuple, list[dict]] = {}
-    for ex in examples:
-        wanted.setdefault(tuple(norm(ex.get(c)) for c in columns), []).append(ex)
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as fh:
-        if fmt == "csv":
-            reader = csv.reader(fh)
-            header = next(reader, [])
-            idx = [header.index(c) if c in header else None for c in columns]
-            for record in reader:
-                key = tuple(norm(record[i]) if i is not None and i < len(record) else "" for i in idx)
-                if key in wanted:
-                    for ex in wanted.pop(key):
-                        ex["line"] = reader.line_num
-                    if not wanted:
-                        return
-        else:
-            for number, text in enumerate(fh, start=1):
-                try:
-                    obj = json.loads(text)
-                except ValueError:
-                    continue
-                if not isinstance(obj, dict):
-                    continue
-                key = tuple(norm(obj.get(c)) for c in columns)
-                if key in wanted:
-                    for ex in wanted.pop(key):
-                        ex["line"] = number
-                    if not wanted:
-                        return

@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.traffic import capabilities as traffic_capabilities
 from analysis.traffic import workload as traffic_workload
-from analysis.traffic.aliases import model_aliases
+from analysis.traffic.aliases import model_aliases, resolve_log_names
 from analysis.traffic.logs import (
     BAD_ROW_KINDS,
     EXAMPLES_PER_KIND,
@@ -264,6 +264,13 @@ def reprice_models(path: str | os.PathLike, caps: pd.DataFrame | None = None, *,
         src = _open_log(con, path)
         try:
             fast = _statistics_pass(con, src, known, windows) if src.typed else None
+            if fast is not None and fast["kinds"]["unknown model"]:  # API ids the alias table does not list
+                names = [r[0] for r in con.execute(f"SELECT DISTINCT CAST(model AS VARCHAR) FROM {src.reader} "
+                                                   f"WHERE {_gaps_sql('model', known)}").fetchall()]
+                resolved = resolve_log_names(names, list(caps.index))
+                if resolved:
+                    known += [n for n in resolved if n not in known]
+                    fast = _statistics_pass(con, src, known, windows)
         except Exception as exc:  # duckdb raises several classes for broken files
             raise UsageLogError(f"{path}: cannot read it as PARQUET ({_first_line(exc)}); fix the file or export "
                                 "it again") from None
@@ -280,6 +287,7 @@ def reprice_models(path: str | os.PathLike, caps: pd.DataFrame | None = None, *,
         total = int(g.rows.sum()) + len(scan.malformed)
         assumed = int(good.rows[good.task_assumed.to_numpy(bool)].sum())
         first, last, malformed, method, where = scan.first_ts, scan.last_ts, scan.malformed, GROUPED_SCAN, scan
+        known += [n for n in scan.resolved if n not in known]
         kinds = {k: int(g.rows[(g[k].to_numpy(bool)) & g.bad.to_numpy(bool)].sum()) for k in BAD_ROW_KINDS if k in g}
         kinds["malformed line"] = len(scan.malformed)
     problems = _problem_table(kinds, malformed, where, known, examples, locate_lines)

@@ -102,7 +102,7 @@ def _summary(r: Summarised) -> str:
                      f"({r.months * DAYS_PER_MONTH:.1f} days); monthly figures scale to "
                      f"{DAYS_PER_MONTH:.2f} days.")
     for p in r.problems.itertuples():
-        lines.append(f"  set aside: {p.rows:,} rows with {p.kind} (expected {p.expected})")
+        lines.append(f"  set aside: {p.rows:,} row{'' if p.rows == 1 else 's'} with {p.kind} (expected {p.expected})")
         for ex in p.examples:
             where = f"line {ex['line']}" if ex.get("line") else (f"row {ex['row']}" if ex.get("row") else "")
             values = ", ".join(f"{k}={v!r}" for k, v in ex.items() if k not in ("line", "row"))
@@ -138,6 +138,25 @@ def _assumed_note(assumed: int, has_task_type: bool) -> list[str]:
     return [f"{assumed:,} priced rows have no task_type and count as general (an assumption)" if has_task_type else
             "the log has no task_type column: every row counts as general (an assumption), "
             "so vision requests cannot be told apart"]
+
+
+#: A log's columns that only the tariff section reads (:data:`analysis.traffic.tariff_scan.TARIFF_COLUMNS`).
+_TARIFF_ONLY = ("cached_input_tokens", "cache_write_tokens", "reasoning_tokens", "service_tier", "provider")
+
+
+def _unread_note(columns) -> list[str]:
+    """What this re-pricing does not read of a log with 2026 columns: their rows are priced at list prices here, and
+    may be priced differently (or set aside) on a catalog's tariffs.
+
+    >>> _unread_note(("timestamp", "model", "provider"))[0][:60]
+    'the log has provider, not read here: every row is priced at '
+    """
+    unread = [c for c in _TARIFF_ONLY if c in columns]
+    if not unread:
+        return []
+    return [f"the log has {', '.join(unread)}, not read here: every row is priced at the pricing table's input and "
+            "output prices on the model's own API (cache reads at the full input price); the tariffs' section prices "
+            "them by cache, tier and provider, and sets aside what its catalog cannot price, so its totals differ"]
 
 
 def _months(first, last) -> float:
@@ -264,7 +283,7 @@ def reprice(scan: UsageScan, caps: pd.DataFrame, policies: Sequence[traffic_poli
     bad = g[g.bad]
     kinds = {k: int(bad.rows[bad[k].to_numpy(bool)].sum()) for k in BAD_ROW_KINDS if k in bad}
     kinds["malformed line"] = len(scan.malformed)
-    named = list(caps.index) + list(model_aliases(list(caps.index)))  # API ids of priced models are not unknown
+    named = [*caps.index, *model_aliases(list(caps.index)), *scan.resolved]  # API ids of priced models are not unknown
     problems = _problem_table(kinds, scan.malformed, scan, named, examples, locate_lines)
 
     grp = _Groups(good, scan.context_windows)
@@ -275,6 +294,7 @@ def reprice(scan: UsageScan, caps: pd.DataFrame, policies: Sequence[traffic_poli
     notes = _assumed_note(int(good.rows[good.task_assumed.to_numpy(bool)].sum()), scan.has_task_type)
     if not math.isfinite(months) and rows_priced:
         notes.append("the log spans no time (one timestamp): monthly figures are unknown")
+    notes += _unread_note(scan.columns)
 
     capd = _caps(caps)
     scenarios: list[tuple[str, str, np.ndarray, list]] = []

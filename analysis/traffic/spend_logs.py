@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
-from analysis.traffic.aliases import model_aliases
+from analysis.traffic.aliases import model_aliases, resolve_log_names
 from analysis.traffic.latency import latency_frame, latency_percentiles
 from analysis.traffic.logs import UsageLogError
 
@@ -342,7 +342,8 @@ def _model_names(log: SpendLog, models: Sequence[str], aliases: Mapping[str, str
     aliases = model_aliases(models) if aliases is None else dict(aliases)
     known = set(models)
     ids = [r[0] for r in _query(f"SELECT DISTINCT model FROM read_parquet({_sql_str(log.parquet)})").fetchall()]
-    return {i: (i if i in known else aliases.get(i)) for i in ids}
+    resolved = resolve_log_names([i for i in ids if i is not None and i not in known and i not in aliases], models)
+    return {i: (i if i in known else aliases.get(i, resolved.get(i))) for i in ids}
 
 
 def by_model(log: SpendLog, models: Sequence[str], aliases: Mapping[str, str] | None = None) -> pd.DataFrame:

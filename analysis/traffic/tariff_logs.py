@@ -51,12 +51,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.traffic import capabilities as traffic_capabilities
+from analysis.traffic.aliases import display_names
 from analysis.traffic.logs import (
+    BAD_ROW_KINDS,
     LOG_COLUMNS,
     UsageLogError,
     _connect,
+    _examples,
     _first_line,
     _jsonl_malformed,
+    _locate_lines,
     _open_log,
     _reader,
     _rejects,
@@ -66,6 +71,8 @@ from analysis.traffic.tariff_scan import (  # noqa: F401  (TARIFF_COLUMNS, SERVI
     SERVICE_TIERS,
     TARIFF_COLUMNS,
     TARIFF_ROW_KINDS,
+    TASK_UNKNOWN,
+    TASK_VISION,
     _problem_table,
     clean_parquet,
     endpoint_bounds,
@@ -109,6 +116,14 @@ class TariffRepricing:
     notes: list[str] = field(default_factory=list)
     #: Seconds per phase: ``pairs`` (distinct models), ``scan`` (the grouped pass), ``pricing`` (the rest).
     phases: dict[str, float] = field(default_factory=dict)
+    #: Whether the log has a task_type column (without one, vision requests cannot be told apart).
+    has_task_type: bool = False
+    #: Rows priced as billed whose task_type is none of the known ones: left out at today's prices (whether each
+    #: is a vision request is unknown), and set aside by the re-pricing under every model and policy.
+    task_unknown_rows: int = 0
+    #: Their cost as billed (NaN when none is priced), with examples (line and values).
+    task_unknown_cost_usd: float = math.nan
+    task_unknown_examples: list = field(default_factory=list)
 
     @property
     def rows_priced(self) -> int:
@@ -141,16 +156,31 @@ class TariffRepricing:
                  f"At today's prices ({self.as_of}) under every model: {share}."
                  + (f" {left}" if (left := not_placed(self.problems, self.rows_valid)) else "")]
         for p in self.problems.itertuples():
-            lines.append(f"  set aside: {p.rows:,} rows with {p.kind} (expected {p.expected})")
-            for ex in p.examples:
-                where = f"line {ex['line']}" if ex.get("line") else (f"row {ex['row']}" if ex.get("row") else "")
-                values = ", ".join(f"{k}={v!r}" for k, v in ex.items() if k not in ("line", "row") and v is not None)
-                lines.append(f"    e.g. {where}: {values}" if where else f"    e.g. {values}")
+            lines.append(f"  set aside: {_rows(p.rows)} with {p.kind} (expected {p.expected})")
+            lines += [f"    e.g. {_where(ex)}: {_values(ex)}" if _where(ex) else f"    e.g. {_values(ex)}"
+                      for ex in p.examples]
         bad = self.billed[self.billed.cost_usd.isna()]
         for reason, n in bad.groupby("set_aside_reason").rows.sum().sort_values(ascending=False).items():
-            lines.append(f"  set aside as billed: {int(n):,} rows, {reason}")
+            lines.append(f"  set aside as billed: {_rows(n)}, {reason}")
+        if self.task_unknown_rows:
+            lines.append(f"  {self.task_unknown_difference()}")
+            lines += [f"    e.g. {_where(ex)}: {_values(ex)}" for ex in self.task_unknown_examples]
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+    def task_unknown_difference(self) -> str:
+        """Why the cost as billed covers rows that the re-pricing under every model and policy sets aside, with
+        their count and cost (empty when there are none)."""
+        n = self.task_unknown_rows
+        if not n:
+            return ""
+        return (f"{n:,} row{'s' if n != 1 else ''} with an unknown task_type (expected "
+                f"{BAD_ROW_KINDS['unknown task_type']}) {'are' if n != 1 else 'is'} priced as billed "
+                f"({_usd(self.task_unknown_cost_usd)}): the bill does not depend on it. The re-pricing under every "
+                f"model and policy sets {'them' if n != 1 else 'it'} aside (a policy routes by task type), so its "
+                f"as-logged cost leaves {'them' if n != 1 else 'it'} out (on the article's catalog, by exactly "
+                f"{_usd(self.task_unknown_cost_usd)}); today's prices leave {'them' if n != 1 else 'it'} out too (a "
+                "vision request cannot be told apart).")
 
     def table(self, top: int = 0) -> pd.DataFrame:
         """Today's cost under every model: those that price every row first, cheapest first; ``top`` > 0 keeps that many."""
@@ -162,6 +192,18 @@ class TariffRepricing:
 
 def _usd(x: float) -> str:
     return "unknown" if x is None or not math.isfinite(x) else f"${x:,.2f}"
+
+
+def _rows(n) -> str:
+    return f"{int(n):,} row{'' if int(n) == 1 else 's'}"
+
+
+def _where(ex: Mapping) -> str:
+    return f"line {ex['line']}" if ex.get("line") else (f"row {ex['row']}" if ex.get("row") else "")
+
+
+def _values(ex: Mapping) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in ex.items() if k not in ("line", "row") and v is not None)
 
 
 # --------------------------------------------------------------------------- pricing
@@ -229,13 +271,20 @@ def _naive_utc(ts: pd.Series) -> pd.Series:
 
 def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as_of: str | dt.date | None = None,
               cache_hit_share: float = 0.0, models: Sequence[str] | None = None, examples: int = 3,
-              threads: int | None = None, memory_limit: str = "1GB") -> TariffRepricing:
+              threads: int | None = None, memory_limit: str = "1GB",
+              vision: Mapping[str, bool | None] | None = None) -> TariffRepricing:
     """Price a log as billed then and at ``as_of``'s prices (default: today, UTC) under every model.
 
     ``tables`` are a catalog's tariff tables (``load_catalog(name).tables``); ``models`` limits today's
     comparison to those canonical model ids (default: every model with a first-party endpoint).
     ``cache_hit_share`` (0..1) applies only to a log without ``cached_input_tokens``: that share of each
     model's input tokens is priced as cache reads (an assumption, said so in the result).
+
+    ``vision`` says which models serve vision, by canonical id (:func:`traffic_capabilities.vision_by_model`;
+    default: the shipped model facts): at today's prices a vision request (``task_type`` vision) is set aside
+    for a model without it, and for one whose vision is unknown (a data gap, never assumed either way). A row
+    whose task_type is unknown is priced as billed and left out at today's prices (see
+    :meth:`TariffRepricing.task_unknown_difference`).
     """
     if not 0 <= float(cache_hit_share) <= 1:
         raise ValueError(f"cache_hit_share: got {cache_hit_share!r}, expected a share between 0 and 1")
@@ -253,7 +302,7 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
     try:
         src = _open_log(con, path)
         present = [c for c in TARIFF_COLUMNS if c in src.schema]
-        cols = list(LOG_COLUMNS) + present
+        cols = list(LOG_COLUMNS) + (["task_type"] if src.has_task_type else []) + present
         src.reader = _reader(path, src.format, cols)
         src.reader_sql = _reader(path, src.format, cols, rejects=False)
         try:
@@ -301,9 +350,9 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
 
     # as billed: each group at its first row's timestamp, on its endpoint and tier; today: the same traffic on
     # every model's first-party endpoint, at as_of's prices (one call prices both)
-    every = every[(every.flag.astype(int) == 0) & every.tier.isin(SERVICE_TIERS)
+    every = every[(every.flag.astype(int) == 0) & every.tier.isin(SERVICE_TIERS) & (every.task != TASK_UNKNOWN)
                   & every.resolved.astype("boolean").fillna(False).astype(bool)]
-    prof = _merge(_typed(every), ["service_tier", "nz", "mseg_u", "bracket_u", *(["dow"] if weekdays else []),
+    prof = _merge(_typed(every), ["service_tier", "nz", "mseg_u", "bracket_u", "task", *(["dow"] if weekdays else []),
                                   *(["inp", "cr", "cw", "outp", "rs", "ts"] if excess else [])], ["first_ts"])
     inp = valid.input_tokens.sum()
     has_cache = "cached_input_tokens" in src.schema
@@ -311,17 +360,41 @@ def price_log(path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, as
     allm = _per_model(prof, bounds, fp, chosen, as_of, None if has_cache else share, not excess)
     both = _price(pd.concat([valid.assign(timestamp=valid.first_ts, part=0), allm.assign(part=1)],
                             ignore_index=True), tables)
+    both = _set_aside_vision(both, traffic_capabilities.vision_by_model() if vision is None else vision)
     billed, today = both[both.part == 0], _today(both[both.part == 1], fp)
+    unknown_task = billed[billed.task == TASK_UNKNOWN]
+    task_cost = unknown_task.cost_usd[unknown_task.set_aside_reason.isna()]
+    task_rows = int(unknown_task.rows[unknown_task.set_aside_reason.isna()].sum())
+    task_examples = _examples(src, "unknown task_type", [], examples) if task_rows and examples else []
+    _locate_lines(src.path, src.format, task_examples, [*LOG_COLUMNS, "task_type"])
     billed = (billed.groupby(["model", "provider", "service_tier", "endpoint_key", "set_aside_reason"], dropna=False,
                              as_index=False)[["rows", "cost_usd"]].sum(min_count=1))
     billed["cost_usd"] = billed.cost_usd.where(billed.set_aside_reason.isna())
     notes = []
     if excess:
         notes.append("the catalog has excess-rule tiers (not linear in tokens): every row was priced on its own")
+    if not src.has_task_type:
+        notes.append("the log has no task_type column: vision requests cannot be told apart, so at today's prices "
+                     "no row is set aside for a model without vision (an assumption)")
     done = time.perf_counter()
     return TariffRepricing(path, src.format, int(own.rows.sum()) + len(malformed), int(valid.rows.sum()), problems,
                            billed, today, as_of, share, not has_cache, cols, done - started, notes,
-                           {"pairs": t1 - t0, "scan": t2 - t1, "pricing": done - t2 + t0 - started})
+                           {"pairs": t1 - t0, "scan": t2 - t1, "pricing": done - t2 + t0 - started},
+                           src.has_task_type, task_rows, float(task_cost.sum()) if task_rows else math.nan,
+                           task_examples)
+
+
+def _set_aside_vision(priced: pd.DataFrame, vision: Mapping[str, bool | None]) -> pd.DataFrame:
+    """Today's vision requests set aside on the models that cannot serve them, or whose vision is unknown (a data
+    gap), with that reason; a reason the tariff gave first (no price known) is kept."""
+    today = (priced.part == 1).to_numpy() & (priced.task == TASK_VISION).to_numpy()
+    if not today.any():
+        return priced
+    can = priced.model.map(lambda m: vision.get(m)).to_numpy(object)
+    why = np.where(can == False, traffic_capabilities.NO_VISION, traffic_capabilities.VISION_UNKNOWN)  # noqa: E712
+    hit = today & (can != True) & priced.set_aside_reason.isna().to_numpy()  # noqa: E712
+    return priced.assign(cost_usd=np.where(hit, np.nan, priced.cost_usd),
+                         set_aside_reason=np.where(hit, why, priced.set_aside_reason.to_numpy(object)))
 
 
 def _merge(frame: pd.DataFrame, keys: list[str], carried: list[str]) -> pd.DataFrame:
@@ -359,7 +432,7 @@ def _per_model(prof: pd.DataFrame, bounds: Mapping, fp: Mapping[str, str], chose
     ``prof`` groups the rows on the union of every model's bounds; for each model they are merged into the
     groups its own tariff tells apart (``collapse``), so that few requests are priced per model.
     """
-    cols = ["model", "endpoint_key", "service_tier", "timestamp", "rows", *_TOKENS]
+    cols = ["model", "endpoint_key", "service_tier", "task", "timestamp", "rows", *_TOKENS]
     if prof.empty or not chosen:
         return pd.DataFrame(columns=cols)
     n, m = len(prof), len(chosen)
@@ -370,8 +443,9 @@ def _per_model(prof: pd.DataFrame, bounds: Mapping, fp: Mapping[str, str], chose
     own = np.concatenate([np.stack([np.searchsorted(bounds.get(fp[c], {}).get("thresholds", []), x, side="left"),
                                     np.searchsorted(bounds.get(fp[c], {}).get("minutes", []), minute, side="right")])
                           for c in chosen], axis=1)
+    task = prof.task.astype(np.int64).to_numpy()
     rowkey = np.arange(n) if not collapse else (
-        (tier_codes.astype(np.int64) * 64 + prof.nz.astype(np.int64).to_numpy()) * 8 + dow)
+        ((tier_codes.astype(np.int64) * 64 + prof.nz.astype(np.int64).to_numpy()) * 8 + dow) * 4 + task)
     parts = [np.repeat(np.arange(m), n), np.tile(rowkey, m), own[0], own[1]]
     key = np.zeros(n * m, np.int64)
     for part in parts:  # one integer per (model, row group, bracket, window): np.unique on it is fast
@@ -386,6 +460,7 @@ def _per_model(prof: pd.DataFrame, bounds: Mapping, fp: Mapping[str, str], chose
     out = pd.DataFrame({"model": np.array(chosen, dtype=object)[uniq[:, 0]]})
     out["endpoint_key"] = out.model.map(fp)
     out["service_tier"] = tiers[tier_codes[src_row]]
+    out["task"] = task[src_row]
     out["rows"] = np.bincount(inv, np.tile(prof.rows.to_numpy(float), m)).astype(np.int64)
     for c in _TOKENS:
         out[c] = np.bincount(inv, np.tile(prof[c].to_numpy(float), m))
@@ -400,7 +475,7 @@ def _per_model(prof: pd.DataFrame, bounds: Mapping, fp: Mapping[str, str], chose
 
 def _today(priced: pd.DataFrame, fp: Mapping[str, str]) -> pd.DataFrame:
     """One row per model: cost of the rows it prices, rows priced and set aside, and why (by reason)."""
-    cols = ["model", "endpoint_key", "cost_usd", "rows_priced", "rows_set_aside", "note"]
+    cols = ["model", "name", "endpoint_key", "cost_usd", "rows_priced", "rows_set_aside", "note"]
     if priced.empty:
         return pd.DataFrame(columns=cols)
     ok = priced.set_aside_reason.isna().to_numpy()
@@ -410,10 +485,11 @@ def _today(priced: pd.DataFrame, fp: Mapping[str, str]) -> pd.DataFrame:
                         "rows_set_aside": pd.Series(np.where(ok, 0, priced.rows)).groupby(model).sum()})
     bad = priced[~ok].groupby(["model", "set_aside_reason"]).rows.sum().reset_index()
     bad = bad.sort_values(["model", "rows"], ascending=[True, False])
-    notes = {m: "; ".join(f"{int(n):,} rows: {r}" for r, n in zip(g.set_aside_reason, g.rows))
+    notes = {m: "; ".join(f"{_rows(n)}: {r}" for r, n in zip(g.set_aside_reason, g.rows))
              for m, g in bad.groupby("model", sort=False)}
     out = out.rename_axis("model").reset_index()
     out["endpoint_key"] = out.model.map(fp)
+    out["name"] = out.model.map(display_names(out.model))  # the article's names where it names the model
     out["note"] = out.model.map(notes).astype(object).where(lambda s: s.notna(), None)
     return out[cols]
 
@@ -433,27 +509,3 @@ def catalog_tables(catalog: str = "article", pricing_csv: str = "") -> dict[str,
     if sidecars(Path(pricing_file))["endpoints"].exists():
         return read_tariffs(pricing_file)
     return load_catalog("article", pricing_file).tables
-
-
-def format_billed(r: TariffRepricing) -> str:
-    """The cost as billed then, per model as logged, provider and tier, as plain text (set-aside rows apart)."""
-    b = r.billed.assign(provider=r.billed.provider.astype(object).where(r.billed.provider.notna(), ""))
-    lines = [f"{'model as logged':<30} {'provider':<12} {'tier':<9} {'endpoint':<34} {'rows':>7} {'as billed':>11}"]
-    for x in b.itertuples():
-        cost = _usd(x.cost_usd) if isinstance(x.set_aside_reason, float) or x.set_aside_reason is None else (
-            f"set aside: {x.set_aside_reason}")
-        lines.append(f"{str(x.model)[:30]:<30} {str(x.provider)[:12]:<12} {x.service_tier:<9} "
-                     f"{str(x.endpoint_key)[:34]:<34} {x.rows:>7,} {cost:>11}")
-    return "\n".join(lines)
-
-
-def format_today(r: TariffRepricing, top: int = 25) -> str:
-    """Today's cost under every model as plain text, those that price every row first, cheapest first."""
-    t = r.table()
-    lines = [f"{'model':<34} {'cost today':>12} {'rows priced':>12} {'set aside':>10}  why"]
-    for x in t.head(top).itertuples():
-        lines.append(f"{x.model[:34]:<34} {_usd(x.cost_usd):>12} {x.rows_priced:>12,} {x.rows_set_aside:>10,}  "
-                     f"{x.note if isinstance(x.note, str) else ''}")
-    if len(t) > top:
-        lines.append(f"... and {len(t) - top:,} more models (pass --top to show them)")
-    return "\n".join(lines)

@@ -245,8 +245,21 @@ def _raw_sql(src) -> str:
     return (f"SELECT {src.ts_expr} AS ts, CAST(model AS VARCHAR) AS model, {provider} AS provider, {tier} AS tier, "
             f"{src.inp} AS inp, {src.out} AS outp, {opt['cached_input_tokens']} AS cr, "
             f"{opt['cache_write_tokens']} AS cw, {opt['reasoning_tokens']} AS rs, "
-            f"({src.bad_inp} OR {src.bad_out}) AS bad_tokens, ({' OR '.join(bad_opt) or 'false'}) AS bad_opt "
-            f"FROM {src.reader}")
+            f"({src.bad_inp} OR {src.bad_out}) AS bad_tokens, ({' OR '.join(bad_opt) or 'false'}) AS bad_opt, "
+            f"{_task_code_sql(src.task_raw)} AS task FROM {src.reader}")
+
+
+#: The scan's ``task`` code: the row's task type says nothing of vision (or is empty or absent: general, an
+#: assumption), it is vision, or it is none of :data:`analysis.traffic.workload.TASK_TYPES` (unknown).
+TASK_GENERAL, TASK_VISION, TASK_UNKNOWN = 0, 1, 2
+
+
+def _task_code_sql(task_raw: str) -> str:
+    from analysis.traffic.workload import TASK_TYPES
+
+    known = ", ".join(_sql_str(t) for t in TASK_TYPES)
+    return (f"(CASE WHEN {task_raw} IS NULL OR {task_raw} = '' THEN {TASK_GENERAL} WHEN {task_raw} = 'vision' THEN "
+            f"{TASK_VISION} WHEN {task_raw} IN ({known}) THEN {TASK_GENERAL} ELSE {TASK_UNKNOWN} END)::UTINYINT")
 
 
 def pairs_sql(src) -> str:
@@ -288,7 +301,9 @@ def scan_sql(src, keys: pd.DataFrame, table: str, union: Mapping[str, list[int]]
     """The grouped pass, joined to :func:`key_table` (registered as ``table``): two grouping sets of rows the
     tariffs price alike, with row counts, token sums and the first timestamp (a representative).
 
-    Set 1 (``part`` 0), for the cost as billed: code (model as logged and provider), tier as written,
+    Both sets also group by the row's ``task`` code (:data:`TASK_VISION`, :data:`TASK_UNKNOWN`), which today's
+    prices need (a model without vision cannot serve a vision request). Set 1 (``part`` 0), for the cost as
+    billed: code (model as logged and provider), tier as written,
     problems, which token kinds are non-zero, and the row's price period, time-of-day window and long-context
     bracket on its own endpoint. Set 2 (``part`` 1), for today's prices on every model: tier, problems,
     non-zero kinds, whether the code resolved, and the window and bracket on the union of every model's
@@ -304,8 +319,8 @@ def scan_sql(src, keys: pd.DataFrame, table: str, union: Mapping[str, list[int]]
     nonzero = ["inp > cr + cw", "cr > 0", "cw > 0", "outp > 0", "rs > 0", "outp > rs"]
     nz = " + ".join(f"{1 << i} * ({p})::UTINYINT" for i, p in enumerate(nonzero))  # NULL: a flagged row
     cols = {n: [f"k.{c}" for c in keys.columns if c[0] == n and c[1:].isdigit()] for n in ("t", "d", "m")}
-    own = ["code", "tier", "flag", "nz", "dseg", "mseg", "bracket"]
-    every = ["tier", "flag", "nz", "resolved", "mseg_u", "bracket_u"]
+    own = ["code", "tier", "flag", "nz", "dseg", "mseg", "bracket", "task"]
+    every = ["tier", "flag", "nz", "resolved", "mseg_u", "bracket_u", "task"]
     extra = []
     if weekdays:
         own.append("dow")

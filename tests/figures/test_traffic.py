@@ -127,3 +127,20 @@ def test_policy_bill_says_unknown_not_cannot_serve_for_a_data_gap():
     assert texts[labels["Claude 3.5 Sonnet"]].endswith("vision: unknown (data gap)")
     assert texts[labels["DeepSeek V4 Flash"]].endswith("cannot serve vision")
     plt.close(fig)
+
+
+def test_policy_bill_legend_fits_within_a_page_column(ev):
+    """Trial item 12: the legend drawn beside the chart made the figure wider than a page's column, which cut
+    '(bill of the rest)' off; it is now under the chart, inside the figure, and the whole figure (note included)
+    is at most 10 inches wide (a page column shows 100 px per inch)."""
+    from analysis.figures.traffic import policy_cost_bars
+
+    fig = policy_cost_bars(ev.summary)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = fig.axes[0].get_legend()
+    box = legend.get_window_extent(renderer)
+    assert 0 <= box.x0 and box.x1 <= fig.bbox.x1 and box.y0 >= 0
+    assert "does not serve every request (bill of the rest)" in [t.get_text() for t in legend.get_texts()]
+    assert fig.get_tightbbox(renderer).width <= 10.0
+    plt.close(fig)

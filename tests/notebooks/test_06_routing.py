@@ -52,10 +52,25 @@ def test_defaults(tmp_path):
                                                       "missing or non-numeric tokens", "negative tokens",
                                                       "unknown task_type")}
     assert log["rows_priced"] == 20_000 - 10
-    tariffs = r["usage_log_tariffs"]  # on the article's tariffs: task types play no part there
+    tariffs = r["usage_log_tariffs"]  # on the article's tariffs: billing does not depend on the task type
     assert (tariffs["rows_total"], tariffs["rows_priced"], tariffs["cache_hit_share_assumed"]) == (20_000, 19_992, True)
     assert tariffs["set_aside_by_reason"] == {k: 2 for k in ("unparsable timestamp", "unknown model",
                                                             "missing or non-numeric tokens", "negative tokens")}
+    # the two totals of one log reconcile: as billed = as logged + the 2 rows with an unknown task_type, said so
+    unknown = tariffs["task_type_unknown"]
+    assert unknown["rows"] == 2 and unknown["billed_cost_usd"] > 0 and "2 rows with an unknown task_type" in unknown["note"]
+    logged = log["totals"]["as logged"]["cost_usd"]
+    assert tariffs["billed_cost_usd"] == pytest.approx(logged + unknown["billed_cost_usd"], abs=1e-9)
+    headline = next(h["text"] for h in doc["headlines"] if h["text"].startswith("On its tariffs"))
+    assert "that includes 2 rows with an unknown task_type" in headline and "which the re-pricing above sets aside" in headline
+    # today's prices: the same rows, the same cost per model as each model alone; vision rows set aside where the
+    # model cannot serve them or its vision is unknown, so the cheapest model that prices every row is GPT-4o
+    today = {row["name"]: row for row in tariffs["today"]}
+    for name in ("GPT-4o", "DeepSeek V4 Flash", "Claude 3.5 Sonnet"):
+        assert today[name]["cost_usd"] == pytest.approx(log["totals"][name]["cost_usd"])
+        assert today[name]["rows_set_aside"] == log["totals"][name]["rows_unserved"]
+    assert "no vision" in today["DeepSeek V4 Flash"]["note"] and "data gap" in today["Claude 3.5 Sonnet"]["note"]
+    assert "the cheapest model that prices every row is GPT-4o" in headline
     kinds = {h["kind"] for h in doc["headlines"]}
     assert {"assumption", "computed", "as published", "simulated"} <= kinds
     names = {f["name"] for f in doc["figures"]}

@@ -74,3 +74,50 @@ def test_a_log_naming_models_by_api_id_is_priced_as_those_models(tmp_path):
 
     fast = reprice_models(log)
     assert (fast.rows_priced, fast.rows_set_aside) == (3, 2), "the fast path agrees"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_a_dated_api_id_is_priced_as_its_model_as_the_tariff_section_prices_it(tmp_path, suffix):
+    """gpt-4o-2024-08-06 is GPT-4o (as resolve_api_id says, and as the tariff section bills it); a provider's path
+    and a name that names nothing stay set aside, counted, with examples."""
+    import pandas as pd
+
+    from analysis.traffic.model_totals import reprice_models
+    from analysis.traffic.tariff_logs import catalog_tables, price_log
+
+    frame = pd.DataFrame({"timestamp": pd.to_datetime(["2026-10-01 00:00", "2026-10-01 01:00", "2026-10-01 02:00",
+                                                       "2026-10-01 03:00", "2026-10-02 00:00"], utc=True),
+                          "model": ["gpt-4o-2024-08-06", "GPT-4o", "claude-3-5-sonnet-20241022", "azure/gpt-4o",
+                                    "no-such-model"],
+                          "input_tokens": [1000, 1000, 2000, 10, 10], "output_tokens": [500, 500, 100, 10, 10]})
+    log = tmp_path / f"log{suffix}"
+    if suffix == ".parquet":
+        frame.to_parquet(log, index=False)
+    else:
+        frame = frame.assign(timestamp=frame.timestamp.dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        frame.to_csv(log, index=False) if suffix == ".csv" else frame.to_json(log, orient="records", lines=True)
+    report = reprice_log(log)
+    assert (report.rows_priced, report.rows_set_aside) == (3, 2)
+    expected = (2 * (1000 * 2.50 + 500 * 10.00) + (2000 * 3.00 + 100 * 15.00)) / 1e6
+    assert report.totals.set_index("scenario").loc["as logged", "cost_usd"] == pytest.approx(expected)
+    examples = {ex["model"] for ex in report.problems.set_index("kind").examples["unknown model"]}
+    assert examples == {"azure/gpt-4o", "no-such-model"}, "a resolved id is no example of an unknown model"
+    fast = reprice_models(log)
+    assert (fast.rows_priced, fast.rows_set_aside) == (3, 2), "the fast path resolves the same ids"
+    billed = price_log(log, catalog_tables("article"), as_of="2026-11-30")
+    same = billed.billed[billed.billed.model.isin(["gpt-4o-2024-08-06", "GPT-4o", "claude-3-5-sonnet-20241022"])]
+    assert same.cost_usd.sum() == pytest.approx(expected), "both sections price the dated ids alike"
+
+
+def test_the_shipped_2026_log_is_priced_whole_by_the_first_part():
+    """Trial item 8: examples/my-usage-2026.csv names GPT-4o gpt-4o-2024-08-06; all 600 rows are priced (239 were
+    set aside as unknown models), the id found in the scan's own pass."""
+    from analysis import paths
+    from analysis.traffic.capabilities import capabilities
+
+    caps = capabilities()
+    scan = scan_usage_log(paths.ROOT / "examples" / "my-usage-2026.csv", list(caps.index), daily=False)
+    assert scan.resolved == {"gpt-4o-2024-08-06": "GPT-4o"}
+    assert scan.groups.model.notna().all() and int(scan.groups.rows.sum()) == 600
+    report = reprice_log(paths.ROOT / "examples" / "my-usage-2026.csv")
+    assert (report.rows_priced, report.rows_set_aside) == (600, 0) and report.problems.empty

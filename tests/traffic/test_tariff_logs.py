@@ -94,7 +94,7 @@ def test_rows_set_aside_by_reason_with_lines(report):
                      "cache tokens exceed input tokens": [14], "unknown service_tier": [12], "unknown model": [15],
                      "unknown provider": [16]}
     assert set(report.problems.kind) <= set(TARIFF_ROW_KINDS)
-    assert "set aside: 1 rows with unknown service_tier" in report.summary()
+    assert "set aside: 1 row with unknown service_tier" in report.summary()
 
 
 def test_today_under_every_model_carries_the_logs_cache_share_over(tmp_path):
@@ -107,7 +107,7 @@ def test_today_under_every_model_carries_the_logs_cache_share_over(tmp_path):
     assert t.cost_usd["claude-3-5-sonnet"] == pytest.approx(0.18 + 0.012 + 0.15)  # 60K, 40K cached, 10K out
     assert t.cost_usd["gpt-4o"] == pytest.approx(0.15 + 0.05 + 0.1)
     assert np.isnan(t.cost_usd["deepseek-v4-flash"])  # no cache price known: unknown, never 0
-    assert t.note["deepseek-v4-flash"] == "1 rows: no cache-read price known"
+    assert t.note["deepseek-v4-flash"] == "1 row: no cache-read price known"
     assert "azure/gpt-4o" not in set(r.today.endpoint_key)  # today's prices are first-party
 
 
@@ -260,3 +260,93 @@ def test_weekday_windows_and_a_per_request_fee(tmp_path):
     assert r.billed_cost_usd == pytest.approx(5.03)
     # today (Monday 2026-11-30): each row on its own weekday of the week before, same prices here
     assert r.today.set_index("model").cost_usd["deepseek-v4-flash"] == pytest.approx(5.03)
+
+
+TASK_LOG = ("timestamp,model,input_tokens,output_tokens,task_type\n"
+            "2026-11-02T10:00:00Z,gpt-4o,100000,0,vision\n"  # GPT-4o: $0.25; DeepSeek V4 Flash cannot serve it
+            "2026-11-02T10:00:00Z,gpt-4o,100000,0,code\n"
+            "2026-11-02T10:00:00Z,gpt-4o,100000,0,\n"  # empty: general (an assumption)
+            "2026-11-02T10:00:00Z,gpt-4o,80000,0,poetry\n")  # unknown task type: billed ($0.20), left out today
+
+
+@pytest.mark.parametrize("vision, deepseek_reason", [
+    ({"gpt-4o": True, "deepseek-v4-flash": False}, "no vision (model_facts.csv says false)"),
+    ({"gpt-4o": True}, "vision unknown (data gap)"),
+])
+def test_today_sets_aside_vision_requests_a_model_cannot_serve(tmp_path, vision, deepseek_reason):
+    log = tmp_path / "log.csv"
+    log.write_text(TASK_LOG)
+    r = price_log(log, tables(), as_of="2026-11-30", vision=vision)
+    t = r.table().set_index("model")
+    assert (t.loc["gpt-4o", "rows_priced"], t.loc["gpt-4o", "rows_set_aside"]) == (3, 0)
+    assert t.loc["gpt-4o", "cost_usd"] == pytest.approx(3 * 0.25)
+    assert (t.loc["deepseek-v4-flash", "rows_priced"], t.loc["deepseek-v4-flash", "rows_set_aside"]) == (2, 1)
+    assert t.loc["deepseek-v4-flash", "note"] == f"1 row: {deepseek_reason}"
+    assert t.index[0] == "gpt-4o", "the cheapest model that prices every row is one that can serve them all"
+    # the bill does not depend on the task type: all four rows as billed; the unknown one stated with its cost
+    assert (r.rows_priced, r.billed_cost_usd) == (4, pytest.approx(3 * 0.25 + 0.2))
+    assert (r.task_unknown_rows, r.task_unknown_cost_usd) == (1, pytest.approx(0.2))
+    assert r.task_unknown_examples[0]["line"] == 5 and r.task_unknown_examples[0]["task_type"] == "poetry"
+    assert "1 row with an unknown task_type" in r.summary() and "($0.20)" in r.summary()
+
+
+def test_a_log_without_task_types_sets_no_row_aside_for_vision_and_says_so(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text("timestamp,model,input_tokens,output_tokens\n2026-11-02T10:00:00Z,gpt-4o,100000,0\n")
+    r = price_log(log, tables(), as_of="2026-11-30", vision={"deepseek-v4-flash": False})
+    assert (r.today.rows_set_aside == 0).all() and r.task_unknown_rows == 0
+    assert any("no task_type column" in n for n in r.notes)
+
+
+def test_today_names_the_articles_models_by_their_names():
+    from analysis import paths
+    from analysis.traffic.tariff_logs import catalog_tables
+    from analysis.traffic.tariff_text import format_today
+
+    r = price_log(paths.ROOT / "examples" / "my-usage.csv", catalog_tables("article"), as_of="2026-11-30")
+    text = format_today(r)
+    assert "DeepSeek V4 Flash" in text and "deepseek-v4-flash" not in text
+    assert dict(zip(r.today.model, r.today.name))["qwen3-5-397b"] == "Qwen3.5-397B"
+
+
+@pytest.mark.parametrize("ext", ["csv", "jsonl", "parquet"])
+def test_the_two_totals_of_a_log_reconcile(tmp_path, ext):
+    """As billed (article catalog) = as logged + the cost of the rows with an unknown task_type, to the cent; and
+    today's cost of every model equals that model alone, rows and set-aside rows included."""
+    from analysis.traffic.demo_log import generate_usage_log
+    from analysis.traffic.reprice import reprice_log
+    from analysis.traffic.tariff_logs import catalog_tables
+
+    log = generate_usage_log(tmp_path / f"log.{ext}", rows=3000, seed=5,
+                             bad_rows={"unknown task_type": 3, "unknown model": 2, "negative tokens": 1})
+    logged = reprice_log(log)
+    billed = price_log(log, catalog_tables("article"), as_of="2026-11-30")
+    totals = logged.totals.set_index("scenario")
+    assert billed.task_unknown_rows == 3 and billed.rows_priced == logged.rows_priced + 3
+    assert billed.billed_cost_usd == pytest.approx(totals.loc["as logged", "cost_usd"] + billed.task_unknown_cost_usd,
+                                                   abs=1e-9)
+    assert billed.task_unknown_cost_usd > 0
+    today = billed.today.set_index("name")
+    for name in ("GPT-4o", "DeepSeek V4 Flash", "Claude 3.5 Sonnet", "Qwen3-32B"):
+        assert today.loc[name, "cost_usd"] == pytest.approx(totals.loc[name, "cost_usd"], abs=1e-9)
+        assert today.loc[name, "rows_priced"] == totals.loc[name, "rows_served"]
+        assert today.loc[name, "rows_set_aside"] == totals.loc[name, "rows_unserved"]
+
+
+def test_reprice_command_names_the_articles_models_and_sets_vision_aside(capsys, tmp_path):
+    """Trial items 3 and 9: one cost per model in both tables, named as the article names it; the rows with an
+    unknown task_type counted, with their cost, where the two totals differ."""
+    from analysis import paths
+    from analysis.cli import main
+
+    assert main(["reprice", str(paths.ROOT / "examples" / "my-usage.csv"), "--as-of", "2026-11-30"]) == 0
+    out = capsys.readouterr().out
+    today = out[out.index("cost today"):]
+    assert "DeepSeek V4 Flash                         $0.39          759         38  38 rows: no vision" in today
+    assert "deepseek-v4-flash" not in today and today.splitlines()[1].startswith("GPT-4o ")
+    log = tmp_path / "log.csv"
+    log.write_text(TASK_LOG)
+    assert main(["reprice", str(log), "--as-of", "2026-11-30"]) == 0
+    out = capsys.readouterr().out
+    assert "set aside: 1 row with unknown task_type" in out.split("On the article")[0]
+    assert "1 row with an unknown task_type (expected empty or one of" in out and "($0.20)" in out
