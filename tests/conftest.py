@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import socket
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -67,6 +69,19 @@ def _close_figures():
     plt.close("all")
 
 
+@pytest.fixture(autouse=True)
+def _widgets_switch_as_it_was():
+    """Put PRICEPOINT_WIDGETS back after each test: ``analysis.cli.main`` sets it to 0 in its own process, and
+    tests call ``main`` inside the worker. Left set, it changed the environment of every later notebook run of
+    that worker, so none of them was shared with a run made before it (see :class:`NotebookRuns`)."""
+    before = os.environ.get("PRICEPOINT_WIDGETS")
+    yield
+    if before is None:
+        os.environ.pop("PRICEPOINT_WIDGETS", None)
+    else:
+        os.environ["PRICEPOINT_WIDGETS"] = before
+
+
 @pytest.fixture
 def write_csv(tmp_path):
     """Write text to a CSV file in a temporary folder and return its path."""
@@ -101,13 +116,29 @@ def emulator():
         yield emu
 
 
+#: Variables of the environment that change what a notebook does (the key of a run). PRICEPOINT_CACHE is not
+#: one: it only says where a cache is kept, and each pytest-xdist worker has its own (see the root conftest.py),
+#: so with it in the key no run was ever shared between the workers.
+RUN_ENV_PREFIXES = ("PRICEPOINT", "GLOBAL_API")
+RUN_ENV_IGNORED = {"PRICEPOINT_CACHE"}
+
+
+def run_env() -> dict[str, str]:
+    """The variables of this process's environment a notebook run depends on."""
+    return {k: v for k, v in sorted(os.environ.items()) if k.startswith(RUN_ENV_PREFIXES) and k not in RUN_ENV_IGNORED}
+
+
 class NotebookRuns:
     """The session's notebook runs: each notebook runs once per set of parameters (and environment), into a
     folder shared by the session's workers (pytest-xdist); a test gets a copy of that folder, so it may
     read, and change, its own. A worker about to run what another is running waits for it (a lock per
     run). A kernel is started ahead of each run (it boots while the previous notebook runs), as the
     report's workers do; it is thrown away when the environment changed since it started (a test that
-    sets a variable gets a kernel that sees it)."""
+    sets a variable gets a kernel that sees it).
+
+    A notebook with its default parameters is not run on its own: the session's default report
+    (:meth:`default_report`, every notebook with its defaults, built once by ``build_report`` for all the
+    workers) already ran it with exactly those parameters, so its run there is the one a test gets."""
 
     def __init__(self, folder):
         self.folder = folder
@@ -132,20 +163,68 @@ class NotebookRuns:
             _shutdown_kernel(self._spare[0])
             self._spare = None
 
+    def default_report(self):
+        """The folder of the report of every notebook with its default parameters, built with ``build_report``
+        by the first worker that asks (the others wait for it: a lock), once for the session; a copy is
+        the caller's to change. The record beside it holds the environment it was built in."""
+        import fcntl
+        import json
+
+        from analysis.report.build import build_report
+
+        folder = self.folder / "default-report"
+        record = self.folder / "default-report.json"
+        with open(self.folder / "default-report.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if not record.exists():
+                shutil.rmtree(folder, ignore_errors=True)  # a failed build is built again
+                result = build_report(reports_dir=folder, progress=False)
+                assert result.ok, "the default report did not build: " + "; ".join(r.summary() for r in result.failed)
+                record.write_text(json.dumps({"env": run_env()}))
+        return folder, json.loads(record.read_text())["env"]
+
+    def _from_default_report(self, notebook, out):
+        """Copy ``notebook``'s run with default parameters from the default report to ``out`` (its executed
+        notebook, page, results folder and figures, as :func:`run_one` lays them out) and return its
+        NotebookRun; ``None`` when the report has no such notebook or was built in another environment."""
+        import json
+
+        from analysis import paths
+        from analysis.report.runner import NotebookRun
+
+        if Path(notebook).resolve().parent != paths.NOTEBOOKS.resolve():
+            return None
+        folder, env = self.default_report()
+        if env != run_env():
+            return None
+        runs = {r["notebook"]: r for r in json.loads((folder / "run.json").read_text())["notebooks"]}
+        stem = Path(notebook).stem
+        if stem not in runs:
+            return None
+        out.mkdir(parents=True, exist_ok=True)
+        for name in (f"{stem}.ipynb", f"{stem}.html"):
+            shutil.copy2(folder / name, out / name)
+        for sub in (Path(stem), Path("figures") / stem):
+            if (folder / sub).is_dir():
+                shutil.copytree(folder / sub, out / sub, dirs_exist_ok=True)
+        return NotebookRun(**runs[stem])
+
     def run(self, notebook, out, timeout_s: float = 300, **params):
-        """Run ``notebook`` with ``params`` (``output_dir`` is the run's folder), or reuse the run that had them;
-        copy its folder (executed notebook, page, figures, results.json) to ``out``; return its NotebookRun."""
+        """Run ``notebook`` with ``params`` (``output_dir`` is the run's folder), or reuse the run that had them
+        (without ``params``: the default report's run); copy its folder (executed notebook, page, figures,
+        results.json) to ``out``; return its NotebookRun."""
         import dataclasses
         import fcntl
         import hashlib
         import json
-        import shutil
 
         from analysis.report.runner import NotebookRun, run_one
 
-        key = json.dumps([str(notebook), params, {k: v for k, v in os.environ.items()
-                                                   if k.startswith(("PRICEPOINT", "GLOBAL_API"))}],
-                         sort_keys=True, default=str)
+        if not params:
+            served = self._from_default_report(notebook, out)
+            if served is not None:
+                return served
+        key = json.dumps([str(notebook), params, run_env()], sort_keys=True, default=str)
         folder = self.folder / f"{notebook.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
         record = folder.with_name(folder.name + ".run.json")
         with open(folder.with_name(folder.name + ".lock"), "w") as lock:

@@ -20,7 +20,7 @@ import functools
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
+from cycler import cycler
 from matplotlib.ticker import FuncFormatter
 
 from analysis.formatting import format_usd_tick
@@ -86,22 +86,59 @@ def policy_color(policy: str, kind: str = "", origin=None) -> str:
 SOURCE_NOTE = "Source: figures as published in the source article (a promotional comparison)."
 
 
+#: seaborn's look as ``seaborn.set_theme(style="whitegrid", context="notebook", font_scale=0.95)`` sets it (seaborn
+#: 0.13), written out: importing seaborn, and scipy.stats through it, only to set these values cost every notebook
+#: run 0.8 s of CPU. tests/figures/test_theme.py checks them against seaborn itself. Left out: seaborn's default
+#: colour map ("rocket" exists only once seaborn is imported); no figure here draws with a default colour map.
+FONT_SCALE = 0.95
+SEABORN_DEEP = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C", "#CCB974",
+                "#64B5CD")
+#: what seaborn's color codes make of matplotlib's one-letter colours ("b", "g", ...): its "deep6" palette, and "k"
+SEABORN_COLOR_CODES = dict(zip("bgrmyck", ("#4C72B0", "#55A868", "#C44E52", "#8172B3", "#CCB974", "#64B5CD",
+                                           (0.1, 0.1, 0.1))))
+SEABORN_WHITEGRID = {
+    # plotting_context("notebook", font_scale=0.95)
+    "axes.linewidth": 1.25, "grid.linewidth": 1, "lines.linewidth": 1.5, "lines.markersize": 6, "patch.linewidth": 1,
+    "xtick.major.width": 1.25, "ytick.major.width": 1.25, "xtick.minor.width": 1, "ytick.minor.width": 1,
+    "xtick.major.size": 6, "ytick.major.size": 6, "xtick.minor.size": 4, "ytick.minor.size": 4,
+    "font.size": 12 * FONT_SCALE, "axes.labelsize": 12 * FONT_SCALE, "axes.titlesize": 12 * FONT_SCALE,
+    "xtick.labelsize": 11 * FONT_SCALE, "ytick.labelsize": 11 * FONT_SCALE, "legend.fontsize": 11 * FONT_SCALE,
+    "legend.title_fontsize": 12 * FONT_SCALE,
+    # axes_style("whitegrid", rc={"font.family": "sans-serif"})
+    "figure.facecolor": "white", "axes.labelcolor": ".15", "xtick.direction": "out", "ytick.direction": "out",
+    "xtick.color": ".15", "ytick.color": ".15", "axes.axisbelow": True, "grid.linestyle": "-", "text.color": ".15",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    "xtick.top": False, "ytick.right": False, "axes.grid": True, "axes.facecolor": "white", "axes.edgecolor": ".8",
+    "grid.color": ".8", "axes.spines.left": True, "axes.spines.bottom": True, "axes.spines.right": True,
+    "axes.spines.top": True, "xtick.bottom": False, "ytick.left": False,
+}
+
+#: pricepoint's own settings over seaborn's
+THEME = {
+    "figure.dpi": 110,
+    "figure.figsize": (8.5, 4.8),
+    "axes.titleweight": "bold",
+    "axes.titlesize": 12,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "pricepoint",  # stable SVG ids between runs
+}
+
+
 def apply_theme() -> None:
-    """The one theme of every pricepoint figure.
+    """The one theme of every pricepoint figure: seaborn's whitegrid (:data:`SEABORN_WHITEGRID`, its "deep"
+    colours, its colour codes), then :data:`THEME`.
 
     >>> apply_theme(); plt.rcParams["figure.dpi"]
     110.0
     """
-    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
-    plt.rcParams.update({
-        "figure.dpi": 110,
-        "figure.figsize": (8.5, 4.8),
-        "axes.titleweight": "bold",
-        "axes.titlesize": 12,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "svg.hashsalt": "pricepoint",  # stable SVG ids between runs
-    })
+    plt.rcParams.update(SEABORN_WHITEGRID)
+    plt.rcParams["axes.prop_cycle"] = cycler("color", [matplotlib.colors.to_rgb(c) for c in SEABORN_DEEP])
+    for code, color in SEABORN_COLOR_CODES.items():
+        matplotlib.colors.colorConverter.colors[code] = matplotlib.colors.to_rgb(color)
+    plt.rcParams.update(THEME)
 
 
 #: Ticks within each decade by how many decades a log axis spans: at least four labelled ticks, never crowded.

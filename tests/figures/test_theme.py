@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import matplotlib.pyplot as plt
 import pytest
 
+from analysis import paths
 from analysis.figures.theme import add_source_note, apply_theme, log_price_axis, origin_legend
 
 
@@ -19,6 +21,37 @@ def test_importing_the_figures_does_not_change_the_theme():
             "changed = [k for k in before if plt.rcParams[k] != before[k]]; print(changed)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+THEME_OF = ("import json, sys, matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt\n"
+            "from analysis.figures import theme\n"
+            "{apply}\n"
+            "print(json.dumps({{'rc': {{k: repr(v) for k, v in plt.rcParams.items()}}, 'seaborn': 'seaborn' in sys.modules,"
+            " 'scipy': 'scipy' in sys.modules, 'codes': {{c: matplotlib.colors.to_rgb(c) for c in 'bgrmyck'}}}}))")
+
+
+def test_the_theme_is_seaborns_whitegrid_without_importing_seaborn():
+    """apply_theme writes out what seaborn.set_theme(style="whitegrid", context="notebook", font_scale=0.95) sets,
+    so that a notebook need not import seaborn (and scipy.stats) for it: every rcParam and colour code the same as
+    seaborn's followed by pricepoint's THEME, but seaborn's default colour map (which only seaborn registers)."""
+    import json
+
+    def theme_of(apply: str) -> dict:
+        out = subprocess.run([sys.executable, "-c", THEME_OF.format(apply=apply)], capture_output=True, text=True,
+                             check=True)
+        return json.loads(out.stdout)
+
+    ours = theme_of("theme.apply_theme()")
+    seaborns = theme_of("import seaborn as sns; sns.set_theme(style='whitegrid', context='notebook', "
+                        "font_scale=theme.FONT_SCALE); plt.rcParams.update(theme.THEME)")
+    assert not ours["seaborn"] and not ours["scipy"] and seaborns["seaborn"]
+    assert ours["codes"] == seaborns["codes"] and ours["codes"]["b"] != [0.0, 0.0, 1.0]
+    differ = {k: (v, seaborns["rc"][k]) for k, v in ours["rc"].items() if seaborns["rc"][k] != v}
+    assert differ == {"image.cmap": ("'viridis'", "'rocket'")}
+    # ... and no figure draws with the default colour map: each names its own
+    for module in (paths.ROOT / "analysis" / "figures").glob("*.py"):
+        for call in re.findall(r"\.(?:imshow|pcolormesh|pcolor|matshow|contourf?)\((.*)", module.read_text()):
+            assert "cmap=" in call, (module.name, call)
 
 
 def test_apply_theme_sets_the_one_look():

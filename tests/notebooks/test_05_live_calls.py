@@ -25,9 +25,9 @@ def run(out: Path, **params) -> dict:
     return json.loads((out / "05-live-calls" / "results.json").read_text())
 
 
-def test_defaults_run_simulated_against_the_emulator(tmp_path, monkeypatch):
+def test_defaults_run_simulated_against_the_emulator(tmp_path, monkeypatch, run_notebook):
     monkeypatch.delenv("GLOBAL_API_KEY", raising=False)
-    res = run(tmp_path)
+    res, _ = run_notebook(NB, tmp_path)  # the session's run with the defaults (the default report's)
     r = res["results"]
     assert r["mode"] == "emulated" and r["label"] == "SIMULATED (local emulator)"
     assert r["models"] == ["DeepSeek V4 Flash", "GPT-4o", "Qwen3-32B"]
@@ -73,7 +73,7 @@ def test_defaults_run_simulated_against_the_emulator(tmp_path, monkeypatch):
     assert len(log) == sum(v["attempts"] for v in r["requests"].values()) + sum(
         t["attempts"] for c in r["router_choices"] for t in c["tried"])
     # every table the notebook shows carries the label
-    nb = json.loads((tmp_path / "05.ipynb").read_text())
+    nb = json.loads((tmp_path / f"{NB.stem}.ipynb").read_text())
     tables = [o["data"]["text/html"] for c in nb["cells"] for o in c.get("outputs", [])
               if "text/html" in o.get("data", {}) and "<table" in "".join(o["data"]["text/html"])]
     assert len(tables) >= 8 and all("SIMULATED" in "".join(t) or "Router table" in "".join(t) for t in tables)

@@ -25,8 +25,8 @@ def run(tmp_path, **parameters) -> dict:
 
 
 @pytest.mark.notebook
-def test_defaults(tmp_path):
-    doc = run(tmp_path)
+def test_defaults(tmp_path, run_notebook):
+    doc, _ = run_notebook(NOTEBOOK, tmp_path / "out")  # the session's run with the defaults (the default report's)
     r = doc["results"]
     assert r["workload"]["assumption"] is True and r["workload"]["requests_per_month"] == 1_000_000
     assert r["monthly_cost_usd"]["GPT-4o"] == pytest.approx(7587.5)

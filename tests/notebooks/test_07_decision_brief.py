@@ -1,7 +1,7 @@
 """Notebook 07-decision-brief under papermill, its numbers checked against an independent computation.
 
-One papermill run is shared by every test of this module (other parameters are covered, without a
-kernel, by tests/traffic/test_decision.py). The oracle reads the shipped CSV and YAML files itself and
+One papermill run, the session's run with the default parameters, is shared by every test of this module (other
+parameters are covered, without a kernel, by tests/traffic/test_decision.py). The oracle reads the shipped CSV and YAML files itself and
 brute-forces every assignment of a model to each task type: it shares no code with analysis/.
 """
 
@@ -23,11 +23,9 @@ FLOOR, BOUND_S, SIGMA, DRAWS = 85.0, 2.0, 1.0, 2000
 
 
 @pytest.fixture(scope="module")
-def brief(tmp_path_factory):
-    from analysis.report.runner import run_one
-
+def brief(tmp_path_factory, notebook_runs):
     out = tmp_path_factory.mktemp("nb07")
-    result = run_one(NB07, out, {"output_dir": str(out)}, timeout_s=300)
+    result = notebook_runs.run(NB07, out)  # the session's run with the defaults (the default report's)
     assert result.status == "ok", result.summary()
     results = json.loads((out / NB07.stem / "results.json").read_text())
     for fig in results["figures"]:

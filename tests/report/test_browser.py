@@ -54,13 +54,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def report(browser, tmp_path_factory) -> Path:
-    """The report, built once for the session with every notebook and the default parameters."""
-    from analysis.report.build import build_report
-
-    result = build_report(reports_dir=tmp_path_factory.mktemp("browser") / "reports", progress=False)
-    assert result.ok, "the report did not build: " + "; ".join(r.summary() for r in result.failed)
-    return result.published
+def report(browser, notebook_runs, tmp_path_factory) -> Path:
+    """The report built once for the session with every notebook and the default parameters (``build_report``,
+    shared with the notebook tests' default runs: tests/conftest.py), copied here: screenshots go into the copy."""
+    folder, _ = notebook_runs.default_report()
+    return Path(shutil.copytree(folder, tmp_path_factory.mktemp("browser") / "reports"))
 
 
 def visit(browser, url: str, screenshot: Path):

@@ -85,7 +85,7 @@ def test_failing_notebook_keeps_previous_report(tmp_path, capsys):
     reports.mkdir()
     (reports / "index.html").write_text("previous good report")
     bad = _failing_notebook(tmp_path)
-    code = cli.main(["report", "--notebooks", str(NB01), str(bad), "--out", str(reports), "--no-progress"])
+    code = cli.main(["report", "--notebooks", str(NB01), str(bad), "--out", str(reports), "--no-progress", "--jobs", "1"])
     assert code == 1
     captured = capsys.readouterr()
     err, out = captured.err, captured.out
@@ -112,7 +112,7 @@ def test_report_publishes_with_a_parameter_set(tmp_path):
     params.write_text("monthly_tokens: 2.0e+9\n02-landscape: {}\n01-pricing:\n  input_output_ratio: 1.0\n")
     reports = tmp_path / "reports"
     (tmp_path / "reports-failed").mkdir()  # a stale failed run is cleared by a good one
-    result = build_report(notebooks=[NB01, NB02], params_file=params, reports_dir=reports, progress=False)
+    result = build_report(notebooks=[NB01, NB02], params_file=params, reports_dir=reports, progress=False, jobs=1)
     assert result.ok and result.published == reports
     assert not (tmp_path / "reports-failed").exists()
     r01 = json.loads((reports / "01-pricing" / "results.json").read_text())

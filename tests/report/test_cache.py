@@ -45,7 +45,9 @@ def test_live_calls_are_never_reused(monkeypatch):
 @pytest.mark.notebook
 def test_a_rerun_reuses_unchanged_pages_reruns_changed_ones_and_force_reruns_all(tmp_path):
     reports = tmp_path / "reports"
-    first = build_report(notebooks=[NB01, NB02], reports_dir=reports, progress=False)
+    # jobs=1: one pool worker for both notebooks (the suite's workers already keep the cores busy; a second pool
+    # worker only adds its own start-up: Python, papermill, nbconvert, a first page export)
+    first = build_report(notebooks=[NB01, NB02], reports_dir=reports, progress=False, jobs=1)
     assert first.ok and not any(r.reused for r in first.runs)
     pages = {p.name: p.read_bytes() for p in reports.glob("*.html") if p.name != "index.html"}
 
@@ -66,7 +68,7 @@ def test_a_rerun_reuses_unchanged_pages_reruns_changed_ones_and_force_reruns_all
     assert r01["results"]["monthly_bill_usd"]["GPT-4o"] == pytest.approx(20_000.0), "the new value, not the old page"
 
     forced = build_report(notebooks=[NB01, NB02], params={"monthly_tokens": 2e9}, reports_dir=reports,
-                          progress=False, force=True)
+                          progress=False, force=True, jobs=1)
     assert forced.ok and not any(r.reused for r in forced.runs)
 
 

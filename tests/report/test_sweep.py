@@ -43,7 +43,7 @@ def test_a_sweep_of_notebook_01_collects_every_run_and_keeps_going_past_a_failur
     good.write_text((paths.DATA / "pricing.csv").read_text())
     out = tmp_path / "sweep"
     code = cli.main(["sweep", "01", "-p", "monthly_tokens", "1e9,2e9", "-p", "pricing_csv", f"{good},{bad}",
-                     "--plot", "monthly_bill_usd.GPT-4o", "--out", str(out), "--no-progress", "--timeout", "300"])
+                     "--plot", "monthly_bill_usd.GPT-4o", "--out", str(out), "--no-progress", "--timeout", "300", "--jobs", "1"])
     assert code == 1, "one combination failed: the command says so"
     table = pd.read_parquet(out / "sweep.parquet")
     assert len(table) == 4 and table.status.tolist() == ["ok", "failed", "ok", "failed"]
