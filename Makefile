@@ -8,6 +8,9 @@ PARAMS ?=
 JOBS ?=
 # pytest-xdist workers of `make test` (auto: one per core; 0 runs the suite in one process)
 TEST_WORKERS ?= auto
+# the suite's processes (pytest workers, report workers, kernels) keep their compiled bytecode in __pycache__ even
+# where the environment says not to: otherwise each of them compiles analysis/ and the tests again (~20 CPU-s a run)
+TEST_ENV = env -u PYTHONDONTWRITEBYTECODE
 # LiteLLM's real catalog for its tests, taken once from the litellm wheel by pip (the registry's own client) into
 # ~/.cache/pricepoint/litellm, before the suite runs (the suite itself is offline); without it they are skipped
 LITELLM_FETCH = $(PY) -c 'from analysis.data.catalogs.litellm import fetch_litellm_json as f; f()' >/dev/null 2>&1 \
@@ -41,13 +44,13 @@ report: $(STAMP) ## run every notebook headlessly and publish reports/ (PARAMS=p
 
 test: $(STAMP) ## run the whole test suite (doctests, unit, notebooks, browser when Chromium is installed)
 	@$(LITELLM_FETCH)
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(TEST_ENV) $(PY) -m pytest -n $(TEST_WORKERS)
 
 test-stress: $(STAMP) ## run the whole test suite with every core kept busy by a CPU burner (stopped after)
 	@pids=""; for i in $$(seq $$(nproc)); do $(PY) -c 'while True: pass' & pids="$$pids $$!"; done; \
 	  trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
 	  echo "CPU burners running on $$(nproc) cores: $$pids"; \
-	  $(PY) -m pytest -n $(TEST_WORKERS)
+	  $(TEST_ENV) $(PY) -m pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP) ## ruff over the package, tests and notebooks
 	$(VENV)/bin/ruff check analysis tests notebooks benchmarks
