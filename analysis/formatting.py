@@ -284,6 +284,18 @@ def format_value(value, unit: str) -> str:
     return f"{value:g}"
 
 
+def format_yes_no(value) -> str:
+    """A yes/no fact (Python, numpy or pandas booleans, 0/1): ``yes`` or ``no``; unknown is ``n/a``.
+
+    >>> import numpy as np
+    >>> format_yes_no(True), format_yes_no(np.bool_(True)), format_yes_no(np.False_), format_yes_no(None)
+    ('yes', 'yes', 'no', 'n/a')
+    """
+    if value is None or (not isinstance(value, str) and _unknown(value)):
+        return NA
+    return "yes" if bool(value) else "no"
+
+
 def format_text(value, na: str = NA) -> str:
     """A label or note as text; unknown (``None``, ``NaN``) reads ``na``.
 

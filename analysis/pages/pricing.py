@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.formatting import format_multiple, format_price, format_usd
+from analysis.formatting import format_multiple, format_price, format_usd, format_yes_no
 from analysis.pages.tables import styled_table
 from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO
 from analysis.prices.bills import MonthlyVolume, monthly_bill_usd
@@ -176,7 +176,7 @@ def styled_endpoints(endpoints: pd.DataFrame):
                "output_usd_per_mtok": "output $/M", "cache_read_usd_per_mtok": "cache read $/M",
                "context_window_tokens": "context", "output_multiple": "× default output"}
     formats = {c: format_price for c in endpoints.columns if c.endswith("usd_per_mtok")}
-    formats.update({"output_multiple": format_multiple, "first_party": lambda v: "yes" if v is True else "no",
+    formats.update({"output_multiple": format_multiple, "first_party": format_yes_no,
                     "context_window_tokens": lambda v: f"{v / 1000:,.0f}K"})
     caption = (f"Every current price of {endpoints.attrs.get('canonical_model_id', 'this model')} in the catalog; "
                "× default output: the output price over the model's default (its maker's standard price).")
