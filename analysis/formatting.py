@@ -420,6 +420,27 @@ def format_yes_no(value) -> str:
     return "yes" if bool(value) else "no"
 
 
+#: The most names a finding or a figure's note lists; the rest are counted ("and 252 more").
+MAX_NAMES = 12
+
+
+def format_names(names, limit: int = MAX_NAMES, none: str = "none") -> str:
+    """Names for a finding or a note: all of them when few, else the first ``limit`` and how many more; ``none``
+    when there are none. A whole catalog's models never become a wall of names (results.json lists them all).
+
+    >>> format_names(["a", "b"]), format_names([f"m{i}" for i in range(30)], 3), format_names([])
+    ('a, b', 'm0, m1, m2 and 27 more', 'none')
+    >>> format_names([f"m{i}" for i in range(1264)], 2)
+    'm0, m1 and 1,262 more'
+    """
+    names = [str(n) for n in names]
+    if not names:
+        return none
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" and {len(names) - limit:,} more"
+
+
 def format_text(value, na: str = NA) -> str:
     """A label or note as text; unknown (``None``, ``NaN``) reads ``na``.
 

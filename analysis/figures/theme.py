@@ -23,7 +23,8 @@ import numpy as np
 import seaborn as sns
 from matplotlib.ticker import FuncFormatter
 
-from analysis.formatting import format_usd_tick
+from analysis.formatting import MAX_NAMES as FORMAT_MAX_NAMES
+from analysis.formatting import format_names, format_usd_tick
 
 #: The one colour map of origins, used by every figure of every page (a model is drawn in its origin's
 #: colour): the catalogs know more origins than the article's US and China. No policy, status or highlight
@@ -239,8 +240,8 @@ def article_models() -> tuple[str, ...]:
 
 #: The most rows (bars, grid rows) one figure draws: its size stays bounded however many models the data holds.
 MAX_ROWS = 20
-#: The most names a note under a figure lists before it says how many more there are.
-MAX_NAMES = 12
+#: The most names a note under a figure lists before it says how many more there are (formatting's one rule).
+MAX_NAMES = FORMAT_MAX_NAMES
 
 
 def bounded(frame, n: int = MAX_ROWS, keep=(), name_col: str = "model"):
@@ -264,15 +265,13 @@ def bounded(frame, n: int = MAX_ROWS, keep=(), name_col: str = "model"):
 
 
 def some_names(names, limit: int = MAX_NAMES) -> str:
-    """Names for a note under a figure: all of them when few, else the first ``limit`` and how many more.
+    """Names for a note under a figure: all of them when few, else the first ``limit`` and how many more
+    (:func:`analysis.formatting.format_names`, the one rule for every list of names).
 
     >>> some_names(["a", "b"]), some_names([f"m{i}" for i in range(30)], 3)
     ('a, b', 'm0, m1, m2 and 27 more')
     """
-    names = [str(n) for n in names]
-    if len(names) <= limit:
-        return ", ".join(names)
-    return ", ".join(names[:limit]) + f" and {len(names) - limit:,} more"
+    return format_names(names, limit, none="")
 
 
 def left_out_note(left: int, what: str, order: str) -> str:
