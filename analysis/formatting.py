@@ -358,6 +358,18 @@ def format_range(low, high, fmt, sep: str = " to ") -> str:
     return a if a == b else f"{a}{sep}{b}"
 
 
+def format_points_range(low: float, high: float) -> str:
+    """A range of score gaps: ``1.2 to 3.5 points``, or ``3.5 points`` once when both ends read the same.
+
+    >>> format_points_range(1.2, 3.5), format_points_range(3.5, 3.5), format_points_range(0.5, 1.0)
+    ('1.2 to 3.5 points', '3.5 points', '0.5 to 1 points')
+    """
+    a, b = format_points(low), format_points(high)
+    if a == b:
+        return a
+    return f"{a.rsplit(' ', 1)[0]} to {b.rsplit(' ', 1)[0]} points"
+
+
 def plural(n, word: str, many: str | None = None) -> str:
     """A count and its noun, in the singular for one: ``1 row``, ``2 rows``, ``1,500 pairs``; unknown ``n/a``.
 

@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.tables import BENCHMARK_SHORT_LABELS
-from analysis.formatting import format_multiple, format_names, format_points, format_range, format_usd
+from analysis.formatting import (
+    format_multiple,
+    format_names,
+    format_points,
+    format_points_range,
+    format_range,
+    format_usd,
+)
 from analysis.value.efficiency import benchmark_table
 from analysis.value.landscape import rated_above_on_every_factor
 from analysis.value.origins import origin_gaps, origin_summary
@@ -317,7 +324,7 @@ def claim_origin_edge(pricing, benchmarks, benchmark="mmlu", low=2.0, high=3.0, 
                f"article's {rng}; the best US model ({best_us.model}, {best_us.score:g}) leads the best Chinese one "
                f"({best_cn.model}, {best_cn.score:g}) by {points(best_gap)}, "
                f"{'within' if best_ok else 'outside'} {rng}; the pairwise gaps: "
-               f"{format_range(g.score_gap.min(), g.score_gap.max(), format_points)}.")
+               f"{format_points_range(g.score_gap.min(), g.score_gap.max())}.")
     fragile = ""
     if mean_ok != best_ok:
         inside, beyond = (("average", mean_gap), ("best-against-best", best_gap))[::1 if mean_ok else -1]
@@ -383,7 +390,7 @@ def claim_origin_premium(pricing, benchmarks, benchmark="mmlu", gap_low=2.0, gap
         gaps = in_range.score_gap
         parts.append(f"; the premiums inside {premium_low:g}-{premium_high:g}× "
                      f"({format_range(in_range.output_price_multiple.min(), in_range.output_price_multiple.max(), format_multiple)}) "
-                     f"go with gaps of {format_range(gaps.min(), gaps.max(), format_points)}")
+                     f"go with gaps of {format_points_range(gaps.min(), gaps.max())}")
     parts.append(".")
     if unscored:
         parts.append(f" ({format_names(unscored)} ha{'s' if len(unscored) == 1 else 've'} no "
