@@ -10,15 +10,13 @@ from matplotlib.ticker import FuncFormatter
 
 from analysis.figures.theme import (
     ORIGIN_COLORS,
+    PRICES_NOTE,
     add_source_note,
     article_origins,
     log_price_axis,
     origin_color,
 )
 from analysis.formatting import escape_mathtext, format_tokens, format_usd, format_usd_tick
-
-#: Where a figure's prices come from when the page gives no provenance line: neutral, never "as published".
-PRICES_NOTE = "Prices from this run's pricing table."
 
 
 def _no_crossover(be) -> str:

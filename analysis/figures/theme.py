@@ -84,7 +84,31 @@ def policy_color(policy: str, kind: str = "", origin=None) -> str:
         return origin_color(origin)
     return POLICY_COLOR
 
+#: The line under a figure of the source article's own figures (access, stars, published speeds).
 SOURCE_NOTE = "Source: figures as published in the source article (a promotional comparison)."
+
+#: The line under a figure of prices whose provenance it was not given: neutral, never crediting the article.
+PRICES_NOTE = "Prices from this run's pricing table (named under the page's data date)."
+
+
+def prices_source_note(frame=None) -> str:
+    """The line under a figure of prices: where ``frame``'s prices come from, in the words of
+    :func:`analysis.data.sources.provenance` (the article's title, or the catalog and its version), when the
+    frame carries its pricing table's provenance (``attrs``); else :data:`PRICES_NOTE`, never "as published".
+
+    >>> from analysis.data.load import load_pricing
+    >>> prices_source_note(load_pricing())[:22], prices_source_note(None) == PRICES_NOTE
+    ('Source: "Stop Guessing', True)
+    >>> t = load_pricing(); t.attrs["meta"] = {"source": {"catalog": "genai-prices", "version": "0.2.3"}}
+    >>> prices_source_note(t)
+    'Source: the genai-prices catalog, version 0.2.3; scores as published in the source article.'
+    """
+    attrs = getattr(frame, "attrs", None) or {}
+    if not (attrs.get("meta") or attrs.get("source_file")):
+        return PRICES_NOTE
+    from analysis.data.sources import provenance
+
+    return provenance(frame)["source"]
 
 
 def apply_theme() -> None:

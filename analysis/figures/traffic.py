@@ -140,7 +140,7 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     _policy_legend(ax, shown, extra, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     vol = summary.attrs.get("requests_per_month")
     ax.set_title(title or (f"Monthly bill by policy, {vol:,.0f} requests a month" if vol else "Monthly bill by policy"))
-    _bounded_note(fig, "Prices as published; workload, thresholds and budget are assumptions (parameters).", left,
+    _bounded_note(fig, "Prices from this run's pricing table; workload, thresholds and budget are assumptions (parameters).", left,
                   "every routing policy, the baseline", nothing, "Serves no request")
     return fig
 
@@ -189,7 +189,7 @@ def policy_frontier_plot(frontier: pd.DataFrame, title: str | None = None):
                                      label="dominated")]
     _policy_legend(ax, known, extra, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "Policies: expected quality against monthly bill")
-    add_source_note(fig, "Scores and prices as published; vision has no benchmark and is left out of quality. "
+    add_source_note(fig, "Scores as published; prices from this run's pricing table; vision has no benchmark and is left out of quality. "
                          "Frontier computed by pricepoint.")
     if len(left_out):
         reasons = left_out.excluded_reason.str.split(":").str[0]
@@ -356,7 +356,7 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
                                                     label="leaves rows unserved")],
                    loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "The usage log re-priced")
-    _bounded_note(fig, "Prices as published; rows set aside as bad are not in any bar.", left,
+    _bounded_note(fig, "Prices from this run's pricing table; rows set aside as bad are not in any bar.", left,
                   "as logged, every routing policy", none, "Serves no row")
     return fig
 

@@ -11,13 +11,13 @@ from matplotlib.ticker import FuncFormatter
 from analysis.figures.theme import (
     ORIGIN_COLORS,
     ORIGIN_LABELS,
-    SOURCE_NOTE,
     _label_points,
     add_source_note,
     log_price_axis,
     origin_color,
     origin_key,
     origin_legend,
+    prices_source_note,
     some_names,
 )
 from analysis.formatting import format_multiple
@@ -81,7 +81,7 @@ def frontier_plot(table: pd.DataFrame, title: str | None = None, price_label: st
     # beside the axes, not on them: labels of the cheapest models sit in the upper left
     ax.legend(handles=handles, frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or f"{BENCHMARK_SHORT.get(bench, bench or '')} score against price: the frontier")
-    add_source_note(fig, SOURCE_NOTE + " Frontier computed by pricepoint.")
+    add_source_note(fig, prices_source_note(table) + " Frontier computed by pricepoint.")
     if len(left_out):
         groups = left_out.groupby("excluded_reason", sort=False)["model"].apply(list)
         fig.text(0.01, -0.06, "Left out, not drawn: " + "; ".join(
@@ -120,7 +120,7 @@ def price_per_point_bars(table: pd.DataFrame, title: str | None = None):
     origin_legend(ax, known["origin"], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or f"Price per {BENCHMARK_SHORT.get(bench, '')} point")
     fig.tight_layout()
-    add_source_note(fig)
+    add_source_note(fig, prices_source_note(table))
     return fig
 
 

@@ -347,9 +347,11 @@ def volume_figure(pricing: pd.DataFrame, price: pd.Series, volume: BreakEven, *,
     """:func:`volume_cost_plot` of two models, from their prices on the basis (``price``, by model) and
     the break-even already computed (``volume``)."""
     color_a, color_b = pair_colors(pricing, model_a, model_b)
+    from analysis.figures.theme import prices_source_note
+
     return volume_cost_plot(model_a, price.get(model_a, np.nan), fixed_a_usd_per_month, model_b,
                             price.get(model_b, np.nan), fixed_b_usd_per_month, volume_min, volume_max,
-                            color_a, color_b, break_even=volume)
+                            color_a, color_b, break_even=volume, source=prices_source_note(pricing))
 
 
 def quality_figure(pricing: pd.DataFrame, task_a: dict, task_b: dict, quality: BreakEven, *, model_a: str,

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.figures.value import frontier_plot, frontier_probability_bars, price_per_point_bars
-from analysis.formatting import escape_markdown, format_multiple, format_names, format_points, format_price, format_usd
+from analysis.formatting import (
+    escape_markdown,
+    format_multiple,
+    format_names,
+    format_points,
+    format_price,
+    format_usd,
+)
 from analysis.pages.tables import styled_table
 from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO
 from analysis.value.claims import Claim

@@ -38,11 +38,9 @@ class BreakEven:
     options do not cross) or *unknown* (``unknown=True``: a price, cost or score it needs is missing, so
     whether they cross is not known); always a ``reason``.
 
-    >>> BreakEven(2.5e8, "above it B is cheaper", "tokens per month").never
-    False
     >>> b = BreakEven(None, "B is cheaper at every volume")
-    >>> b.never, b.unknown, b.as_dict()["value"]
-    (True, False, None)
+    >>> BreakEven(2.5e8, "above it B is cheaper").never, b.never, b.unknown, b.as_dict()["value"]
+    (False, True, False, None)
 
     Unknown is not *never*: results.json records ``never`` as ``None`` (not known), never ``True``.
 
@@ -70,13 +68,11 @@ class BreakEven:
             object.__setattr__(self, "value", v)
 
     @property
-    def found(self) -> bool:
-        """True when there is a break-even (``value`` is a number)."""
+    def found(self) -> bool:  # there is a break-even (``value`` is a number)
         return self.value is not None
 
     @property
-    def never(self) -> bool:
-        """True when the two options are known never to cross; False when they do, or when it is unknown."""
+    def never(self) -> bool:  # the two options are known never to cross (False when they do, or unknown)
         return self.value is None and not self.unknown
 
     def as_dict(self) -> dict:
