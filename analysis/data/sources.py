@@ -39,6 +39,14 @@ def provenance(pricing: pd.DataFrame) -> dict:
     >>> print(p["text"])
     Prices from the genai-prices 0.2.3 catalog (as of 2026-11-09): 266 models at their maker's own standard price. Left out: 65 entries that are not chat models (54 embedding, 11 text-to-speech); 179 entries with no token price (input or output); 533 models: only resellers or clouds price it (no first-party endpoint).
 
+    A catalog whose version is unknown says so, never "the litellm unknown catalog":
+
+    >>> table.attrs["meta"] = {"source": {"catalog": "litellm", "version": "unknown"}, "as_of": None}
+    >>> p = provenance(table)
+    >>> print(p["text"]); print(p["prices"])
+    Prices from the litellm catalog (version unknown; as of unknown): models (how many is unknown) at their maker's own standard price.
+    the litellm catalog's prices
+
     A table without a ``.meta.yml`` is named by its file under the charts, and its date stays unknown:
 
     >>> bare = load_pricing(); bare.attrs = {"source_file": "/home/me/mine.csv"}
@@ -55,7 +63,8 @@ def provenance(pricing: pd.DataFrame) -> dict:
         when = f" (prices as of {as_of})" if as_of else ""
         facts["source"] = (f"Source: the {source['catalog']} catalog, version {source.get('version') or 'unknown'}"
                            f"{when}; scores as published in the source article.")
-        facts["prices"] = f"the {source['catalog']} {facts['version']} catalog's prices"
+        facts["prices"] = (f"the {source['catalog']} catalog's prices" if facts["version"] == "(version unknown)"
+                           else f"the {source['catalog']} {facts['version']} catalog's prices")
         facts["article"] = False
         return facts
     published = str(meta.get("published") or "").split(" (")[0]
@@ -86,9 +95,13 @@ def _catalog_facts(source: dict, as_of, counts: dict) -> dict:
                      + ", ".join(f"{n:,} {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])) + ")")
     parts += [f"{n:,} entries with {k}" if k.startswith("no ") else f"{n:,} entries: {k}" for k, n in other.items()]
     parts += [f"{n:,} models: {k}" for k, n in left.items()]
-    version = source.get("version") or "(version unknown)"
+    version = source.get("version")
+    if not version or str(version).strip().lower() == "unknown":  # an import that could not tell: never "litellm unknown"
+        version = "(version unknown)"
+    named = f"{source['catalog']} catalog (version unknown; as of {as_of or 'unknown'})" \
+        if version == "(version unknown)" else f"{source['catalog']} {version} catalog (as of {as_of or 'unknown'})"
     models = counts.get("models_written")  # unknown stays unknown, never 0
-    text = (f"Prices from the {source['catalog']} {version} catalog (as of {as_of or 'unknown'}): "
+    text = (f"Prices from the {named}: "
             + (f"{models:,} models" if models is not None else "models (how many is unknown)")
             + " at their maker's own standard price.")
     if parts:
