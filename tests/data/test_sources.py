@@ -27,7 +27,8 @@ def test_the_shipped_table_is_named_by_its_article_title_and_dates():
                            "a promotional comparison; values as published.")
     assert p["text"] == f"Prices as published in the source article (data/pricing.csv; as of {meta['as_of']})."
     assert (p["catalog"], p["version"], p["as_of"]) == ("article", "as published", str(meta["as_of"]))
-    assert set(p) == {"catalog", "version", "as_of", "text", "source"}
+    assert set(p) == {"catalog", "version", "as_of", "text", "source", "prices", "article"}
+    assert p["article"] is True and p["prices"] == "the source article's published prices"
 
 
 def test_a_catalog_is_named_with_its_version_and_everything_it_left_out_counted_by_reason():
