@@ -20,7 +20,7 @@ from analysis.figures.theme import (
     prices_source_note,
     some_names,
 )
-from analysis.formatting import format_multiple
+from analysis.formatting import format_multiple, format_usd
 
 
 def frontier_plot(table: pd.DataFrame, title: str | None = None, price_label: str | None = None):
@@ -114,7 +114,7 @@ def price_per_point_bars(table: pd.DataFrame, title: str | None = None):
         ", USD per million tokens", "")
     log_price_axis(ax, "x", f"USD per million tokens per {BENCHMARK_SHORT.get(bench, '')} point ({label}, log scale)")
     for y, (v, m) in enumerate(zip(known["usd_per_mtok_per_point"], known["value_multiple"])):
-        ax.text(v * 1.08, y, f"${v:.4f}  ({format_multiple(m)} the best)", va="center", fontsize=8.5)
+        ax.text(v * 1.08, y, f"{format_usd(v, 4)}  ({format_multiple(m)} the best)", va="center", fontsize=8.5)
     if len(known):
         ax.set_xlim(known["usd_per_mtok_per_point"].min() / 1.6, known["usd_per_mtok_per_point"].max() * 12)
     origin_legend(ax, known["origin"], loc="upper left", bbox_to_anchor=(1.0, 1.0))

@@ -26,7 +26,7 @@ def fixed_cost_clause(volume: BreakEven, model_a: str, model_b: str, fixed_a_usd
     >>> from analysis.value.breakeven import volume_break_even
     >>> be = volume_break_even(10.00, 0.25, 0, 2000, "GPT-4o", "DeepSeek V4 Flash")
     >>> print(fixed_cost_clause(be, "GPT-4o", "DeepSeek V4 Flash", 0, 2000, 10.00, 0.25))
-    it exists only because of the assumed fixed costs ($0.00 a month for GPT-4o, $2,000 for DeepSeek V4 Flash): on the published prices alone DeepSeek V4 Flash is cheaper at every volume
+    it exists only because of the assumed fixed costs ($0.00 a month for GPT-4o, $2,000 for DeepSeek V4 Flash): on the per-token prices alone DeepSeek V4 Flash is cheaper at every volume
     >>> fixed_cost_clause(volume_break_even(10.00, 0.25, 0, 0), "A", "B", 0, 0, 10.00, 0.25)
     ''
     """
@@ -34,7 +34,7 @@ def fixed_cost_clause(volume: BreakEven, model_a: str, model_b: str, fixed_a_usd
         return ""
     cheaper = model_b if usd_per_mtok_b < usd_per_mtok_a else model_a
     return (f"it exists only because of the assumed fixed costs ({format_usd(fixed_a_usd_per_month)} a month for "
-            f"{model_a}, {format_usd(fixed_b_usd_per_month)} for {model_b}): on the published prices alone "
+            f"{model_a}, {format_usd(fixed_b_usd_per_month)} for {model_b}): on the per-token prices alone "
             f"{cheaper} is cheaper at every volume")
 
 
