@@ -16,7 +16,7 @@ from analysis.figures.theme import (
     log_price_axis,
     origin_color,
 )
-from analysis.formatting import escape_mathtext, format_tokens, format_usd, format_usd_tick
+from analysis.formatting import escape_mathtext, format_price, format_tokens, format_usd
 
 
 def _no_crossover(be) -> str:
@@ -49,11 +49,11 @@ def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, nam
         if pd.isna(price):
             continue
         ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, price, fixed), 1e-2), color=color, lw=2,
-                label=escape_mathtext(f"{name}: ${price:g}/M tokens + {format_usd_tick(fixed)} a month"))
+                label=escape_mathtext(f"{name}: {format_price(price)}/M tokens + {format_usd(fixed)} a month"))
     be = break_even if break_even is not None else volume_break_even(usd_per_mtok_a, usd_per_mtok_b, fixed_a_usd, fixed_b_usd, name_a, name_b)
     cost = monthly_cost_usd(be.value, usd_per_mtok_a, fixed_a_usd) if be.found else None
     _cost_by_volume_axes(fig, ax, be, cost, volume_min, volume_max,
-                         lambda v, c: f"break-even: {format_tokens(v)} tokens a month\n({format_usd_tick(c)} each)",
+                         lambda v, c: f"break-even: {format_tokens(v)} tokens a month\n({format_usd(c)} each)",
                          f"Monthly cost: {name_a} against {name_b}",
                          f"{source or PRICES_NOTE} Fixed monthly costs are assumptions you set."
                          + (" The break-even exists only because of them: per-token prices alone never cross."
@@ -103,7 +103,7 @@ def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: 
         if pd.isna(cost) or pd.isna(success):
             continue
         ax.plot(x, cost_per_task_usd(cost, success, x), color=color, lw=2,
-                label=escape_mathtext(f"{name}: ${cost:.5f} of tokens a task, {success:.1%} right"))
+                label=escape_mathtext(f"{name}: {format_usd(cost)} of tokens a task, {success:.1%} right"))
     be = break_even if break_even is not None else quality_break_even(cost_a_usd, success_a, cost_b_usd, success_b, name_a, name_b)
     if be.found and be.value <= failure_cost_max_usd:
         y = cost_per_task_usd(cost_a_usd, success_a, be.value)
@@ -216,10 +216,10 @@ def self_hosting_plot(name: str, api_usd_per_mtok: float, gpu_usd_per_hour: floa
     if not pd.isna(api_usd_per_mtok):
         ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, api_usd_per_mtok), 1e-2), color=origin_color(
                     article_origins().get(name)), lw=2,
-                label=escape_mathtext(f"{name} API: ${api_usd_per_mtok:g}/M tokens"))
+                label=escape_mathtext(f"{name} API: {format_price(api_usd_per_mtok)}/M tokens"))
     ax.plot(volumes, np.maximum(self_hosting_cost_usd(volumes, gpu), 1e-2), color="#555f6b", lw=2,
             drawstyle="steps-post",
-            label=escape_mathtext(f"self-hosted: ${gpu_usd_per_hour:g}/GPU-hour, {gpu_tok_per_s:,.0f} tok/s at "
+            label=escape_mathtext(f"self-hosted: {format_usd(gpu_usd_per_hour)}/GPU-hour, {gpu_tok_per_s:,.0f} tok/s at "
                            f"{utilisation:.0%} use"))
     be = break_even if break_even is not None else self_hosting_break_even(api_usd_per_mtok, gpu, name)
     cost = monthly_cost_usd(be.value, api_usd_per_mtok) if be.found else None

@@ -29,7 +29,7 @@ from analysis.figures.theme import (
     policy_color,
     some_names,
 )
-from analysis.formatting import escape_mathtext, format_saving, format_usd_tick
+from analysis.formatting import escape_mathtext, format_saving, format_usd, format_usd_tick
 
 
 def _mark_partial(bars, complete) -> None:
@@ -123,7 +123,7 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     log_price_axis(ax, "x", "monthly bill, USD (log scale)")
     for i, row in enumerate(shown.itertuples()):
         if row.serves_all:
-            text = format_usd_tick(round(row.monthly_cost_usd, 2))
+            text = format_usd(row.monthly_cost_usd)
             if pd.notna(row.savings_pct) and row.policy != summary.attrs.get("baseline"):
                 text += f"  ({format_saving(row.savings_pct)} vs {summary.attrs.get('baseline')})"
             elif row.policy == summary.attrs.get("baseline"):
@@ -131,7 +131,7 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
         else:
             tasks = ', '.join(u.split(' (')[0] for u in str(row.unserved).split('), '))
             gap = bool(getattr(row, "unserved_data_gap", False))  # no entry in the data is not "cannot serve"
-            text = f"{format_usd_tick(round(row.served_cost_usd, 2))} for {row.served_share:.0%} of requests; " + (
+            text = f"{format_usd(row.served_cost_usd)} for {row.served_share:.0%} of requests; " + (
                 f"{tasks}: unknown (data gap)" if gap else f"cannot serve {tasks}")
         ax.text(row.served_cost_usd * 1.08, i, escape_mathtext(text), va="center", fontsize=8)
     ax.set_xlim(shown.served_cost_usd.min() / 1.6, shown.served_cost_usd.max() * 60)
@@ -233,7 +233,7 @@ def routing_grid(assignments: pd.DataFrame, policies: list[str] | None = None, h
                 color = origin_color(r.origin)
                 score = f"{r.score:g} on {r.benchmark}" if pd.notna(r.score) else (
                     "no benchmark" if pd.isna(r.benchmark) else "score unknown")
-                text = f"{r.model}\n{score}\n{format_usd_tick(round(r.monthly_cost_usd, 2))}/month"
+                text = f"{r.model}\n{score}\n{format_usd(r.monthly_cost_usd)}/month"
             ax.add_patch(matplotlib.patches.Rectangle((j, i), 0.96, 0.92, color=color, alpha=0.85))
             ax.text(j + 0.48, i + 0.46, escape_mathtext(text), ha="center", va="center", fontsize=8,
                     color="white" if color != "#dddddd" else "#333333")
@@ -345,7 +345,7 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
     ax.invert_yaxis()
     log_price_axis(ax, "x", "cost of the log's priced rows, USD (log scale)")
     for i, row in enumerate(t.itertuples()):
-        text = format_usd_tick(round(row.cost_usd, 2))
+        text = format_usd(row.cost_usd)
         if row.complete and pd.notna(row.savings_vs_logged_pct) and row.kind != "as logged":
             text += f"  ({format_saving(row.savings_vs_logged_pct)} vs as logged)"
         elif not row.complete:

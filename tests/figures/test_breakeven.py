@@ -27,7 +27,7 @@ def test_volume_plot_draws_two_cost_lines_on_log_axes_and_the_break_even():
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
     assert ax.get_xlabel() == "tokens per month (log scale)" and "USD per month" in ax.get_ylabel()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        r"A: \$10/M tokens + \$0 a month", r"B: \$0.25/M tokens + \$2,000 a month"]
+        r"A: \$10.00/M tokens + \$0.00 a month", r"B: \$0.25/M tokens + \$2,000 a month"]
     assert crossover(ax) == pytest.approx(2000 / (10 - 0.25) * 1e6)
     assert ax.texts[0].get_text().startswith("break-even: 205.1 million tokens a month")
 
