@@ -10,8 +10,9 @@ from analysis.formatting import (
     format_multiple,
     format_names,
     format_points,
-    format_price,
     format_usd,
+    price_decimals,
+    usd_column,
 )
 from analysis.pages.tables import styled_table
 from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO
@@ -81,7 +82,8 @@ def styled_dominated(dominated: pd.DataFrame, benchmark: str | None = None, basi
                "points_behind": "points behind"}
     one = "{:.1f}".format
     return styled_table(dominated, columns, {
-        "usd_per_mtok": format_price, "dominator_usd_per_mtok": format_price, "score": one,
+        "usd_per_mtok": usd_column(dominated["usd_per_mtok"], price_decimals),
+        "dominator_usd_per_mtok": usd_column(dominated["dominator_usd_per_mtok"], price_decimals), "score": one,
         "dominator_score": one, "overpay": format_multiple, "points_behind": one})
 
 
