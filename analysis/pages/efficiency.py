@@ -51,8 +51,8 @@ def conclusions_markdown(conclusions: dict[str, list[str]]) -> str:
 
 
 def claims_markdown(claims: list[Claim]) -> str:
-    """The article's claims as a Markdown list: the verdict in three words or fewer (supported, fragile, not
-    supported), the quoted sentence, and the evidence beside it.
+    """The article's claims as a Markdown list: the verdict (supported, fragile, not supported, or cannot be checked
+    (data gap) when a figure is missing), the quoted sentence, and the evidence beside it.
 
     >>> print(claims_markdown([Claim("k", "A is cheaper.", False, "A is not in the data.")]))
     - **not supported**: "A is cheaper." Evidence: A is not in the data.
