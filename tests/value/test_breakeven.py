@@ -260,7 +260,7 @@ def test_notebook_04_findings_and_results_on_the_defaults():
     # 2,000 / (10.00 - 0.25) million tokens; (0.00875 - 0.000395) / (0.887 - 0.855) per wrong answer
     assert texts[0].startswith("Volume break-even, GPT-4o against DeepSeek V4 Flash (output price): "
                                "205,128,205 tokens a month, and it exists only because of the assumed fixed costs "
-                               "($0.00 a month for GPT-4o, $2,000 for DeepSeek V4 Flash): on the published prices "
+                               "($0.00 a month for GPT-4o, $2,000 for DeepSeek V4 Flash): on the per-token prices "
                                "alone DeepSeek V4 Flash is cheaper at every volume; above 205.1 million")
     assert findings[0][1] == "assumption"  # issue 11: the break-even exists only because of an assumed cost
     assert texts[2].startswith("Quality break-even on MMLU-style, 1,500 input + 500 output tokens a task: "
