@@ -173,7 +173,7 @@ def column_decimals(values, decide=None, cap: int = 4) -> int:
     return min(max(known), cap) if known else 2
 
 
-def usd_column(values, decide=None):
+def usd_column(values, decide=None, cap: int = 4):
     """A cell formatter for a money column: :func:`format_usd` at the column's one precision (:func:`column_decimals`).
 
     >>> f = usd_column([153.0, 42.0, float("nan")])
@@ -183,8 +183,22 @@ def usd_column(values, decide=None):
     >>> f(0.25), f(10.0), f(4.375)
     ('$0.250', '$10.000', '$4.375')
     """
-    decimals = column_decimals(list(values), decide)
+    decimals = column_decimals(list(values), decide, cap)
     return lambda v: format_usd(v, decimals)
+
+
+def price_column(values):
+    """A cell formatter for a column of prices per million tokens: one precision, cents or a third decimal (a
+    price below a cent keeps two significant digits of its own rather than giving every row four decimals).
+
+    >>> f = price_column([0.25, 10.0, 0.0375, 0.0042])
+    >>> f(0.25), f(10.0), f(0.0375), f(0.0042), f(0.00042)
+    ('$0.250', '$10.000', '$0.037', '$0.004', '$0.00042')
+    >>> f = price_column([0.25, 10.0])
+    >>> f(0.25), f(10.0)
+    ('$0.25', '$10.00')
+    """
+    return usd_column(values, price_decimals, cap=3)
 
 
 def price_decimals(x: float) -> int:
@@ -207,7 +221,7 @@ def format_price(x: float) -> str:
     >>> [format_price(x) for x in (0.25, 10.0, 4.375, 0.2275, 0.00042, float("nan"))]
     ['$0.25', '$10.00', '$4.375', '$0.228', '$0.00042', 'n/a']
 
-    In a table, :func:`usd_column` with :func:`price_decimals` gives the whole column one precision.
+    In a table, :func:`price_column` gives the whole column one precision.
     """
     if _unknown(x):
         return NA

@@ -17,7 +17,7 @@ from analysis.figures.theme import (
     prices_source_note,
     some_names,
 )
-from analysis.formatting import escape_mathtext, format_multiple, price_decimals, usd_column
+from analysis.formatting import escape_mathtext, format_multiple, price_column, usd_column
 from analysis.prices.bills import MonthlyVolume
 
 
@@ -42,7 +42,7 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
     known = table[table[column].notna()].sort_values([column, "model"])
     unknown = table.loc[table[column].isna(), "model"].tolist()
     known, left = bounded(known, keep=article_models() if keep is None else keep)
-    price_label = usd_column(known[column], price_decimals)  # one precision for every bar's label
+    price_label = price_column(known[column])  # one precision for every bar's label
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(known) + 1.4))
     colors = [origin_color(o) for o in known.origin]
     ax.barh(known.model, known[column], color=colors)

@@ -11,7 +11,7 @@ from analysis.figures.breakeven import (
     self_hosting_plot,
     volume_cost_plot,
 )
-from analysis.formatting import escape_markdown, format_usd, plural, price_decimals, usd_column
+from analysis.formatting import escape_markdown, format_usd, plural, price_column
 from analysis.pages.tables import styled_table
 from analysis.value.breakeven import BreakEven, GpuAssumptions
 from analysis.value.efficiency import BENCHMARK_SHORT
@@ -128,7 +128,7 @@ def styled_self_hosting(by_model: pd.DataFrame, basis: str = "output", input_out
         f"{v:,.0f}" if pd.notna(v) else ("unknown" if u else "never")
         for v, u in zip(by_model["break_even_tokens_per_month"],
                         unknown if not isinstance(unknown, bool) else [False] * len(by_model), strict=True)]
-    return styled_table(by_model, columns, {"usd_per_mtok": usd_column(by_model["usd_per_mtok"], price_decimals)},
+    return styled_table(by_model, columns, {"usd_per_mtok": price_column(by_model["usd_per_mtok"])},
                         caption="Open-weight models only; the same GPU speed for every model (an assumption: a "
                                 "larger model needs more GPUs per token, so set gpu_tok_per_s for the one you compare).")
 

@@ -17,7 +17,7 @@ from analysis.formatting import (
     format_number,
     format_usd,
     plural,
-    price_decimals,
+    price_column,
     usd_column,
 )
 from analysis.pages.tables import styled_table
@@ -52,7 +52,7 @@ def styled_overview(table: pd.DataFrame, max_rows: int = 40):
     frame = table.copy()
     frame["vision"] = frame["vision"].astype(object)
     # one precision per price column (never "$0.600" beside "$10.00")
-    formats.update({c: usd_column(frame[c], price_decimals) for c in frame.columns if c.endswith("_usd_per_mtok")
+    formats.update({c: price_column(frame[c]) for c in frame.columns if c.endswith("_usd_per_mtok")
                     and c in formats})
     caption = ("Value: blended price (3 input tokens to 1 output) per benchmark point, as a multiple of the best on "
                "that benchmark, on the model's best benchmark (1× is the best value; n/a: no blended price or no score). "

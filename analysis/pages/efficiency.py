@@ -11,8 +11,7 @@ from analysis.formatting import (
     format_names,
     format_points,
     format_usd,
-    price_decimals,
-    usd_column,
+    price_column,
 )
 from analysis.pages.tables import styled_table
 from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO
@@ -82,8 +81,8 @@ def styled_dominated(dominated: pd.DataFrame, benchmark: str | None = None, basi
                "points_behind": "points behind"}
     one = "{:.1f}".format
     return styled_table(dominated, columns, {
-        "usd_per_mtok": usd_column(dominated["usd_per_mtok"], price_decimals),
-        "dominator_usd_per_mtok": usd_column(dominated["dominator_usd_per_mtok"], price_decimals), "score": one,
+        "usd_per_mtok": price_column(dominated["usd_per_mtok"]),
+        "dominator_usd_per_mtok": price_column(dominated["dominator_usd_per_mtok"]), "score": one,
         "dominator_score": one, "overpay": format_multiple, "points_behind": one})
 
 

@@ -11,7 +11,7 @@ from analysis.formatting import (
     format_usd,
     format_yes_no,
     plural,
-    price_decimals,
+    price_column,
     usd_column,
 )
 from analysis.pages.tables import styled_table
@@ -44,7 +44,7 @@ def styled_price_table(table: pd.DataFrame):
         "monthly_bill_blended_usd": "monthly output + input bill",
     }
     # one precision per column: never "$153" beside "$42.00"
-    formats = {c: usd_column(table[c], price_decimals) for c in table.columns if c.endswith("usd_per_mtok")}
+    formats = {c: price_column(table[c]) for c in table.columns if c.endswith("usd_per_mtok")}
     formats.update({c: usd_column(table[c]) for c in table.columns if c.startswith("monthly_bill")})
     formats["output_multiple"] = format_multiple
     volume = table.attrs.get("volume")
@@ -229,7 +229,7 @@ def styled_endpoints(endpoints: pd.DataFrame):
                "first_party": "maker's own", "time_window": "hours (UTC)", "input_usd_per_mtok": "input $/M",
                "output_usd_per_mtok": "output $/M", "cache_read_usd_per_mtok": "cache read $/M",
                "context_window_tokens": "context", "output_multiple": "× default output"}
-    formats = {c: usd_column(endpoints[c], price_decimals) for c in endpoints.columns if c.endswith("usd_per_mtok")}
+    formats = {c: price_column(endpoints[c]) for c in endpoints.columns if c.endswith("usd_per_mtok")}
     formats.update({"output_multiple": format_multiple, "first_party": format_yes_no,
                     "context_window_tokens": lambda v: f"{v / 1000:,.0f}K"})
     caption = (f"Every current price of {endpoints.attrs.get('canonical_model_id', 'this model')} in the catalog; "
