@@ -140,3 +140,24 @@ def test_no_second_copy_of_a_formatter_in_pages_or_figures():
     where += [paths.PACKAGE.relative_to(paths.ROOT) / "value" / "landscape.py"]
     found = {str(p): pattern.findall((paths.ROOT / p).read_text()) for p in where}
     assert {p: f for p, f in found.items() if f} == {}
+
+
+@given(st.floats(min_value=1e-9, max_value=1e9, allow_nan=False))
+def test_a_non_zero_amount_never_reads_zero(x):
+    """Money, prices and multiples: a non-zero amount keeps a non-zero digit, with or without decimals asked for."""
+    for text in (format_usd(x), format_usd(x, 2), format_usd(x, 0), format_price(x), format_multiple(x)):
+        assert re.search(r"[1-9]", text), text
+
+
+def test_small_costs_and_large_multiples_read_as_people_expect():
+    from analysis.formatting import format_points, format_range, plural, usd_column
+
+    assert format_usd(0.0042) == "$0.0042" and format_usd(0.014) == "$0.014"  # the 3-row log: never "$0.00"
+    assert format_multiple(42857.142857) == "42,857×"
+    assert format_points(2.683333) == "2.68 points" and format_points(1) == "1 point"
+    assert format_range(25.0, 25.0, format_multiple) == "25×"
+    assert format_range(3.5, 3.5, format_points) == "3.5 points"
+    assert format_range(3.1, 5.0, format_multiple) == "3.1× to 5×"
+    assert plural(1, "row") == "1 row" and plural(1, "pair") == "1 pair" and plural(3, "pair") == "3 pairs"
+    column = usd_column([153.0, 42.0])  # one precision per column: never "$153" beside "$42.00"
+    assert [column(153.0), column(42.0)] == ["$153.00", "$42.00"]

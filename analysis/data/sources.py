@@ -14,7 +14,9 @@ def provenance(pricing: pd.DataFrame) -> dict:
     ``source`` is the line under each chart: the article's title and dates, or the catalog's name and
     version. ``text`` is the line a page shows under its as-of date: the catalog, its version and date,
     how many models it prices, and every entry and model left out, counted by reason. The other keys
-    (``catalog``, ``version``, ``as_of`` and, for a catalog, its counts) are the facts behind them.
+    (``catalog``, ``version``, ``as_of`` and, for a catalog, its counts) are the facts behind them;
+    ``prices`` names the prices in a sentence ("the genai-prices 0.2.3 catalog's prices"), and
+    ``article`` says whether they are the source article's own, as published.
 
     >>> from analysis.data.load import load_pricing
     >>> p = provenance(load_pricing())
@@ -22,8 +24,8 @@ def provenance(pricing: pd.DataFrame) -> dict:
     Source: "Stop Guessing: Real Data Comparing Chinese AI Models and Western AI Models in 2026" (2026; figures as of 2026-11-27), a promotional comparison; values as published.
     >>> print(p["text"])
     Prices as published in the source article (data/pricing.csv; as of 2026-11-27).
-    >>> p["catalog"], p["version"], p["as_of"]
-    ('article', 'as published', '2026-11-27')
+    >>> p["catalog"], p["version"], p["as_of"], p["prices"], p["article"]
+    ('article', 'as published', '2026-11-27', "the source article's published prices", True)
     >>> table = load_pricing()
     >>> table.attrs["meta"] = {"source": {"catalog": "genai-prices", "version": "0.2.3"}, "as_of": "2026-11-09",
     ...     "counts": {"models_written": 266, "entries_set_aside": {"no token price (input or output)": 179,
@@ -32,8 +34,18 @@ def provenance(pricing: pd.DataFrame) -> dict:
     >>> p = provenance(table)
     >>> print(p["source"])
     Source: the genai-prices catalog, version 0.2.3 (prices as of 2026-11-09); scores as published in the source article.
+    >>> p["prices"], p["article"]
+    ("the genai-prices 0.2.3 catalog's prices", False)
     >>> print(p["text"])
     Prices from the genai-prices 0.2.3 catalog (as of 2026-11-09): 266 models at their maker's own standard price. Left out: 65 entries that are not chat models (54 embedding, 11 text-to-speech); 179 entries with no token price (input or output); 533 models: only resellers or clouds price it (no first-party endpoint).
+
+    A catalog whose version is unknown says so, never "the litellm unknown catalog":
+
+    >>> table.attrs["meta"] = {"source": {"catalog": "litellm", "version": "unknown"}, "as_of": None}
+    >>> p = provenance(table)
+    >>> print(p["text"]); print(p["prices"])
+    Prices from the litellm catalog (version unknown; as of unknown): models (how many is unknown) at their maker's own standard price.
+    the litellm catalog's prices
 
     A table without a ``.meta.yml`` is named by its file under the charts, and its date stays unknown:
 
@@ -51,6 +63,9 @@ def provenance(pricing: pd.DataFrame) -> dict:
         when = f" (prices as of {as_of})" if as_of else ""
         facts["source"] = (f"Source: the {source['catalog']} catalog, version {source.get('version') or 'unknown'}"
                            f"{when}; scores as published in the source article.")
+        facts["prices"] = (f"the {source['catalog']} catalog's prices" if facts["version"] == "(version unknown)"
+                           else f"the {source['catalog']} {facts['version']} catalog's prices")
+        facts["article"] = False
         return facts
     published = str(meta.get("published") or "").split(" (")[0]
     dates = "; ".join(x for x in (published, f"figures as of {as_of}" if as_of else "") if x)
@@ -58,12 +73,14 @@ def provenance(pricing: pd.DataFrame) -> dict:
     if source.get("title"):
         line = f'Source: "{source["title"]}" ({dates}), a promotional comparison; values as published.'
         return {"catalog": "article", "version": "as published", "as_of": when, "source": line,
-                "text": f"Prices as published in the source article (data/pricing.csv; as of {as_of or 'unknown'})."}
+                "text": f"Prices as published in the source article (data/pricing.csv; as of {as_of or 'unknown'}).",
+                "prices": "the source article's published prices", "article": True}
     # a table of the user's own, without a .meta.yml: named by its file, never credited to the article
     name = Path(pricing.attrs["source_file"]).name if pricing.attrs.get("source_file") else "the pricing table"
     return {"catalog": name, "version": "unknown", "as_of": when,
             "source": f"Source: {name}" + (f" (as of {as_of})" if as_of else "") + ".",
-            "text": f"Prices from {name}, a pricing table without a .meta.yml (its source and date are unknown)."}
+            "text": f"Prices from {name}, a pricing table without a .meta.yml (its source and date are unknown).",
+            "prices": f"the prices of {name}", "article": False}
 
 
 def _catalog_facts(source: dict, as_of, counts: dict) -> dict:
@@ -78,9 +95,13 @@ def _catalog_facts(source: dict, as_of, counts: dict) -> dict:
                      + ", ".join(f"{n:,} {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])) + ")")
     parts += [f"{n:,} entries with {k}" if k.startswith("no ") else f"{n:,} entries: {k}" for k, n in other.items()]
     parts += [f"{n:,} models: {k}" for k, n in left.items()]
-    version = source.get("version") or "(version unknown)"
+    version = source.get("version")
+    if not version or str(version).strip().lower() == "unknown":  # an import that could not tell: never "litellm unknown"
+        version = "(version unknown)"
+    named = f"{source['catalog']} catalog (version unknown; as of {as_of or 'unknown'})" \
+        if version == "(version unknown)" else f"{source['catalog']} {version} catalog (as of {as_of or 'unknown'})"
     models = counts.get("models_written")  # unknown stays unknown, never 0
-    text = (f"Prices from the {source['catalog']} {version} catalog (as of {as_of or 'unknown'}): "
+    text = (f"Prices from the {named}: "
             + (f"{models:,} models" if models is not None else "models (how many is unknown)")
             + " at their maker's own standard price.")
     if parts:

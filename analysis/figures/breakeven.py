@@ -10,21 +10,30 @@ from matplotlib.ticker import FuncFormatter
 
 from analysis.figures.theme import (
     ORIGIN_COLORS,
+    PRICES_NOTE,
     add_source_note,
     article_origins,
     log_price_axis,
     origin_color,
 )
-from analysis.formatting import escape_mathtext, format_tokens, format_usd_tick
+from analysis.formatting import escape_mathtext, format_price, format_tokens, format_usd
+
+
+def _no_crossover(be) -> str:
+    """The note of a figure whose break-even is not drawn: unknown (a figure is missing) or no crossover."""
+    head = "Break-even unknown" if be.unknown else "No crossover on this range"
+    return escape_mathtext(f"{head}: {be.reason}.")
 
 
 def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, name_b: str, usd_per_mtok_b: float,
                      fixed_b_usd: float, volume_min: float = 1e6, volume_max: float = 1e11,
-                     color_a: str = ORIGIN_COLORS["US"], color_b: str = ORIGIN_COLORS["CN"], break_even=None):
+                     color_a: str = ORIGIN_COLORS["US"], color_b: str = ORIGIN_COLORS["CN"], break_even=None,
+                     source: str | None = None):
     """Total monthly cost of two options against monthly token volume (log-log), the crossover marked.
 
     ``break_even`` is the :class:`~analysis.value.breakeven.BreakEven` already computed for these
     figures (:func:`~analysis.value.breakeven.volume_break_even`); without it the figure asks for it.
+    ``source`` is where the prices come from (:func:`analysis.data.sources.provenance`'s line).
 
     >>> fig = volume_cost_plot("GPT-4o", 10.0, 0, "DeepSeek V4 Flash", 0.25, 2000)
     >>> fig.axes[0].get_xscale(), fig.axes[0].get_yscale()
@@ -40,15 +49,15 @@ def volume_cost_plot(name_a: str, usd_per_mtok_a: float, fixed_a_usd: float, nam
         if pd.isna(price):
             continue
         ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, price, fixed), 1e-2), color=color, lw=2,
-                label=escape_mathtext(f"{name}: ${price:g}/M tokens + {format_usd_tick(fixed)} a month"))
+                label=escape_mathtext(f"{name}: {format_price(price)}/M tokens + {format_usd(fixed)} a month"))
     be = break_even if break_even is not None else volume_break_even(usd_per_mtok_a, usd_per_mtok_b, fixed_a_usd, fixed_b_usd, name_a, name_b)
-    cost = None if be.never else monthly_cost_usd(be.value, usd_per_mtok_a, fixed_a_usd)
+    cost = monthly_cost_usd(be.value, usd_per_mtok_a, fixed_a_usd) if be.found else None
     _cost_by_volume_axes(fig, ax, be, cost, volume_min, volume_max,
-                         lambda v, c: f"break-even: {format_tokens(v)} tokens a month\n({format_usd_tick(round(c, 2))} each)",
+                         lambda v, c: f"break-even: {format_tokens(v)} tokens a month\n({format_usd(c)} each)",
                          f"Monthly cost: {name_a} against {name_b}",
-                         "Prices as published; fixed monthly costs are assumptions you set."
-                         + ("" if be.never else " The break-even exists only because of them: per-token prices "
-                                                "alone never cross."))
+                         f"{source or PRICES_NOTE} Fixed monthly costs are assumptions you set."
+                         + (" The break-even exists only because of them: per-token prices alone never cross."
+                            if be.found else ""))
     return fig
 
 
@@ -56,13 +65,13 @@ def _cost_by_volume_axes(fig, ax, be, cost, volume_min: float, volume_max: float
                          note: str) -> None:
     """The common finish of a monthly-cost-against-volume figure: the crossover marked (when it falls
     in the range, else the reason it does not, under the figure), log axes, legend, title, note."""
-    if not be.never and volume_min <= be.value <= volume_max:
+    if be.found and volume_min <= be.value <= volume_max:
         ax.axvline(be.value, color="#444444", ls="--", lw=1)
         ax.scatter([be.value], [cost], color="black", zorder=4)
         ax.annotate(label(be.value, cost), (be.value, cost), xytext=(10, -31), textcoords="offset points",
                     fontsize=8.5)
     else:
-        note += "\nNo crossover on this range: " + escape_mathtext(be.reason) + "."
+        note += f"\n{_no_crossover(be)}"
     ax.set_xscale("log")
     ax.set_xlabel("tokens per month (log scale)")
     log_price_axis(ax, "y", "total cost, USD per month (log scale)")
@@ -94,13 +103,13 @@ def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: 
         if pd.isna(cost) or pd.isna(success):
             continue
         ax.plot(x, cost_per_task_usd(cost, success, x), color=color, lw=2,
-                label=escape_mathtext(f"{name}: ${cost:.5f} of tokens a task, {success:.1%} right"))
+                label=escape_mathtext(f"{name}: {format_usd(cost)} of tokens a task, {success:.1%} right"))
     be = break_even if break_even is not None else quality_break_even(cost_a_usd, success_a, cost_b_usd, success_b, name_a, name_b)
-    if not be.never and be.value <= failure_cost_max_usd:
+    if be.found and be.value <= failure_cost_max_usd:
         y = cost_per_task_usd(cost_a_usd, success_a, be.value)
         ax.axvline(be.value, color="#444444", ls="--", lw=1)
         ax.scatter([be.value], [y], color="black", zorder=4)
-        ax.annotate(f"break-even: ${be.value:.4g} per wrong answer", (be.value, y), xytext=(10, -25),
+        ax.annotate(f"break-even: {format_usd(be.value)} per wrong answer", (be.value, y), xytext=(10, -25),
                     textcoords="offset points", fontsize=8.5)
     ax.set_xlim(0, failure_cost_max_usd)
     ax.set_ylim(bottom=0)
@@ -111,13 +120,13 @@ def quality_cost_plot(name_a: str, cost_a_usd: float, success_a: float, name_b: 
     ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0))  # clear of the break-even
     ax.set_title(f"Cost per task as wrong answers get dearer:\n{name_a} against {name_b}")
     note = "Success rate = the published benchmark score. Tokens per task and failure cost are assumptions."
-    if be.never or be.value > failure_cost_max_usd:
-        note += "\nNo crossover on this range: " + escape_mathtext(be.reason) + "."
+    if not be.found or be.value > failure_cost_max_usd:
+        note += f"\n{_no_crossover(be)}"
     add_source_note(fig, note)
     return fig
 
 
-def quality_break_even_heatmap(matrix: pd.DataFrame, title: str | None = None):
+def quality_break_even_heatmap(matrix: pd.DataFrame, title: str | None = None, source: str | None = None):
     """The quality break-even of every pair of models on a benchmark: cheaper model down, dearer across.
 
     ``matrix`` is :func:`analysis.breakeven.quality_break_even_matrix`'s. Each cell is the
@@ -147,7 +156,7 @@ def quality_break_even_heatmap(matrix: pd.DataFrame, title: str | None = None):
         i, j = rows.index(r.cheaper), cols.index(r.dearer)
         grid[i, j] = r.failure_cost_usd
         unknown = bool(getattr(r, "unknown", False))
-        text[i][j] = ("unknown" if unknown else "never") if r.never else f"${r.failure_cost_usd:.3g}"
+        text[i][j] = "unknown" if unknown else "never" if r.never else format_usd(r.failure_cost_usd)
     fig, ax = plt.subplots(figsize=(1.25 * len(cols) + 3.2, 0.6 * len(rows) + 2.2))
     finite = grid[np.isfinite(grid)]
     norm = matplotlib.colors.LogNorm(finite.min(), finite.max()) if len(finite) and finite.min() < finite.max() \
@@ -177,7 +186,7 @@ def quality_break_even_heatmap(matrix: pd.DataFrame, title: str | None = None):
     fig.tight_layout()
     add_source_note(fig, "Above the cell's cost of a wrong answer, the dearer model is cheaper per task; never: the "
                          "cheaper one is at least as accurate; unknown: a price or score is missing.\n"
-                         "Scores as success rates, prices as published; tokens per task are assumptions.")
+                         f"Scores as success rates. {source or PRICES_NOTE} Tokens per task are assumptions.")
     return fig
 
 
@@ -207,13 +216,13 @@ def self_hosting_plot(name: str, api_usd_per_mtok: float, gpu_usd_per_hour: floa
     if not pd.isna(api_usd_per_mtok):
         ax.plot(volumes, np.maximum(monthly_cost_usd(volumes, api_usd_per_mtok), 1e-2), color=origin_color(
                     article_origins().get(name)), lw=2,
-                label=escape_mathtext(f"{name} API: ${api_usd_per_mtok:g}/M tokens"))
+                label=escape_mathtext(f"{name} API: {format_price(api_usd_per_mtok)}/M tokens"))
     ax.plot(volumes, np.maximum(self_hosting_cost_usd(volumes, gpu), 1e-2), color="#555f6b", lw=2,
             drawstyle="steps-post",
-            label=escape_mathtext(f"self-hosted: ${gpu_usd_per_hour:g}/GPU-hour, {gpu_tok_per_s:,.0f} tok/s at "
+            label=escape_mathtext(f"self-hosted: {format_usd(gpu_usd_per_hour)}/GPU-hour, {gpu_tok_per_s:,.0f} tok/s at "
                            f"{utilisation:.0%} use"))
     be = break_even if break_even is not None else self_hosting_break_even(api_usd_per_mtok, gpu, name)
-    cost = None if be.never else monthly_cost_usd(be.value, api_usd_per_mtok)
+    cost = monthly_cost_usd(be.value, api_usd_per_mtok) if be.found else None
     _cost_by_volume_axes(fig, ax, be, cost, volume_min, volume_max,
                          lambda v, c: f"self-hosting cheaper above\n{format_tokens(v)} tokens a month",
                          f"Self-hosting against the {name} API",

@@ -7,7 +7,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.figures.theme import _HORIZONTAL, STATUS_COLORS, _model_colors, add_source_note, log_price_axis
+from analysis.figures.theme import (
+    _HORIZONTAL,
+    PRICES_NOTE,
+    STATUS_COLORS,
+    _model_colors,
+    add_source_note,
+    log_price_axis,
+)
+from analysis.formatting import escape_mathtext
 
 # --------------------------------------------------------------------------- live calls (notebook 05)
 
@@ -72,8 +80,10 @@ def latency_distribution(requests: pd.DataFrame, metric: str, label: str, xlabel
     return fig
 
 
-def cost_per_request(requests: pd.DataFrame, label: str, origins: dict[str, str] | None = None):
+def cost_per_request(requests: pd.DataFrame, label: str, origins: dict[str, str] | None = None,
+                     source: str | None = None):
     """Cost of each successful request (usage x list prices), log scale; unknown costs listed, not drawn.
+    ``source`` is where the prices come from (the page's provenance line); without it, a neutral line.
 
     >>> df = pd.DataFrame({"model": ["A", "B"], "status": ["ok", "ok"], "cost_usd": [0.0001, float("nan")]})
     >>> fig = cost_per_request(df, "SIMULATED (local emulator)")
@@ -101,7 +111,8 @@ def cost_per_request(requests: pd.DataFrame, label: str, origins: dict[str, str]
                  fontsize=8, color="#555555")
     mode_banner(fig, label)
     fig.tight_layout()
-    fig.text(0.01, -0.04 if not unknown else -0.14, f"{label}. Prices: data/pricing.csv, as published.",
+    fig.text(0.01, -0.04 if not unknown else -0.14,
+             escape_mathtext(f"{label}. {source or PRICES_NOTE}"),
              fontsize=8, color="#555555", ha="left", va="top")
     return fig
 

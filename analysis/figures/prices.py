@@ -7,7 +7,6 @@ import pandas as pd
 
 from analysis.figures.theme import (
     MAX_ROWS,
-    SOURCE_NOTE,
     add_source_note,
     article_models,
     bounded,
@@ -15,9 +14,10 @@ from analysis.figures.theme import (
     log_price_axis,
     origin_color,
     origin_legend,
+    prices_source_note,
     some_names,
 )
-from analysis.formatting import escape_mathtext, format_multiple, format_usd_tick
+from analysis.formatting import escape_mathtext, format_multiple, price_column, usd_column
 from analysis.prices.bills import MonthlyVolume
 
 
@@ -42,6 +42,7 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
     known = table[table[column].notna()].sort_values([column, "model"])
     unknown = table.loc[table[column].isna(), "model"].tolist()
     known, left = bounded(known, keep=article_models() if keep is None else keep)
+    price_label = price_column(known[column])  # one precision for every bar's label
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(known) + 1.4))
     colors = [origin_color(o) for o in known.origin]
     ax.barh(known.model, known[column], color=colors)
@@ -49,7 +50,7 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
     log_price_axis(ax, "x", label)
     ax.set_ylabel("")
     for y, (_, row) in enumerate(known.iterrows()):
-        text = f"${row[column]:,.2f}"
+        text = price_label(row[column])
         if multiple_column and multiple_column in row and pd.notna(row[multiple_column]):
             text += f"  ({format_multiple(row[multiple_column])})"
         ax.text(row[column] * 1.08, y, text, va="center", fontsize=8.5)
@@ -61,7 +62,7 @@ def price_bars(table: pd.DataFrame, column: str = "output_usd_per_mtok",
         notes.append("Unknown on this basis (not drawn): " + some_names(unknown))
     if notes:
         fig.text(0.01, -0.06, escape_mathtext(" ".join(notes)), fontsize=8, color="#555555", wrap=True)
-    add_source_note(fig)
+    add_source_note(fig, prices_source_note(table))
     return fig
 
 
@@ -72,19 +73,20 @@ def monthly_bill_bars(table: pd.DataFrame, monthly_tokens: float, column: str = 
     output-only label, as the table's caption gives it."""
     known = table[table[column].notna()].sort_values([column, "model"])
     known, left = bounded(known, keep=article_models() if keep is None else keep)
+    bill_label = usd_column(known[column])
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(known) + 1.4))
     ax.barh(known.model, known[column], color=[origin_color(o) for o in known.origin])
     ax.invert_yaxis()
     log_price_axis(ax, "x", "monthly bill, USD (log scale)")
     for y, v in enumerate(known[column]):
-        ax.text(v * 1.08, y, format_usd_tick(round(v, 2)), va="center", fontsize=8.5)
+        ax.text(v * 1.08, y, bill_label(v), va="center", fontsize=8.5)
     ax.set_xlim(known[column].min() / 1.6, known[column].max() * 5)
     ax.set_title(f"Monthly bill, {MonthlyVolume(float(monthly_tokens)).output_label()}")
     origin_legend(ax, known.origin, loc="upper right")
     if left:
         fig.text(0.01, -0.06, left_out_note(left, "models", f"the {MAX_ROWS} cheapest and the models the article names"),
                  fontsize=8, color="#555555")
-    add_source_note(fig, SOURCE_NOTE + " Volume is a parameter.")
+    add_source_note(fig, prices_source_note(table) + " Volume is a parameter.")
     return fig
 
 
@@ -110,8 +112,9 @@ def traffic_bill_bars(bills: pd.DataFrame, monthly_tokens: float, input_output_r
         ax.barh(known.model, known.traffic_bill_usd, color=[origin_color(o) for o in known.origin])
         ax.invert_yaxis()
         log_price_axis(ax, "x", "monthly bill, USD (log scale)")
+        bill_label = usd_column(known.traffic_bill_usd)
         for y, v in enumerate(known.traffic_bill_usd):
-            ax.text(v * 1.08, y, format_usd_tick(round(v, 2)), va="center", fontsize=8.5)
+            ax.text(v * 1.08, y, bill_label(v), va="center", fontsize=8.5)
         positive = known.traffic_bill_usd[known.traffic_bill_usd > 0]
         if len(positive):
             ax.set_xlim(positive.min() / 1.6, positive.max() * 5)
@@ -126,5 +129,5 @@ def traffic_bill_bars(bills: pd.DataFrame, monthly_tokens: float, input_output_r
         notes.append("Unknown price for this mix (not drawn): " + some_names(unknown))
     if notes:
         fig.text(0.01, -0.06, escape_mathtext(" ".join(notes)), fontsize=8, color="#555555", wrap=True)
-    add_source_note(fig, SOURCE_NOTE + " Volume and mix are parameters.")
+    add_source_note(fig, prices_source_note(bills) + " Volume and mix are parameters.")
     return fig

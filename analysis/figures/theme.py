@@ -23,7 +23,8 @@ import numpy as np
 from cycler import cycler
 from matplotlib.ticker import FuncFormatter
 
-from analysis.formatting import format_usd_tick
+from analysis.formatting import MAX_NAMES as FORMAT_MAX_NAMES
+from analysis.formatting import format_names, format_usd_tick
 
 #: The one colour map of origins, used by every figure of every page (a model is drawn in its origin's
 #: colour): the catalogs know more origins than the article's US and China. No policy, status or highlight
@@ -83,7 +84,31 @@ def policy_color(policy: str, kind: str = "", origin=None) -> str:
         return origin_color(origin)
     return POLICY_COLOR
 
+#: The line under a figure of the source article's own figures (access, stars, published speeds).
 SOURCE_NOTE = "Source: figures as published in the source article (a promotional comparison)."
+
+#: The line under a figure of prices whose provenance it was not given: neutral, never crediting the article.
+PRICES_NOTE = "Prices from this run's pricing table (named under the page's data date)."
+
+
+def prices_source_note(frame=None) -> str:
+    """The line under a figure of prices: where ``frame``'s prices come from, in the words of
+    :func:`analysis.data.sources.provenance` (the article's title, or the catalog and its version), when the
+    frame carries its pricing table's provenance (``attrs``); else :data:`PRICES_NOTE`, never "as published".
+
+    >>> from analysis.data.load import load_pricing
+    >>> prices_source_note(load_pricing())[:22], prices_source_note(None) == PRICES_NOTE
+    ('Source: "Stop Guessing', True)
+    >>> t = load_pricing(); t.attrs["meta"] = {"source": {"catalog": "genai-prices", "version": "0.2.3"}}
+    >>> prices_source_note(t)
+    'Source: the genai-prices catalog, version 0.2.3; scores as published in the source article.'
+    """
+    attrs = getattr(frame, "attrs", None) or {}
+    if not (attrs.get("meta") or attrs.get("source_file")):
+        return PRICES_NOTE
+    from analysis.data.sources import provenance
+
+    return provenance(frame)["source"]
 
 
 #: seaborn's look as ``seaborn.set_theme(style="whitegrid", context="notebook", font_scale=0.95)`` sets it (seaborn
@@ -276,8 +301,8 @@ def article_models() -> tuple[str, ...]:
 
 #: The most rows (bars, grid rows) one figure draws: its size stays bounded however many models the data holds.
 MAX_ROWS = 20
-#: The most names a note under a figure lists before it says how many more there are.
-MAX_NAMES = 12
+#: The most names a note under a figure lists before it says how many more there are (formatting's one rule).
+MAX_NAMES = FORMAT_MAX_NAMES
 
 
 def bounded(frame, n: int = MAX_ROWS, keep=(), name_col: str = "model"):
@@ -301,15 +326,13 @@ def bounded(frame, n: int = MAX_ROWS, keep=(), name_col: str = "model"):
 
 
 def some_names(names, limit: int = MAX_NAMES) -> str:
-    """Names for a note under a figure: all of them when few, else the first ``limit`` and how many more.
+    """Names for a note under a figure: all of them when few, else the first ``limit`` and how many more
+    (:func:`analysis.formatting.format_names`, the one rule for every list of names).
 
     >>> some_names(["a", "b"]), some_names([f"m{i}" for i in range(30)], 3)
     ('a, b', 'm0, m1, m2 and 27 more')
     """
-    names = [str(n) for n in names]
-    if len(names) <= limit:
-        return ", ".join(names)
-    return ", ".join(names[:limit]) + f" and {len(names) - limit:,} more"
+    return format_names(names, limit, none="")
 
 
 def left_out_note(left: int, what: str, order: str) -> str:

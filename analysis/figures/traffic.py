@@ -29,7 +29,7 @@ from analysis.figures.theme import (
     policy_color,
     some_names,
 )
-from analysis.formatting import escape_mathtext, format_saving, format_usd_tick
+from analysis.formatting import escape_mathtext, format_saving, format_usd, format_usd_tick
 
 
 def _mark_partial(bars, complete) -> None:
@@ -133,7 +133,7 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     log_price_axis(ax, "x", "monthly bill, USD (log scale)")
     for i, row in enumerate(shown.itertuples()):
         if row.serves_all:
-            text = format_usd_tick(round(row.monthly_cost_usd, 2))
+            text = format_usd(row.monthly_cost_usd)
             if pd.notna(row.savings_pct) and row.policy != summary.attrs.get("baseline"):
                 text += f"  ({format_saving(row.savings_pct)} vs {summary.attrs.get('baseline')})"
             elif row.policy == summary.attrs.get("baseline"):
@@ -141,7 +141,7 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
         else:
             tasks = ', '.join(u.split(' (')[0] for u in str(row.unserved).split('), '))
             gap = bool(getattr(row, "unserved_data_gap", False))  # no entry in the data is not "cannot serve"
-            text = f"{format_usd_tick(round(row.served_cost_usd, 2))} for {row.served_share:.0%} of requests; " + (
+            text = f"{format_usd(row.served_cost_usd)} for {row.served_share:.0%} of requests; " + (
                 f"{tasks}: unknown (data gap)" if gap else f"cannot serve {tasks}")
         ax.text(row.served_cost_usd * 1.08, i, escape_mathtext(text), va="center", fontsize=8)
     ax.set_xlim(shown.served_cost_usd.min() / 1.6, shown.served_cost_usd.max() * 60)
@@ -151,7 +151,7 @@ def policy_cost_bars(summary: pd.DataFrame, title: str | None = None):
     _policy_legend(ax, shown, extra, loc="upper center", bbox_to_anchor=(0.5, -0.62 / axes_in), ncol=2)
     vol = summary.attrs.get("requests_per_month")
     ax.set_title(title or (f"Monthly bill by policy, {vol:,.0f} requests a month" if vol else "Monthly bill by policy"))
-    _bounded_note(fig, "Prices as published; workload, thresholds and budget are assumptions (parameters).", left,
+    _bounded_note(fig, "Prices from this run's pricing table; workload, thresholds and budget are assumptions (parameters).", left,
                   "every routing policy, the baseline", nothing, "Serves no request")
     return fig
 
@@ -200,7 +200,7 @@ def policy_frontier_plot(frontier: pd.DataFrame, title: str | None = None):
                                      label="dominated")]
     _policy_legend(ax, known, extra, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "Policies: expected quality against monthly bill")
-    add_source_note(fig, "Scores and prices as published; vision has no benchmark and is left out of quality. "
+    add_source_note(fig, "Scores as published; prices from this run's pricing table; vision has no benchmark and is left out of quality. "
                          "Frontier computed by pricepoint.")
     if len(left_out):
         reasons = left_out.excluded_reason.str.split(":").str[0]
@@ -244,7 +244,7 @@ def routing_grid(assignments: pd.DataFrame, policies: list[str] | None = None, h
                 color = origin_color(r.origin)
                 score = f"{r.score:g} on {r.benchmark}" if pd.notna(r.score) else (
                     "no benchmark" if pd.isna(r.benchmark) else "score unknown")
-                text = f"{r.model}\n{score}\n{format_usd_tick(round(r.monthly_cost_usd, 2))}/month"
+                text = f"{r.model}\n{score}\n{format_usd(r.monthly_cost_usd)}/month"
             ax.add_patch(matplotlib.patches.Rectangle((j, i), 0.96, 0.92, color=color, alpha=0.85))
             ax.text(j + 0.48, i + 0.46, escape_mathtext(text), ha="center", va="center", fontsize=8,
                     color="white" if color != "#dddddd" else "#333333")
@@ -356,7 +356,7 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
     ax.invert_yaxis()
     log_price_axis(ax, "x", "cost of the log's priced rows, USD (log scale)")
     for i, row in enumerate(t.itertuples()):
-        text = format_usd_tick(round(row.cost_usd, 2))
+        text = format_usd(row.cost_usd)
         if row.complete and pd.notna(row.savings_vs_logged_pct) and row.kind != "as logged":
             text += f"  ({format_saving(row.savings_vs_logged_pct)} vs as logged)"
         elif not row.complete:
@@ -367,7 +367,7 @@ def usage_cost_bars(totals: pd.DataFrame, title: str | None = None):
                                                     label="leaves rows unserved")],
                    loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "The usage log re-priced")
-    _bounded_note(fig, "Prices as published; rows set aside as bad are not in any bar.", left,
+    _bounded_note(fig, "Prices from this run's pricing table; rows set aside as bad are not in any bar.", left,
                   "as logged, every routing policy", none, "Serves no row")
     return fig
 

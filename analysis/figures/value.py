@@ -11,16 +11,16 @@ from matplotlib.ticker import FuncFormatter
 from analysis.figures.theme import (
     ORIGIN_COLORS,
     ORIGIN_LABELS,
-    SOURCE_NOTE,
     _label_points,
     add_source_note,
     log_price_axis,
     origin_color,
     origin_key,
     origin_legend,
+    prices_source_note,
     some_names,
 )
-from analysis.formatting import format_multiple
+from analysis.formatting import format_multiple, format_usd
 
 
 def frontier_plot(table: pd.DataFrame, title: str | None = None, price_label: str | None = None):
@@ -81,7 +81,7 @@ def frontier_plot(table: pd.DataFrame, title: str | None = None, price_label: st
     # beside the axes, not on them: labels of the cheapest models sit in the upper left
     ax.legend(handles=handles, frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or f"{BENCHMARK_SHORT.get(bench, bench or '')} score against price: the frontier")
-    add_source_note(fig, SOURCE_NOTE + " Frontier computed by pricepoint.")
+    add_source_note(fig, prices_source_note(table) + " Frontier computed by pricepoint.")
     if len(left_out):
         groups = left_out.groupby("excluded_reason", sort=False)["model"].apply(list)
         fig.text(0.01, -0.06, "Left out, not drawn: " + "; ".join(
@@ -114,13 +114,13 @@ def price_per_point_bars(table: pd.DataFrame, title: str | None = None):
         ", USD per million tokens", "")
     log_price_axis(ax, "x", f"USD per million tokens per {BENCHMARK_SHORT.get(bench, '')} point ({label}, log scale)")
     for y, (v, m) in enumerate(zip(known["usd_per_mtok_per_point"], known["value_multiple"])):
-        ax.text(v * 1.08, y, f"${v:.4f}  ({format_multiple(m)} the best)", va="center", fontsize=8.5)
+        ax.text(v * 1.08, y, f"{format_usd(v, 4)}  ({format_multiple(m)} the best)", va="center", fontsize=8.5)
     if len(known):
         ax.set_xlim(known["usd_per_mtok_per_point"].min() / 1.6, known["usd_per_mtok_per_point"].max() * 12)
     origin_legend(ax, known["origin"], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or f"Price per {BENCHMARK_SHORT.get(bench, '')} point")
     fig.tight_layout()
-    add_source_note(fig)
+    add_source_note(fig, prices_source_note(table))
     return fig
 
 

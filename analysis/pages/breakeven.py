@@ -11,7 +11,7 @@ from analysis.figures.breakeven import (
     self_hosting_plot,
     volume_cost_plot,
 )
-from analysis.formatting import escape_markdown, format_price, format_usd
+from analysis.formatting import escape_markdown, format_usd, plural, price_column
 from analysis.pages.tables import styled_table
 from analysis.value.breakeven import BreakEven, GpuAssumptions
 from analysis.value.efficiency import BENCHMARK_SHORT
@@ -26,15 +26,15 @@ def fixed_cost_clause(volume: BreakEven, model_a: str, model_b: str, fixed_a_usd
     >>> from analysis.value.breakeven import volume_break_even
     >>> be = volume_break_even(10.00, 0.25, 0, 2000, "GPT-4o", "DeepSeek V4 Flash")
     >>> print(fixed_cost_clause(be, "GPT-4o", "DeepSeek V4 Flash", 0, 2000, 10.00, 0.25))
-    it exists only because of the assumed fixed costs ($0.00 a month for GPT-4o, $2,000 for DeepSeek V4 Flash): on the published prices alone DeepSeek V4 Flash is cheaper at every volume
+    it exists only because of the assumed fixed costs ($0.00 a month for GPT-4o, $2,000 for DeepSeek V4 Flash): on the per-token prices alone DeepSeek V4 Flash is cheaper at every volume
     >>> fixed_cost_clause(volume_break_even(10.00, 0.25, 0, 0), "A", "B", 0, 0, 10.00, 0.25)
     ''
     """
-    if volume.never:
+    if not volume.found:
         return ""
     cheaper = model_b if usd_per_mtok_b < usd_per_mtok_a else model_a
     return (f"it exists only because of the assumed fixed costs ({format_usd(fixed_a_usd_per_month)} a month for "
-            f"{model_a}, {format_usd(fixed_b_usd_per_month)} for {model_b}): on the published prices alone "
+            f"{model_a}, {format_usd(fixed_b_usd_per_month)} for {model_b}): on the per-token prices alone "
             f"{cheaper} is cheaper at every volume")
 
 
@@ -49,21 +49,33 @@ def volume_markdown(volume: BreakEven, assumption: str = "") -> str:
     >>> print(volume_markdown(BreakEven(2e8, "x"), "it exists only because of the assumed fixed costs"))
     **Break-even volume:** 200,000,000 tokens a month, and it exists only because of the assumed fixed costs: x.
     """
-    head = 'never' if volume.never else f'{volume.value:,.0f} tokens a month'
-    if assumption and not volume.never:
+    head = f'{volume.value:,.0f} tokens a month' if volume.found else outcome_word(volume)
+    if assumption and volume.found:
         head += f", and {escape_markdown(assumption)}"
     return f"**Break-even volume:** {head}: {escape_markdown(volume.reason)}."
 
 
 def quality_markdown(quality: BreakEven) -> str:
-    """The quality break-even as one Markdown sentence for the page.
+    """The quality break-even as one Markdown sentence for the page: a cost, *never*, or *unknown* (a figure is
+    missing: not known, so never called *never*).
 
-    >>> print(quality_markdown(BreakEven(None, "no mmlu score for GPT-4o-mini in the data")))
-    **Quality break-even:** never: no mmlu score for GPT-4o-mini in the data.
+    >>> print(quality_markdown(BreakEven(None, "no mmlu score for GPT-4o-mini in the data", unknown=True)))
+    **Quality break-even:** unknown: no mmlu score for GPT-4o-mini in the data.
+    >>> print(quality_markdown(BreakEven(0.2611, "when a wrong answer costs more")))
+    **Quality break-even:** \\$0.2611 per wrong answer: when a wrong answer costs more.
     """
-    return (f"**Quality break-even:** "
-            f"{'never' if quality.never else escape_markdown(format_usd(quality.value, 4)) + ' per wrong answer'}: "
-            f"{escape_markdown(quality.reason)}.")
+    head = escape_markdown(format_usd(quality.value, 4)) + ' per wrong answer' if quality.found else \
+        outcome_word(quality)
+    return f"**Quality break-even:** {head}: {escape_markdown(quality.reason)}."
+
+
+def outcome_word(be: BreakEven) -> str:
+    """What a break-even without a value is called: *unknown* when a figure it needs is missing, else *never*.
+
+    >>> outcome_word(BreakEven(None, "x", unknown=True)), outcome_word(BreakEven(None, "x"))
+    ('unknown', 'never')
+    """
+    return "unknown" if be.unknown else "never"
 
 
 def missing_model_markdown(model: str, parameter: str) -> str:
@@ -91,6 +103,14 @@ def styled_self_hosting(by_model: pd.DataFrame, basis: str = "output", input_out
     >>> "output API price, $/M tokens" in html and ">2,851,562,500<" in html and ">never<" in html
     True
 
+    An open-weight model whose API price is unknown has an *unknown* break-even, never *never*:
+
+    >>> t.loc[t.model == "GLM-5", ["usd_per_mtok", "break_even_tokens_per_month", "never", "unknown"]] = [
+    ...     float("nan"), float("nan"), False, True]
+    >>> import re
+    >>> re.findall(r">(unknown|never)<", styled_self_hosting(t).to_html()).count("unknown")
+    1
+
     Only models with open weights have a row: GPT-4o's weights are closed (:func:`not_self_hostable_markdown`
     lists it under the table).
 
@@ -102,16 +122,23 @@ def styled_self_hosting(by_model: pd.DataFrame, basis: str = "output", input_out
                "break_even_tokens_per_month": "self-hosting always cheaper above, tokens a month", "reason": "why"}
     if "open_weights" in by_model.columns:
         by_model = by_model[by_model.open_weights.fillna(False).astype(bool)]
-    return styled_table(by_model, columns, {"usd_per_mtok": format_price, "break_even_tokens_per_month": "{:,.0f}"},
-                        na={"break_even_tokens_per_month": "never"},
+    by_model = by_model.copy()
+    unknown = by_model["unknown"].fillna(False).astype(bool) if "unknown" in by_model.columns else False
+    by_model["break_even_tokens_per_month"] = [
+        f"{v:,.0f}" if pd.notna(v) else ("unknown" if u else "never")
+        for v, u in zip(by_model["break_even_tokens_per_month"],
+                        unknown if not isinstance(unknown, bool) else [False] * len(by_model), strict=True)]
+    return styled_table(by_model, columns, {"usd_per_mtok": price_column(by_model["usd_per_mtok"])},
                         caption="Open-weight models only; the same GPU speed for every model (an assumption: a "
                                 "larger model needs more GPUs per token, so set gpu_tok_per_s for the one you compare).")
 
 
-def open_weights_map(pricing: pd.DataFrame, facts: pd.DataFrame) -> dict[str, bool | None]:
-    """Whether each priced model's weights are open: ``model_facts.csv``'s ``open_weights`` (per model, each
-    value cited in its meta.yml) where it says, else the model family's in ``data/model_families.csv``
-    (the identity tables; a catalog's thousands of models), else unknown (``None``), never guessed.
+def open_weights_map(pricing: pd.DataFrame, facts: pd.DataFrame, also=()) -> dict[str, bool | None]:
+    """Whether each priced model's weights are open (and each model in ``also``, priced or not, such as the
+    model a parameter names): ``model_facts.csv``'s ``open_weights`` (per model, each value cited in its
+    meta.yml), matched by name or by canonical id (a catalog names ``qwen3-32b`` what the article calls
+    ``Qwen3-32B``); else the model family's in ``data/model_families.csv`` (the identity tables; a catalog's
+    thousands of models); else unknown (``None``), never guessed.
 
     >>> from analysis.data.load import load_model_facts, load_pricing
     >>> w = open_weights_map(load_pricing(), load_model_facts())
@@ -120,14 +147,29 @@ def open_weights_map(pricing: pd.DataFrame, facts: pd.DataFrame) -> dict[str, bo
     >>> import pandas as pd
     >>> open_weights_map(pd.DataFrame({"model": ["gpt-oss-120b", "claude-sonnet-4", "zzz-1"]}), load_model_facts())
     {'gpt-oss-120b': True, 'claude-sonnet-4': False, 'zzz-1': None}
+
+    A model the table does not price (a catalog prices Qwen3-32B only through resellers) still has the
+    facts' answer, and so does a catalog's canonical id of an article model:
+
+    >>> catalog = pd.DataFrame({"model": ["qwen3-32b", "gpt-4o"]})
+    >>> open_weights_map(catalog, load_model_facts(), also=["Qwen3-32B"])
+    {'qwen3-32b': True, 'gpt-4o': False, 'Qwen3-32B': True}
     """
-    from analysis.data.identity import load_identity, open_weights_of
+    from analysis.data.identity import load_identity, open_weights_of, resolve
 
     known = facts.set_index("model")["open_weights"].dropna().astype(bool).to_dict() if "open_weights" in facts \
         else {}
     ident = load_identity()
+    by_id = {resolve(str(m), ident): v for m, v in known.items()}
     family = {"yes": True, "no": False}
-    return {m: known[m] if m in known else family.get(open_weights_of(m, ident)) for m in pricing.model}
+
+    def weights(m) -> bool | None:
+        if m in known:
+            return known[m]
+        canonical = resolve(str(m), ident)
+        return by_id[canonical] if canonical in by_id else family.get(open_weights_of(m, ident))
+
+    return {m: weights(m) for m in dict.fromkeys([*pricing.model, *also])}
 
 
 def not_self_hostable_markdown(by_model: pd.DataFrame) -> str:
@@ -150,6 +192,12 @@ def not_self_hostable_markdown(by_model: pd.DataFrame) -> str:
     if len(unknown):
         lines.append(f"- **Open weights unknown (data gap), not computed:** {escape_markdown(some_names(unknown))}.")
     return "\n".join(lines)
+
+
+def _outcome(be: BreakEven) -> dict:
+    """A break-even's ``never``, ``unknown`` and ``reason`` for results.json: ``never`` is ``None`` when unknown."""
+    d = be.as_dict()
+    return {"never": d["never"], "unknown": d["unknown"], "reason": d["reason"]}
 
 
 def results(prices: pd.DataFrame, assumptions: dict, volume: BreakEven, task_a: dict, task_b: dict,
@@ -186,18 +234,18 @@ def results(prices: pd.DataFrame, assumptions: dict, volume: BreakEven, task_a: 
             "model_a": model_a, "model_b": model_b, "usd_per_mtok_a": price[model_a], "usd_per_mtok_b": price[model_b],
             "fixed_a_usd_per_month": assumptions["fixed_a_usd_per_month"],
             "fixed_b_usd_per_month": assumptions["fixed_b_usd_per_month"],
-            "tokens_per_month": volume.value, "never": volume.never, "reason": volume.reason},
+            "tokens_per_month": volume.value, **_outcome(volume)},
         "quality_break_even": {
             "benchmark": benchmark, "model_a": model_a, "model_b": model_b,
             "task_cost_usd_a": task_a["cost_usd"], "task_cost_usd_b": task_b["cost_usd"],
             "success_rate_a": task_a["success_rate"], "success_rate_b": task_b["success_rate"],
-            "failure_cost_usd": quality.value, "never": quality.never, "reason": quality.reason},
+            "failure_cost_usd": quality.value, **_outcome(quality)},
         "quality_break_even_matrix": matrix,
         "self_hosting_break_even": {
             "model": self_host_model, "api_usd_per_mtok": price.get(self_host_model, np.nan),  # unknown, never 0
             "self_hosted_usd_per_mtok_at_full_use": gpu.usd_per_mtok, "gpu_usd_per_month": gpu.usd_per_month,
             "gpu_tokens_per_month": gpu.tokens_per_month, "tokens_per_month": self_host.value,
-            "never": self_host.never, "reason": self_host.reason},
+            **_outcome(self_host)},
         "self_hosting_by_model": by_model,
     }
 
@@ -233,26 +281,28 @@ def findings(volume: BreakEven, quality: BreakEven, matrix: pd.DataFrame, gpu: G
     clause = fixed_cost_clause(volume, model_a, model_b, fixed_a_usd_per_month, fixed_b_usd_per_month,
                                usd_per_mtok_a, usd_per_mtok_b) if not (pd.isna(usd_per_mtok_a)
                                                                        or pd.isna(usd_per_mtok_b)) else ""
-    if not clause and not volume.never:
+    if not clause and volume.found:
         clause = "it exists only because of the assumed fixed costs"
     out = [(f"Volume break-even, {model_a} against {model_b} ({basis} price): "
-            + (f"never: {volume.reason}." if volume.never else
-               f"{volume.value:,.0f} tokens a month, and {clause}; {volume.reason}."),
-            "computed" if volume.never else "assumption"),
+            + (f"{volume.value:,.0f} tokens a month, and {clause}; {volume.reason}." if volume.found else
+               f"{outcome_word(volume)}: {volume.reason}."),
+            "assumption" if volume.found else "computed"),
            (f"Fixed monthly costs: {format_usd(fixed_a_usd_per_month)} for {model_a}, "
             f"{format_usd(fixed_b_usd_per_month)} for {model_b} (assumptions).", "assumption"),
            (f"Quality break-even on {name}, {input_tokens_per_task:,.0f} input + {output_tokens_per_task:,.0f} "
-            f"output tokens a task: " + (f"never: {quality.reason}." if quality.never else
-                                         f"{format_usd(quality.value, 4)} per wrong answer; {quality.reason}."),
+            f"output tokens a task: " + (f"{format_usd(quality.value, 4)} per wrong answer; {quality.reason}."
+                                         if quality.found else f"{outcome_word(quality)}: {quality.reason}."),
             "computed")]
-    found = matrix[~matrix.never]
+    found = matrix[matrix.failure_cost_usd.notna()]
     if len(found):
         lo, hi = found.loc[found.failure_cost_usd.idxmin()], found.loc[found.failure_cost_usd.idxmax()]
-        out.append((f"Across the {len(matrix)} pairs of {name} models, a dearer model pays for itself once a wrong "
-                    f"answer costs {format_usd(lo.failure_cost_usd, 4)} ({lo.dearer} over {lo.cheaper}) to "
+        never = int((matrix.never & ~matrix.unknown).sum())
+        out.append((f"Across the {plural(len(matrix), 'pair')} of {name} models, a dearer model pays for itself once "
+                    f"a wrong answer costs {format_usd(lo.failure_cost_usd, 4)} ({lo.dearer} over {lo.cheaper}) to "
                     f"{format_usd(hi.failure_cost_usd, 4)} ({hi.dearer} over {hi.cheaper}); "
-                    f"{int((matrix.never & ~matrix.unknown).sum())} pairs never cross (the cheaper model is at "
-                    f"least as accurate) and {int(matrix.unknown.sum())} lack a price or score.", "computed"))
+                    f"{plural(never, 'pair')} never cross{'es' if never == 1 else ''} (the cheaper model is at "
+                    f"least as accurate) and {int(matrix.unknown.sum()):,} lack{'s' if matrix.unknown.sum() == 1 else ''}"
+                    f" a price or score (unknown).", "computed"))
     out.append((f"Tokens per task ({input_tokens_per_task:,.0f} in, {output_tokens_per_task:,.0f} out) and the cost "
                 f"of a wrong answer are assumptions; the benchmark score stands in for the success rate.",
                 "assumption"))
@@ -268,9 +318,9 @@ def findings(volume: BreakEven, quality: BreakEven, matrix: pd.DataFrame, gpu: G
         gap = " Whether its weights are published is unknown (data gap)." if self_host_open_weights is None or \
             pd.isna(self_host_open_weights) else ""
         out.append((f"Self-hosting against the {self_host_model} API ({basis} price): "
-                    + (f"never: {self_host.reason}." if self_host.never else
-                       f"cheaper above {self_host.value:,.0f} tokens a month, and only under the assumed GPU price, "
-                       f"speed and utilisation; {self_host.reason}.") + gap, "computed"))
+                    + (f"cheaper above {self_host.value:,.0f} tokens a month, and only under the assumed GPU price, "
+                       f"speed and utilisation; {self_host.reason}." if self_host.found else
+                       f"{outcome_word(self_host)}: {self_host.reason}.") + gap, "computed"))
     return out
 
 
@@ -297,9 +347,11 @@ def volume_figure(pricing: pd.DataFrame, price: pd.Series, volume: BreakEven, *,
     """:func:`volume_cost_plot` of two models, from their prices on the basis (``price``, by model) and
     the break-even already computed (``volume``)."""
     color_a, color_b = pair_colors(pricing, model_a, model_b)
+    from analysis.figures.theme import prices_source_note
+
     return volume_cost_plot(model_a, price.get(model_a, np.nan), fixed_a_usd_per_month, model_b,
                             price.get(model_b, np.nan), fixed_b_usd_per_month, volume_min, volume_max,
-                            color_a, color_b, break_even=volume)
+                            color_a, color_b, break_even=volume, source=prices_source_note(pricing))
 
 
 def quality_figure(pricing: pd.DataFrame, task_a: dict, task_b: dict, quality: BreakEven, *, model_a: str,

@@ -10,7 +10,16 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.data.tables import BENCHMARK_SHORT_LABELS
-from analysis.formatting import format_count, format_multiple, format_number, format_usd
+from analysis.formatting import (
+    format_count,
+    format_multiple,
+    format_names,
+    format_number,
+    format_usd,
+    plural,
+    price_column,
+    usd_column,
+)
 from analysis.pages.tables import styled_table
 from analysis.traffic.decision import Recommendation
 from analysis.traffic.workload import Workload, format_mapping
@@ -42,6 +51,9 @@ def styled_overview(table: pd.DataFrame, max_rows: int = 40):
     columns, formats = overview_columns()
     frame = table.copy()
     frame["vision"] = frame["vision"].astype(object)
+    # one precision per price column (never "$0.600" beside "$10.00")
+    formats.update({c: price_column(frame[c]) for c in frame.columns if c.endswith("_usd_per_mtok")
+                    and c in formats})
     caption = ("Value: blended price (3 input tokens to 1 output) per benchmark point, as a multiple of the best on "
                "that benchmark, on the model's best benchmark (1× is the best value; n/a: no blended price or no score). "
                "Scores and speeds (tok/s) as published in the source article; prices from this run's pricing table "
@@ -69,7 +81,8 @@ def styled_recommendation(rec: Recommendation):
         a["why"] = [rec.unserved.get(t) for t in a.task_type]
         columns["why"] = "why nothing qualifies"
     return styled_table(a, columns,
-                        {"share": "{:.0%}", "monthly_cost_usd": format_usd, "score": "{:.1f}", "floor": "{:g}",
+                        {"share": "{:.0%}", "monthly_cost_usd": usd_column(a["monthly_cost_usd"]), "score": "{:.1f}",
+                         "floor": "{:g}",
                          "p99_ttft_s": "{:g}", "benchmark": lambda b: BENCHMARK_SHORT_LABELS.get(b, b),
                          "latency_source": _latency_from},
                         na={"benchmark": "none (quality unknown)", "floor": "none", "why": "",
@@ -111,7 +124,7 @@ def styled_candidates(rec: Recommendation):
                    for t, m, q, w in zip(c.task_type, c.model, c.qualifies, c.why_not)]
     return styled_table(c, {"task_type": "task type", "model": "model", "monthly_cost_usd": "monthly cost on it",
                             "score": "score", "p99_ttft_s": "p99 TTFT, s", "status": "chosen, or why not"},
-                        {"monthly_cost_usd": format_usd, "score": "{:.1f}", "p99_ttft_s": "{:g}"},
+                        {"monthly_cost_usd": usd_column(c["monthly_cost_usd"]), "score": "{:.1f}", "p99_ttft_s": "{:g}"},
                         na={"p99_ttft_s": "unknown (data gap)"})
 
 
@@ -173,7 +186,8 @@ def findings(rec: Recommendation, robust: dict, workload: Workload, *, floors: M
         unscored = [t for t, m in rec.routes.items() if t not in floors and m]
         out.append((f"Quality and latency: {quality}; every scored task meets the floor ({floor_text(floors)}), "
                     f"and every chosen model's p99 time to first token is within {latency_bound_s:g} s ({latency_note})"
-                    + (f"; {', '.join(unscored)} has no benchmark, so its quality is unknown" if unscored else "")
+                    + (f"; {format_names(unscored)} {'has' if len(unscored) == 1 else 'have'} no benchmark, so "
+                       f"{'its' if len(unscored) == 1 else 'their'} quality is unknown" if unscored else "")
                     + ".", "computed"))
     share = robust.get("share")
     if share is not None:
@@ -193,10 +207,12 @@ def findings(rec: Recommendation, robust: dict, workload: Workload, *, floors: M
                 "assumption"))
     if unknown_latency:
         if assume_unknown_latency_ok:
-            out.append((f"{len(unknown_latency)} models have no p99 latency in the data and are assumed to meet the "
+            out.append((f"{plural(len(unknown_latency), 'model')} {'has' if len(unknown_latency) == 1 else 'have'} no "
+                        f"p99 latency in the data and {'is' if len(unknown_latency) == 1 else 'are'} assumed to meet the "
                         f"bound (the assume_unknown_latency_ok parameter).", "assumption"))
         else:
-            out.append((f"{len(unknown_latency)} models have no p99 latency in the data (unknown, a data gap) and are "
+            out.append((f"{plural(len(unknown_latency), 'model')} {'has' if len(unknown_latency) == 1 else 'have'} no "
+                        f"p99 latency in the data (unknown, a data gap) and {'is' if len(unknown_latency) == 1 else 'are'} "
                         "not considered; the assume_unknown_latency_ok parameter assumes they meet the bound.",
                         "as published"))
     if alternative is not None and not alternative.unserved and alternative.routes != rec.routes:

@@ -53,7 +53,7 @@ def show_data_as_of(pub, stale_after_days: int = DEFAULT_STALE_AFTER_DAYS, today
     prefix = "WARNING: " if info["stale"] else ""
     display({"text/html": freshness_html(info), "text/plain": prefix + info["text"]}, raw=True)
     catalog = pub.results.get("catalog") or {}
-    if catalog.get("catalog") not in (None, "article"):  # an imported catalog: name it, and what it left out
+    if catalog.get("text"):  # where the prices come from (the article's, a catalog and what it left out, a file)
         display({"text/html": f'<div class="pricepoint-catalog" style="{_STYLE["ok"]};padding:.45em .8em;'
                               f'margin:.3em 0;font-size:.95em">{escape_html(catalog["text"])}</div>',
                  "text/plain": catalog["text"]}, raw=True)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.figures.value import frontier_plot, frontier_probability_bars, price_per_point_bars
-from analysis.formatting import escape_markdown, format_multiple, format_price, format_usd
+from analysis.formatting import (
+    escape_markdown,
+    format_multiple,
+    format_names,
+    format_points,
+    format_usd,
+    price_column,
+)
 from analysis.pages.tables import styled_table
 from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO
 from analysis.value.claims import Claim
@@ -43,8 +50,8 @@ def conclusions_markdown(conclusions: dict[str, list[str]]) -> str:
 
 
 def claims_markdown(claims: list[Claim]) -> str:
-    """The article's claims as a Markdown list: the verdict in three words or fewer (supported, fragile, not
-    supported), the quoted sentence, and the evidence beside it.
+    """The article's claims as a Markdown list: the verdict (supported, fragile, not supported, or cannot be checked
+    (data gap) when a figure is missing), the quoted sentence, and the evidence beside it.
 
     >>> print(claims_markdown([Claim("k", "A is cheaper.", False, "A is not in the data.")]))
     - **not supported**: "A is cheaper." Evidence: A is not in the data.
@@ -74,7 +81,8 @@ def styled_dominated(dominated: pd.DataFrame, benchmark: str | None = None, basi
                "points_behind": "points behind"}
     one = "{:.1f}".format
     return styled_table(dominated, columns, {
-        "usd_per_mtok": format_price, "dominator_usd_per_mtok": format_price, "score": one,
+        "usd_per_mtok": price_column(dominated["usd_per_mtok"]),
+        "dominator_usd_per_mtok": price_column(dominated["dominator_usd_per_mtok"]), "score": one,
         "dominator_score": one, "overpay": format_multiple, "points_behind": one})
 
 
@@ -144,14 +152,13 @@ def findings(table: pd.DataFrame, tables: dict[str, pd.DataFrame], robust: pd.Da
     conclusions = robust_conclusions(robust)
     best = best_values(tables)
     on = table[table.on_frontier]
-    out = [(f"{name} frontier on the {basis} price: " + ", ".join(
+    out = [(f"{name} frontier on the {basis} price: " + format_names(
         f"{r.model} ({format_usd(r.usd_per_mtok)}, {r.score:g})" for r in on.itertuples()) + ".", "computed")]
     if len(dominated):
         worst = dominated.iloc[0]
-        out.append((f"{len(dominated)} {name} model{'s are' if len(dominated) != 1 else ' is'} dominated; the "
+        out.append((f"{len(dominated):,} {name} model{'s are' if len(dominated) != 1 else ' is'} dominated; the "
                     f"largest overpay is {worst.model}, at {format_multiple(worst.overpay)} the price of "
-                    f"{worst.dominated_by}, which scores {worst.points_behind:g} "
-                    f"point{'s' if worst.points_behind != 1 else ''} higher.", "computed"))
+                    f"{worst.dominated_by}, which scores {format_points(worst.points_behind)} higher.", "computed"))
     if benchmark in best:
         b = best[benchmark]
         out.append((f"Best {name} value: {b['model']} at {format_usd(b['usd_per_mtok_per_point'], 4)} per million "
@@ -160,12 +167,12 @@ def findings(table: pd.DataFrame, tables: dict[str, pd.DataFrame], robust: pd.Da
     out.append((f"Score uncertainty: {noise} (one standard deviation, for every published score; the source "
                 f"states none).", "assumption"))
     out.append((f"Under that noise ({n_draws:,} seeded draws): robustly on the {name} frontier: "
-                f"{', '.join(conclusions['on the frontier (robust)']) or 'none'}; robustly dominated: "
-                f"{', '.join(conclusions['dominated (robust)']) or 'none'}; depends on the noise: "
-                f"{', '.join(conclusions['depends on the noise']) or 'none'}.", "computed"))
+                f"{format_names(conclusions['on the frontier (robust)'])}; robustly dominated: "
+                f"{format_names(conclusions['dominated (robust)'])}; depends on the noise: "
+                f"{format_names(conclusions['depends on the noise'])}.", "computed"))
     out += [(f"Article claim, {c.verdict}: \"{c.article}\" Evidence: {c.evidence()}", c.kind) for c in claims]
     if unscored:
-        out.append((f"No benchmark score in the source for {', '.join(unscored)}: they are on no frontier "
+        out.append((f"No benchmark score in the source for {format_names(unscored)}: they are on no frontier "
                     f"(none is invented).", "as published"))
     return out
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data.load import load_access, load_beside_pricing, load_matchups, load_model_facts, load_pricing
-from analysis.formatting import escape_markdown, format_multiple
+from analysis.formatting import escape_markdown, format_multiple, format_usd
 from analysis.pages.tables import styled_table
 from analysis.value.landscape import (
     access_scores,
@@ -51,14 +51,18 @@ def load_landscape(pricing_csv: str = "", access_csv: str = "", matchups_csv: st
     return Landscape(pricing, reference, facts, load_access(access_csv), matchups, notes)
 
 
-def headlines(access: pd.DataFrame, matchups: pd.DataFrame, facts: pd.DataFrame) -> list[tuple[str, str]]:
+def headlines(access: pd.DataFrame, matchups: pd.DataFrame, facts: pd.DataFrame,
+              pricing: pd.DataFrame | None = None) -> list[tuple[str, str]]:
     """The landscape's findings as ``(text, kind)``: what is as published, what we computed.
 
     >>> ls = load_landscape()
-    >>> for text, kind in headlines(ls.access, ls.matchups, ls.model_facts)[1:3]:
+    >>> for text, kind in headlines(ls.access, ls.matchups, ls.model_facts, ls.pricing)[1:3]:
     ...     print(kind, "|", text)
-    computed | DeepSeek V4 Flash vs GPT-4o: DeepSeek V4 Flash is 40× cheaper on output price (computed).
-    computed | Qwen3-32B vs GPT-4o-mini: Qwen3-32B is 2.1× cheaper on output price (computed); the author rates it above on every star-rated factor.
+    computed | DeepSeek V4 Flash vs GPT-4o: DeepSeek V4 Flash is 40× cheaper on output price (computed from the source article's published prices: $0.25 vs $10.00).
+    computed | Qwen3-32B vs GPT-4o-mini: Qwen3-32B is 2.1× cheaper on output price (computed from the source article's published prices: $0.28 vs $0.60); the author rates it above on every star-rated factor.
+
+    On a catalog's prices the head-to-head's multiple is the article's, labelled as such, beside what the
+    catalog's prices give (:func:`matchup_price_clause`).
     """
     scores = access_scores(access)
     out = [("Access factors passed, as published: "
@@ -68,7 +72,7 @@ def headlines(access: pd.DataFrame, matchups: pd.DataFrame, facts: pd.DataFrame)
         row = matchups[(matchups.matchup == name) & (matchups.unit == "usd_per_mtok")].iloc[0]
         cheaper = row.model_a if row.value_a < row.value_b else row.model_b
         above = rated_above_on_every_factor(matchups, name, cheaper)
-        out.append((f"{name}: {cheaper} is {format_multiple(x)} cheaper on output price (computed)"
+        out.append((matchup_price_clause(row, x, pricing)
                     + ("; the author rates it above on every star-rated factor." if above else "."), "computed"))
     known = facts.dropna(subset=["output_tok_per_s"])
     if not known.empty:
@@ -76,6 +80,39 @@ def headlines(access: pd.DataFrame, matchups: pd.DataFrame, facts: pd.DataFrame)
                                                            for r in known.itertuples())
                     + "; unknown for every other model.", "as published"))
     return out
+
+
+def matchup_price_clause(row, multiple: float, pricing: pd.DataFrame | None) -> str:
+    """One head-to-head's price comparison: the multiple of the article's published prices (the matchup table),
+    and, when the run's prices are a catalog's, what they give instead (or that the catalog lacks a model).
+
+    >>> row = pd.Series({"matchup": "A vs B", "model_a": "A", "model_b": "B", "value_a": 0.25, "value_b": 10.0})
+    >>> catalog = pd.DataFrame({"model": ["A", "B"], "output_usd_per_mtok": [0.60, 10.0]})
+    >>> catalog.attrs["meta"] = {"source": {"catalog": "genai-prices", "version": "0.2.3"}}
+    >>> print(matchup_price_clause(row, 40.0, catalog))
+    A vs B: A is 40× cheaper on output price at the article's prices ($0.25 vs $10.00, as published); at the genai-prices 0.2.3 catalog's prices, $0.60 vs $10.00: 16.7× (computed)
+    >>> print(matchup_price_clause(row, 40.0, catalog[catalog.model == "B"]))
+    A vs B: A is 40× cheaper on output price at the article's prices ($0.25 vs $10.00, as published); the genai-prices 0.2.3 catalog's prices do not include A, so the catalog's multiple is unknown
+    """
+    from analysis.data.sources import provenance
+
+    cheap, dear = (row.model_a, row.model_b) if row.value_a < row.value_b else (row.model_b, row.model_a)
+    lo, hi = sorted([row.value_a, row.value_b])
+    where = provenance(pricing) if pricing is not None else {"article": True}
+    if where["article"]:
+        return (f"{row.matchup}: {cheap} is {format_multiple(multiple)} cheaper on output price (computed from "
+                f"the source article's published prices: {format_usd(lo)} vs {format_usd(hi)})")
+    head = (f"{row.matchup}: {cheap} is {format_multiple(multiple)} cheaper on output price at the article's prices "
+            f"({format_usd(lo)} vs {format_usd(hi)}, as published)")
+    price = pricing.set_index("model")["output_usd_per_mtok"]
+    lacking = [m for m in (cheap, dear) if m not in price.index or pd.isna(price[m])]
+    if lacking:
+        return (f"{head}; {where['prices']} do not include {' or '.join(lacking)}, so the catalog's multiple is "
+                f"unknown")
+    p_cheap, p_dear = float(price[cheap]), float(price[dear])
+    ratio = p_dear / p_cheap if p_cheap > 0 else float("nan")
+    return (f"{head}; at {where['prices']}, {format_usd(p_cheap)} vs {format_usd(p_dear)}: "
+            f"{format_multiple(ratio)} (computed)")
 
 
 def styled_access(access: pd.DataFrame):

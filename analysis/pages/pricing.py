@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.formatting import format_multiple, format_price, format_usd
+from analysis.formatting import (
+    format_multiple,
+    format_names,
+    format_price,
+    format_usd,
+    format_yes_no,
+    plural,
+    price_column,
+    usd_column,
+)
 from analysis.pages.tables import styled_table
 from analysis.prices.bases import DEFAULT_INPUT_OUTPUT_RATIO
 from analysis.prices.bills import MonthlyVolume, monthly_bill_usd
@@ -34,8 +43,9 @@ def styled_price_table(table: pd.DataFrame):
         "monthly_bill_usd": "monthly output-only bill",
         "monthly_bill_blended_usd": "monthly output + input bill",
     }
-    formats = {c: format_price for c in table.columns if c.endswith("usd_per_mtok")}
-    formats.update({c: format_usd for c in table.columns if c.startswith("monthly_bill")})
+    # one precision per column: never "$153" beside "$42.00"
+    formats = {c: price_column(table[c]) for c in table.columns if c.endswith("usd_per_mtok")}
+    formats.update({c: usd_column(table[c]) for c in table.columns if c.startswith("monthly_bill")})
     formats["output_multiple"] = format_multiple
     volume = table.attrs.get("volume")
     caption = (f"Monthly volume: output-only bill for {volume.output_label()}; output + input bill (the blended "
@@ -127,37 +137,81 @@ def _with_input(table: pd.DataFrame, volume: MonthlyVolume) -> str:
         return f"; with the input tokens ({volume.label()}) the bill is unknown: no input price is known."
     lo, hi = known.iloc[0], known.iloc[-1]
     return (f"; with the input tokens ({volume.label()}), from {format_usd(lo.monthly_bill_blended_usd)} ({lo.model}) "
-            f"to {format_usd(hi.monthly_bill_blended_usd)} ({hi.model}) among the {len(known)} model"
-            f"{'s' if len(known) != 1 else ''} whose input price is known.")
+            f"to {format_usd(hi.monthly_bill_blended_usd)} ({hi.model}) among the {plural(len(known), 'model')} "
+            f"whose input price is known.")
 
 
-def findings(table: pd.DataFrame) -> list[tuple[str, str]]:
-    """Notebook 01's headline findings as ``(text, kind)``, from :func:`price_table`.
+def article_example(table: pd.DataFrame) -> tuple[str, str] | None:
+    """The article's example (10 billion output tokens a month on two models) as a finding: reproduced on the
+    article's own prices; on a catalog's, the article's figures labelled as the article's beside what this
+    catalog's prices give, saying where they differ. ``None`` when the table lacks a model of the example.
 
     >>> from analysis.prices.bills import price_table
     >>> from analysis.data.load import load_pricing
-    >>> print(findings(price_table(load_pricing(), monthly_tokens=10e9))[1][0])
+    >>> print(article_example(price_table(load_pricing(), monthly_tokens=10e9))[0])
+    The article's example, reproduced: 10 billion output tokens a month cost $2,500 on DeepSeek V4 Flash and $150,000 on Claude 3.5 Sonnet.
+    >>> catalog = load_pricing()
+    >>> catalog.loc[catalog.model == "DeepSeek V4 Flash", "output_usd_per_mtok"] = 0.60
+    >>> catalog.attrs["meta"] = {"source": {"catalog": "genai-prices", "version": "0.2.3"}, "as_of": "2026-11-09"}
+    >>> print(article_example(price_table(catalog, monthly_tokens=10e9))[0])
+    The article's example (as published): 10 billion output tokens a month cost $2,500 on DeepSeek V4 Flash and $150,000 on Claude 3.5 Sonnet. At the genai-prices 0.2.3 catalog's prices: $6,000 and $150,000 (the catalog's price of DeepSeek V4 Flash differs from the article's).
+    """
+    from analysis.data.load import load_pricing
+    from analysis.data.sources import provenance
+
+    a, b = ARTICLE_EXAMPLE_MODELS
+    price = table.set_index("model").output_usd_per_mtok
+    if a not in price.index or b not in price.index:
+        return None
+    used = {m: monthly_bill_usd(price[m], ARTICLE_EXAMPLE_TOKENS) for m in (a, b)}
+    where = provenance(table)
+    if where["article"]:
+        return (f"The article's example, reproduced: 10 billion output tokens a month cost "
+                f"{format_usd(used[a])} on {a} and {format_usd(used[b])} on {b}.", "computed")
+    article = load_pricing().set_index("model").output_usd_per_mtok
+    published = {m: monthly_bill_usd(article[m], ARTICLE_EXAMPLE_TOKENS) for m in (a, b)}
+    differ = [m for m in (a, b) if not price[m] == article[m]]
+    same = "the same prices as the article's" if not differ else \
+        f"the catalog's price of {' and '.join(differ)} differs from the article's"
+    return (f"The article's example (as published): 10 billion output tokens a month cost "
+            f"{format_usd(published[a])} on {a} and {format_usd(published[b])} on {b}. At {where['prices']}: "
+            f"{format_usd(used[a])} and {format_usd(used[b])} ({same}).", "computed")
+
+
+def findings(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """Notebook 01's headline findings as ``(text, kind)``, from :func:`price_table`; they name where the
+    prices come from (:func:`analysis.data.sources.provenance`), never crediting the article for a catalog's.
+
+    >>> from analysis.prices.bills import price_table
+    >>> from analysis.data.load import load_pricing
+    >>> f = findings(price_table(load_pricing(), monthly_tokens=10e9))
+    >>> print(f[0][0])
+    Cheapest output price: DeepSeek Coder, DeepSeek V4 Flash at $0.25 per million tokens; the dearest, Claude 3.5 Sonnet, costs 60× as much (computed from the source article's published prices).
+    >>> print(f[1][0])
     The article's example, reproduced: 10 billion output tokens a month cost $2,500 on DeepSeek V4 Flash and $150,000 on Claude 3.5 Sonnet.
     """
+    from analysis.data.sources import provenance
+
+    where = provenance(table)
     r = results(table)
     known = table.dropna(subset=["output_usd_per_mtok"])
     cheapest, dearest = known.iloc[0], known.iloc[-1]
-    ties, example = r["cheapest_output"]["models"], r["article_example_10b_output_tokens_usd"]
-    out = [(f"Cheapest output price: {', '.join(ties)} at {format_usd(cheapest.output_usd_per_mtok)} per million "
+    ties = r["cheapest_output"]["models"]
+    out = [(f"Cheapest output price: {format_names(ties)} at {format_usd(cheapest.output_usd_per_mtok)} per million "
             f"tokens; the dearest, {dearest.model}, costs {format_multiple(dearest.output_multiple)} as much "
-            f"(computed from the published prices).", "computed")]
-    if len(example) == len(ARTICLE_EXAMPLE_MODELS):
-        a, b = ARTICLE_EXAMPLE_MODELS
-        out.append((f"The article's example, reproduced: 10 billion output tokens a month cost "
-                    f"{format_usd(example[a])} on {a} and {format_usd(example[b])} on {b}.", "computed"))
+            f"(computed from {where['prices']}).", "computed")]
+    if example := article_example(table):
+        out.append(example)
     volume = table.attrs.get("volume") or MonthlyVolume(float(r["monthly_tokens"]), float(r["input_output_ratio"]))
     out.append((f"At {volume.output_label()} (a parameter), the bill runs from "
                 f"{format_usd(cheapest.monthly_bill_usd)} ({cheapest.model}) to "
                 f"{format_usd(dearest.monthly_bill_usd)} ({dearest.model})" + _with_input(table, volume), "computed"))
     unknown_input = table.loc[table.input_usd_per_mtok.isna(), "model"].tolist()
     if unknown_input:
-        out.append((f"Input price unknown in the source for {', '.join(unknown_input)}: no blended price for them.",
-                    "as published"))
+        source = "the source article" if where["article"] else where["prices"].removesuffix("'s prices")
+        out.append((f"Input price unknown in {source} for {format_names(unknown_input)}: no blended price for "
+                    f"{'it' if len(unknown_input) == 1 else 'them'}.",
+                    "as published" if where["article"] else "computed"))
     return out
 
 
@@ -175,8 +229,8 @@ def styled_endpoints(endpoints: pd.DataFrame):
                "first_party": "maker's own", "time_window": "hours (UTC)", "input_usd_per_mtok": "input $/M",
                "output_usd_per_mtok": "output $/M", "cache_read_usd_per_mtok": "cache read $/M",
                "context_window_tokens": "context", "output_multiple": "× default output"}
-    formats = {c: format_price for c in endpoints.columns if c.endswith("usd_per_mtok")}
-    formats.update({"output_multiple": format_multiple, "first_party": lambda v: "yes" if v is True else "no",
+    formats = {c: price_column(endpoints[c]) for c in endpoints.columns if c.endswith("usd_per_mtok")}
+    formats.update({"output_multiple": format_multiple, "first_party": format_yes_no,
                     "context_window_tokens": lambda v: f"{v / 1000:,.0f}K"})
     caption = (f"Every current price of {endpoints.attrs.get('canonical_model_id', 'this model')} in the catalog; "
                "× default output: the output price over the model's default (its maker's standard price).")

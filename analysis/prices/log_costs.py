@@ -145,22 +145,22 @@ def billed_text(log: str | os.PathLike, pricing_csv: str | os.PathLike | None = 
     >>> log = pathlib.Path(tempfile.mkdtemp()) / "log.csv"
     >>> _ = log.write_text("timestamp,model,input_tokens,output_tokens\\n2026-11-02T10:00:00Z,GPT-4o,1000000,0\\n")
     >>> print(billed_text(log))
-    As billed by the tariff tables (data/pricing.csv), re-priced on duckdb: 1 rows priced, 0 set aside, $2.50.
-      GPT-4o                              1 rows       $2.50
+    As billed by the tariff tables (data/pricing.csv), re-priced on duckdb: 1 row priced, 0 set aside, $2.50.
+      GPT-4o                              1 row        $2.50
     """
     from analysis import paths
-    from analysis.formatting import format_usd
+    from analysis.formatting import format_usd, plural
 
     tables, endpoints = log_tariffs(pricing_csv)
     summary = price_log(log, tables, engine, spark_master, endpoints=endpoints)
     t = totals(summary)
     where = engine if engine != "spark" else f"spark ({spark_master or 'the running session or local[*]'})"
     source = paths.shown(pricing_csv) if pricing_csv else "data/pricing.csv"
-    lines = [f"As billed by the tariff tables ({source}), re-priced on {where}: {t.rows_priced.sum():,} rows priced, "
+    lines = [f"As billed by the tariff tables ({source}), re-priced on {where}: {plural(t.rows_priced.sum(), 'row')} priced, "
              f"{t.rows_set_aside.sum():,} set aside, {format_usd(t.cost_usd.sum(min_count=1), 2)}."]
     width = max([28, *(len(str(m)) + 1 for m in t.model)])
     for r in t.sort_values("cost_usd", ascending=False, na_position="last").itertuples():
-        lines.append(f"  {str(r.model):<{width}} {r.rows_priced:>8,} rows {format_usd(r.cost_usd, 2):>11}"
+        lines.append(f"  {str(r.model):<{width}} {plural(r.rows_priced, 'row'):>13} {format_usd(r.cost_usd, 2):>11}"
                      + (f"  ({r.rows_set_aside:,} set aside)" if r.rows_set_aside else ""))
-    lines += [f"  set aside: {n:,} rows, {why}" for why, n in set_aside(summary).items()]
+    lines += [f"  set aside: {plural(n, 'row')}, {why}" for why, n in set_aside(summary).items()]
     return "\n".join(lines)

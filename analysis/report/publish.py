@@ -63,8 +63,8 @@ def smallest_font_pt(fig) -> float | None:
 #: The kinds of finding a report may state. "as published" repeats the source article;
 #: "computed" is our arithmetic on data/; "not supported" is a claim the data does not bear out;
 #: "simulated" comes from the local emulator; "measured" from live calls; "assumption" is a
-#: user-supplied parameter.
-HEADLINE_KINDS = ("as published", "computed", "not supported", "simulated", "measured", "assumption")
+#: user-supplied parameter; "data gap" is what cannot be checked because a figure is missing (never "not supported").
+HEADLINE_KINDS = ("as published", "computed", "not supported", "simulated", "measured", "assumption", "data gap")
 
 
 def to_jsonable(value: Any) -> Any:

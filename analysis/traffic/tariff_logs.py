@@ -190,8 +190,10 @@ class TariffRepricing:
         return t.head(top) if top else t
 
 
-def _usd(x: float) -> str:
-    return "unknown" if x is None or not math.isfinite(x) else f"${x:,.2f}"
+def _usd(x: float) -> str:  # formatting's one rule for money: a non-zero cost never reads $0.00
+    from analysis.formatting import format_usd
+
+    return "unknown" if x is None or not math.isfinite(x) else format_usd(x, 2)
 
 
 def _rows(n) -> str:

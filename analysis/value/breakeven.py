@@ -1,8 +1,9 @@
 """Break-even points: the volume, the cost of a wrong answer, and the self-hosting volume at which two options cost the same.
 
 Every break-even function returns a :class:`BreakEven`: a positive, finite ``value`` with a
-``reason`` saying what it means, or ``value=None`` ("never") with a ``reason`` saying why there
-is no crossing. It never returns ``inf``, ``NaN``, 0 or a negative number.
+``reason`` saying what it means, or ``value=None`` with a ``reason``: *never* (no crossing, and why)
+or *unknown* (``unknown=True``: a figure it needs is missing, so nobody knows). It never returns
+``inf``, ``NaN``, 0 or a negative number, and never calls an unknown *never*.
 
 >>> be = volume_break_even(10.00, 0.25, fixed_a_usd=0, fixed_b_usd=2000, name_a="GPT-4o",
 ...                        name_b="DeepSeek V4 Flash")
@@ -33,13 +34,19 @@ TOKENS_PER_MTOK = 1e6
 
 @dataclass(frozen=True)
 class BreakEven:
-    """A break-even answer: ``value`` (finite, > 0) with its ``unit``, or ``None`` ("never"); always a ``reason``.
+    """A break-even answer: ``value`` (finite, > 0) with its ``unit``; or ``None``, either *never* (the two
+    options do not cross) or *unknown* (``unknown=True``: a price, cost or score it needs is missing, so
+    whether they cross is not known); always a ``reason``.
 
-    >>> BreakEven(2.5e8, "above it B is cheaper", "tokens per month").never
-    False
     >>> b = BreakEven(None, "B is cheaper at every volume")
-    >>> b.never, b.as_dict()["value"]
-    (True, None)
+    >>> BreakEven(2.5e8, "above it B is cheaper").never, b.never, b.unknown, b.as_dict()["value"]
+    (False, True, False, None)
+
+    Unknown is not *never*: results.json records ``never`` as ``None`` (not known), never ``True``.
+
+    >>> u = BreakEven(None, "the price of Qwen3-32B is unknown", unknown=True)
+    >>> u.never, u.found, u.as_dict()["never"], u.as_dict()["unknown"]
+    (False, False, None, True)
     >>> BreakEven(-1.0, "x")
     Traceback (most recent call last):
     ...
@@ -49,22 +56,29 @@ class BreakEven:
     value: float | None
     reason: str
     unit: str = ""
+    unknown: bool = False
 
     def __post_init__(self):
         if self.value is not None:
             v = float(self.value)
             if not (math.isfinite(v) and v > 0):
                 raise ValueError(f"a break-even value must be finite and > 0, or None for never; got {self.value!r}")
+            if self.unknown:
+                raise ValueError("a break-even with a value is not unknown")
             object.__setattr__(self, "value", v)
 
     @property
-    def never(self) -> bool:
-        """True when the two options never cross (``value`` is ``None``)."""
-        return self.value is None
+    def found(self) -> bool:  # there is a break-even (``value`` is a number)
+        return self.value is not None
+
+    @property
+    def never(self) -> bool:  # the two options are known never to cross (False when they do, or unknown)
+        return self.value is None and not self.unknown
 
     def as_dict(self) -> dict:
-        """Plain values for results.json."""
-        return {"value": self.value, "unit": self.unit, "never": self.never, "reason": self.reason}
+        """Plain values for results.json (``never`` is ``None`` when it is unknown)."""
+        return {"value": self.value, "unit": self.unit, "never": None if self.unknown else self.never,
+                "unknown": self.unknown, "reason": self.reason}
 
 
 def _check_nonneg(**values: float) -> None:
@@ -107,7 +121,7 @@ def volume_break_even(usd_per_mtok_a: float, usd_per_mtok_b: float, fixed_a_usd:
     >>> round(volume_break_even(10.0, 0.25, 0, 2000).value)   # 2000 / (9.75 per million)
     205128205
 
-    "Never" cases: a price or fixed cost unknown; the same per-token price (the fixed
+    Unknown (not never) when a price or fixed cost is unknown. "Never" cases: the same per-token price (the fixed
     costs decide at every volume); the same fixed cost (the cheaper per-token price wins
     at every volume above zero: a break-even at zero volume is no break-even); one option
     both cheaper per token and no dearer fixed (it wins at every volume).
@@ -121,7 +135,7 @@ def volume_break_even(usd_per_mtok_a: float, usd_per_mtok_b: float, fixed_a_usd:
     unknown = _unknown(**{f"the price of {name_a}": usd_per_mtok_a, f"the price of {name_b}": usd_per_mtok_b,
                           f"the fixed cost of {name_a}": fixed_a_usd, f"the fixed cost of {name_b}": fixed_b_usd})
     if unknown:
-        return BreakEven(None, _unknown_reason(unknown), unit)
+        return BreakEven(None, _unknown_reason(unknown), unit, unknown=True)
     d_price = usd_per_mtok_a - usd_per_mtok_b
     d_fixed = fixed_b_usd - fixed_a_usd
     # a difference in the 12th significant digit is rounding, not a price or a cost
@@ -196,7 +210,7 @@ def quality_break_even(cost_a_usd: float, success_a: float, cost_b_usd: float, s
     >>> round(quality_break_even(0.00875, 0.887, 0.000395, 0.855, "GPT-4o", "DeepSeek V4 Flash").value, 4)
     0.2611
 
-    "Never" cases: a cost or rate unknown; the cheaper model is at least as accurate (it is
+    Unknown (not never) when a cost or rate is unknown. "Never" cases: the cheaper model is at least as accurate (it is
     cheaper per task at every failure cost); the same token cost (the more accurate one is
     cheaper at any failure cost above zero); the same cost and the same accuracy.
 
@@ -207,7 +221,7 @@ def quality_break_even(cost_a_usd: float, success_a: float, cost_b_usd: float, s
                           f"the token cost of {name_b}": cost_b_usd, f"the success rate of {name_b}": success_b})
     unit = "USD per wrong answer"
     if unknown:
-        return BreakEven(None, _unknown_reason(unknown), unit)
+        return BreakEven(None, _unknown_reason(unknown), unit, unknown=True)
     _check_nonneg(cost_a_usd=cost_a_usd, cost_b_usd=cost_b_usd)
     for name, rate in ((name_a, success_a), (name_b, success_b)):
         if not 0 <= rate <= 1:
@@ -278,7 +292,8 @@ def quality_break_even_models(pricing: pd.DataFrame, benchmarks: pd.DataFrame, b
     a = model_task_figures(pricing, benchmarks, benchmark, model_a, input_tokens, output_tokens)
     b = model_task_figures(pricing, benchmarks, benchmark, model_b, input_tokens, output_tokens)
     if a["unknown"] or b["unknown"]:
-        return BreakEven(None, "; ".join(x for x in (a["unknown"], b["unknown"]) if x), "USD per wrong answer")
+        return BreakEven(None, "; ".join(x for x in (a["unknown"], b["unknown"]) if x), "USD per wrong answer",
+                         unknown=True)
     return quality_break_even(a["cost_usd"], a["success_rate"], b["cost_usd"], b["success_rate"], model_a, model_b)
 
 
@@ -287,14 +302,15 @@ def quality_break_even_matrix(pricing: pd.DataFrame, benchmarks: pd.DataFrame, b
     """The quality break-even of every pair of models scored on ``benchmark``, one row per pair.
 
     Rows: ``cheaper`` and ``dearer`` model (by cost per task), ``failure_cost_usd`` (NaN when
-    never), ``never``, ``unknown`` (never because a price or score is missing) and ``reason``.
+    not found), ``never`` (they are known never to cross), ``unknown`` (a price or score is missing: not
+    known, so not *never*) and ``reason``.
     Models whose task cost is unknown are paired too, with the reason. Ordered by the
     cheaper model's cost per task.
 
     >>> from analysis.data.load import load_benchmarks, load_pricing
     >>> m = quality_break_even_matrix(load_pricing(), load_benchmarks(), "mmlu", 1500, 500)
-    >>> len(m), int(m.never.sum())   # the never: Qwen3.5-397B, whose input price is unknown
-    (15, 5)
+    >>> len(m), int(m.never.sum()), int(m.unknown.sum())   # unknown: Qwen3.5-397B, whose input price is unknown
+    (15, 0, 5)
     >>> row = m[(m.cheaper == "DeepSeek V4 Flash") & (m.dearer == "GPT-4o")].iloc[0]
     >>> round(row.failure_cost_usd, 4)
     np.float64(0.2611)
@@ -308,7 +324,8 @@ def quality_break_even_matrix(pricing: pd.DataFrame, benchmarks: pd.DataFrame, b
         for b in order[i + 1:]:
             unknown = bool(figs[a]["unknown"] or figs[b]["unknown"])
             if unknown:
-                be = BreakEven(None, "; ".join(x for x in (figs[a]["unknown"], figs[b]["unknown"]) if x))
+                be = BreakEven(None, "; ".join(x for x in (figs[a]["unknown"], figs[b]["unknown"]) if x),
+                               unknown=True)
             else:
                 be = quality_break_even(figs[a]["cost_usd"], figs[a]["success_rate"], figs[b]["cost_usd"],
                                         figs[b]["success_rate"], a, b)
@@ -316,7 +333,7 @@ def quality_break_even_matrix(pricing: pd.DataFrame, benchmarks: pd.DataFrame, b
                          "cheaper_cost_usd": figs[a]["cost_usd"], "dearer_cost_usd": figs[b]["cost_usd"],
                          "cheaper_success_rate": figs[a]["success_rate"],
                          "dearer_success_rate": figs[b]["success_rate"],
-                         "failure_cost_usd": np.nan if be.never else be.value, "never": be.never,
+                         "failure_cost_usd": be.value if be.found else np.nan, "never": be.never,
                          "unknown": unknown, "reason": be.reason})
     out = pd.DataFrame(rows)
     out.attrs.update(benchmark=benchmark, input_tokens=input_tokens, output_tokens=output_tokens, order=order)
@@ -393,7 +410,7 @@ def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: 
     >>> round(be.value / 1e6, 1), be.reason[:57]
     (182.5, 'above 182.5 million tokens a month, self-hosting on 1 GPU')
 
-    "Never" cases: the API price unknown or zero; a GPU serving no tokens; self-hosting
+    Unknown (not never) when the API price is unknown. "Never" cases: the API price zero; a GPU serving no tokens; self-hosting
     per token, with every GPU busy at the assumed utilisation, no cheaper than the API (then the API is cheaper at every volume).
 
     >>> self_hosting_break_even(0.28, g, "Qwen3-32B").never
@@ -408,7 +425,7 @@ def self_hosting_break_even(api_usd_per_mtok: float, gpu: GpuAssumptions, name: 
     if open_weights is False or open_weights is np.False_:
         return BreakEven(None, f"{name} has {CLOSED_WEIGHTS}", unit)
     if api_usd_per_mtok is None or pd.isna(api_usd_per_mtok):
-        return BreakEven(None, f"the price of {name} is unknown", unit)
+        return BreakEven(None, f"the price of {name} is unknown", unit, unknown=True)
     _check_nonneg(api_usd_per_mtok=api_usd_per_mtok)
     if api_usd_per_mtok == 0:
         return BreakEven(None, f"{name} costs nothing per token: self-hosting never beats it", unit)
@@ -464,11 +481,11 @@ def self_hosting_table(prices: pd.DataFrame, gpu: GpuAssumptions, open_weights=N
         ow = weights.get(m)
         ow = None if ow is None or pd.isna(ow) else bool(ow)
         be = self_hosting_break_even(p, gpu, m) if ow else BreakEven(None, CLOSED_WEIGHTS if ow is False
-                                                                      else WEIGHTS_UNKNOWN)
+                                                                      else WEIGHTS_UNKNOWN, unknown=ow is None)
         rows.append({"model": m, "open_weights": ow, "usd_per_mtok": p, "break_even_tokens_per_month": be.value,
-                     "never": be.never, "reason": be.reason})
+                     "never": be.never, "unknown": be.unknown, "reason": be.reason})
     out = pd.DataFrame(rows, columns=["model", "open_weights", "usd_per_mtok", "break_even_tokens_per_month",
-                                      "never", "reason"])
+                                      "never", "unknown", "reason"])
     out["break_even_tokens_per_month"] = out["break_even_tokens_per_month"].astype(float)
     return out
 

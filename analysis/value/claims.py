@@ -9,9 +9,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.tables import BENCHMARK_SHORT_LABELS
-from analysis.formatting import format_multiple, format_usd
+from analysis.formatting import (
+    format_multiple,
+    format_names,
+    format_points,
+    format_points_range,
+    format_range,
+    format_usd,
+)
 from analysis.value.efficiency import benchmark_table
-from analysis.value.landscape import price_multiples, rated_above_on_every_factor
+from analysis.value.landscape import rated_above_on_every_factor
 from analysis.value.origins import origin_gaps, origin_summary
 
 
@@ -54,24 +61,30 @@ def prob_within(score_a: float, score_b: float, points: float, sigma_a: float, s
 #: A claim the published figures bear out, but in fewer than this share of the noisy draws, is *fragile*.
 FRAGILE_BELOW = 0.9
 
-#: The three verdicts a claim can get, in the report's words.
-VERDICTS = ("supported", "fragile", "not supported")
+#: The verdict of a claim the data cannot check (a model or figure it names is missing): not a refutation.
+CANNOT_CHECK = "cannot be checked (data gap)"
+
+#: The verdicts a claim can get, in the report's words.
+VERDICTS = ("supported", "fragile", "not supported", CANNOT_CHECK)
 
 
 @dataclass(frozen=True)
 class Claim:
     """One sentence of the article, checked against data/: its verdict and the evidence.
 
-    ``verdict`` is one of :data:`VERDICTS`: *not supported* when the published figures do not bear
-    the sentence out (or a model it names is missing from the data), *fragile* when they do but
-    only on one reading of it or not under the assumed score noise (``fragile`` says why), else
-    *supported*. ``finding`` is the evidence, shown beside the verdict. ``kind`` is the provenance
-    tag of the report's headline: the check is arithmetic on the data ("computed") unless the
-    data does not bear the sentence out ("not supported").
+    ``verdict`` is one of :data:`VERDICTS`: *not supported* when the figures do not bear the
+    sentence out, *fragile* when they do but only on one reading of it or not under the assumed
+    score noise (``fragile`` says why), *supported* when they do, and *cannot be checked (data gap)*
+    when a model or figure it names is missing (``supported`` is ``None``: unknown, not refuted).
+    ``finding`` is the evidence, shown beside the verdict. ``kind`` is the provenance tag of the
+    report's headline: "computed", "not supported", or "data gap".
 
-    >>> c = Claim("x", "A is cheaper.", False, "A is not in the data.")
+    >>> c = Claim("x", "A is cheaper.", False, "A costs more.")
     >>> c.verdict, c.kind
     ('not supported', 'not supported')
+    >>> c = Claim("x", "A is cheaper.", None, "Cannot be checked: the data has no output price for A.")
+    >>> c.verdict, c.kind, c.as_dict()["supported"]
+    ('cannot be checked (data gap)', 'data gap', None)
     >>> c = Claim("x", "A leads by 2-3.", True, "2.35 on average, 1.5 best against best.", fragile="one reading")
     >>> c.verdict, c.kind
     ('fragile', 'computed')
@@ -79,20 +92,22 @@ class Claim:
 
     key: str
     article: str
-    supported: bool
+    supported: bool | None
     finding: str
     numbers: dict = field(default_factory=dict)
     fragile: str = ""
 
     @property
     def verdict(self) -> str:
+        if self.supported is None:
+            return CANNOT_CHECK
         if not self.supported:
             return "not supported"
         return "fragile" if self.fragile else "supported"
 
     @property
     def kind(self) -> str:
-        return "not supported" if self.verdict == "not supported" else "computed"
+        return {"not supported": "not supported", CANNOT_CHECK: "data gap"}.get(self.verdict, "computed")
 
     def evidence(self) -> str:
         """The finding, and why the verdict is *fragile* when it is."""
@@ -104,6 +119,33 @@ class Claim:
                 "numbers": self.numbers}
 
 
+def article_prices_note(pricing: pd.DataFrame, models: list[str]) -> str:
+    """What the article's own output prices were, when the prices this check used (a catalog's) differ from them:
+    the article's figures stay labelled as the article's. Empty when they agree or the article has no price.
+
+    >>> from analysis.data.load import load_pricing
+    >>> article_prices_note(load_pricing(), ["GPT-4o", "DeepSeek V4 Flash"])
+    ''
+    >>> catalog = pd.DataFrame({"model": ["GPT-4o", "DeepSeek V4 Flash"], "output_usd_per_mtok": [10.0, 0.60]})
+    >>> print(article_prices_note(catalog, ["DeepSeek V4 Flash", "GPT-4o"]))
+     These prices are this run's pricing table's; the article's own (as published) are $0.25 for DeepSeek V4 Flash and $10.00 for GPT-4o, 40× apart.
+    """
+    from analysis.data.load import load_pricing
+
+    article = load_pricing().set_index("model")["output_usd_per_mtok"]
+    used = pricing.set_index("model")["output_usd_per_mtok"]
+    if any(m not in article.index or pd.isna(article[m]) for m in models):
+        return ""
+    if all(m in used.index and used[m] == article[m] for m in models):
+        return ""
+    prices = [f"{format_usd(article[m])} for {m}" for m in models]
+    text = " These prices are this run's pricing table's; the article's own (as published) are " + \
+        (", ".join(prices[:-1]) + " and " + prices[-1] if len(prices) > 1 else prices[0])
+    if len(models) == 2 and min(article[m] for m in models) > 0:
+        text += f", {format_multiple(max(article[m] for m in models) / min(article[m] for m in models))} apart"
+    return text + "."
+
+
 def _noise_fragile(sigma: float, probability: float, what: str) -> str:
     """Why a claim the published scores bear out is fragile under score noise (empty when it is not)."""
     if sigma > 0 and probability < FRAGILE_BELOW:
@@ -112,23 +154,38 @@ def _noise_fragile(sigma: float, probability: float, what: str) -> str:
 
 
 def _lookup(pricing: pd.DataFrame, benchmarks: pd.DataFrame, benchmark: str | None, *models: str):
-    """(output price, score) per model; None when the model or the figure is missing."""
+    """(output price, score) per model, and per model the figures the data lacks (``an output price``, ``a
+    C-Eval score``).
+
+    >>> from analysis.data.load import load_benchmarks, load_pricing
+    >>> _lookup(load_pricing(), load_benchmarks(), "ceval", "Qwen3-32B", "GPT-9")[1]
+    {'GPT-9': ['an output price', 'a C-Eval score']}
+    """
     price = pricing.set_index("model")["output_usd_per_mtok"]
     scores = benchmarks[benchmarks["benchmark"] == benchmark].set_index("model")["score"] if benchmark else None
-    out, missing = {}, []
+    out, missing = {}, {}
     for m in models:
         p = price.get(m, np.nan)
         s = np.nan if scores is None else scores.get(m, np.nan)
-        if pd.isna(p) or (scores is not None and pd.isna(s)):
-            missing.append(m)
+        lacks = (["an output price"] if pd.isna(p) else []) + \
+            ([f"a {BENCHMARK_SHORT_LABELS[benchmark]} score"] if scores is not None and pd.isna(s) else [])
+        if lacks:
+            missing[m] = lacks
         out[m] = (float(p), float(s))
     return out, missing
 
 
-def _missing(key: str, article: str, missing: list[str], benchmark: str | None) -> Claim:
-    what = f"an output price and a {BENCHMARK_SHORT_LABELS[benchmark]} score" if benchmark else "an output price"
-    return Claim(key, article, False, f"Cannot be checked: the data has no {what} for {', '.join(missing)}.",
-                 {"missing": missing})
+def _missing(key: str, article: str, missing: dict[str, list[str]]) -> Claim:
+    """A claim the data cannot check: which figure is missing for which model (``missing``: model to figures).
+
+    >>> print(_missing("k", "...", {"Qwen3-32B": ["an output price"]}).finding)
+    Cannot be checked: the data has no output price for Qwen3-32B.
+    >>> print(_missing("k", "...", {"A": ["an output price", "a C-Eval score"], "B": ["a C-Eval score"]}).finding)
+    Cannot be checked: the data has no output price or C-Eval score for A, and no C-Eval score for B.
+    """
+    parts = [f"{' or '.join(w.split(' ', 1)[1] for w in what)} for {m}" for m, what in missing.items()]
+    return Claim(key, article, None, "Cannot be checked: the data has no " + ", and no ".join(parts) + ".",
+                 {"missing": list(missing)})
 
 
 def claim_within_points(pricing, benchmarks, benchmark, cheap, dear, points, price_fraction, key, article,
@@ -143,15 +200,16 @@ def claim_within_points(pricing, benchmarks, benchmark, cheap, dear, points, pri
     """
     vals, missing = _lookup(pricing, benchmarks, benchmark, cheap, dear)
     if missing:
-        return _missing(key, article, missing, benchmark)
+        return _missing(key, article, missing)
     (pc, sc), (pd_, sd) = vals[cheap], vals[dear]
     gap = round(sd - sc, 6)
     multiple = pd_ / pc if pc > 0 else math.inf
     ok = abs(gap) <= points and multiple >= price_fraction - 1e-9
     p_noise = prob_within(sc, sd, points, sigma)
     finding = (f"On {BENCHMARK_SHORT_LABELS[benchmark]}, {cheap} scores {sc:g} and {dear} {sd:g}: "
-               f"{abs(gap):g} point{'s' if abs(gap) != 1 else ''} apart; output price {format_usd(pc)} vs {format_usd(pd_)} per million "
+               f"{format_points(abs(gap))} apart; output price {format_usd(pc)} vs {format_usd(pd_)} per million "
                f"tokens, 1/{format_multiple(multiple).rstrip('×')} of it.")
+    finding += article_prices_note(pricing, [cheap, dear])
     if sigma > 0:
         finding += (f" With a score uncertainty of {sigma:g} point (assumption), the two are within {points:g} "
                     f"point in {p_noise:.0%} of cases.")
@@ -173,7 +231,7 @@ def claim_above_cheaper(pricing, benchmarks, benchmark, cheap, dear, price_fract
     """
     vals, missing = _lookup(pricing, benchmarks, benchmark, cheap, dear)
     if missing:
-        return _missing(key, article, missing, benchmark)
+        return _missing(key, article, missing)
     (pc, sc), (pd_, sd) = vals[cheap], vals[dear]
     multiple = pd_ / pc if pc > 0 else math.inf
     ok = sc > sd and multiple > price_fraction
@@ -181,6 +239,7 @@ def claim_above_cheaper(pricing, benchmarks, benchmark, cheap, dear, price_fract
     finding = (f"On {BENCHMARK_SHORT_LABELS[benchmark]}, {cheap} scores {sc:g} and {dear} {sd:g}; output price "
                f"{format_usd(pc)} vs {format_usd(pd_)} per million tokens: {dear} costs {multiple:.1f}× as much "
                f"({'more' if multiple > price_fraction else 'not more'} than {price_fraction:g}×).")
+    finding += article_prices_note(pricing, [cheap, dear])
     if sigma > 0:
         finding += (f" With a score uncertainty of {sigma:g} point (assumption), {cheap} is ahead in only "
                     f"{p_noise:.0%} of cases: a {abs(sc - sd):g}-point lead is within the noise.")
@@ -202,14 +261,16 @@ def claim_head_to_head(pricing, benchmarks, matchups, matchup, model, price_frac
     """
     rows = matchups[matchups["matchup"] == matchup]
     if rows.empty:
-        return Claim(key, article, False, f"Cannot be checked: the data has no matchup {matchup!r}.",
+        return Claim(key, article, None, f"Cannot be checked: the data has no matchup {matchup!r}.",
                      {"missing": [matchup]})
     other = rows["model_b"].iloc[0] if rows["model_a"].iloc[0] == model else rows["model_a"].iloc[0]
     above = rated_above_on_every_factor(matchups, matchup, model)
-    multiple = float(price_multiples(matchups).get(matchup, np.nan))
-    price = rows[rows["unit"] == "usd_per_mtok"]
-    mine = price["value_a"].iloc[0] if price["model_a"].iloc[0] == model else price["value_b"].iloc[0]
-    theirs = price["value_b"].iloc[0] if price["model_a"].iloc[0] == model else price["value_a"].iloc[0]
+    # the prices this run uses (a catalog's, or the article's): the matchup table holds the article's, as published
+    vals, missing = _lookup(pricing, benchmarks, None, model, other)
+    if missing:
+        return _missing(key, article, missing)
+    (mine, _), (theirs, _) = vals[model], vals[other]
+    multiple = max(mine, theirs) / min(mine, theirs) if min(mine, theirs) > 0 else math.inf
     cheaper = mine < theirs
     ok = above and cheaper and multiple > price_fraction
     stars = rows[rows["unit"] == "stars"]
@@ -218,7 +279,8 @@ def claim_head_to_head(pricing, benchmarks, matchups, matchup, model, price_frac
     finding = (f"{model} is rated above {other} on {'every' if above else 'not every'} star-rated factor "
                f"({', '.join(factors)}: the author's stars, not measurements) at {format_usd(mine)} vs {format_usd(theirs)} per million "
                f"output tokens, {'under' if ok else 'not under'} 1/{price_fraction:g} of its price "
-               f"({format_multiple(multiple)} cheaper).")
+               f"({format_multiple(multiple)} {'cheaper' if cheaper else 'dearer'}).")
+    finding += article_prices_note(pricing, [model, other])
     if not other_scores:
         finding += f" {other} has no benchmark score in the data, so no frontier includes it."
     return Claim(key, article, ok, finding, {
@@ -245,7 +307,7 @@ def claim_origin_edge(pricing, benchmarks, benchmark="mmlu", low=2.0, high=3.0, 
     """
     g = origin_gaps(pricing, benchmarks, benchmark)
     if g.empty:
-        return Claim(key, article, False, f"Cannot be checked: no US and Chinese {BENCHMARK_SHORT_LABELS[benchmark]} "
+        return Claim(key, article, None, f"Cannot be checked: no US and Chinese {BENCHMARK_SHORT_LABELS[benchmark]} "
                                           "scores to compare.", {})
     t = benchmark_table(pricing, benchmarks, benchmark, "output").dropna(subset=["score"])
     us, cn = t[t.origin == "US"], t[t.origin == "CN"]
@@ -255,15 +317,14 @@ def claim_origin_edge(pricing, benchmarks, benchmark="mmlu", low=2.0, high=3.0, 
     mean_ok, best_ok = bool(low <= mean_gap <= high), bool(low <= best_gap <= high)
     rng = f"{low:g}-{high:g}"
 
-    def points(x):
-        return f"{x:g} point{'s' if x != 1 else ''}"
+    points = format_points
 
     finding = (f"On {BENCHMARK_SHORT_LABELS[benchmark]}, the US models average {us.score.mean():.4g} and the Chinese "
                f"{cn.score.mean():.4g}: a {points(mean_gap)} average gap, {'within' if mean_ok else 'outside'} the "
                f"article's {rng}; the best US model ({best_us.model}, {best_us.score:g}) leads the best Chinese one "
                f"({best_cn.model}, {best_cn.score:g}) by {points(best_gap)}, "
-               f"{'within' if best_ok else 'outside'} {rng}; the pairwise gaps run from {g.score_gap.min():g} to "
-               f"{g.score_gap.max():g}.")
+               f"{'within' if best_ok else 'outside'} {rng}; the pairwise gaps: "
+               f"{format_points_range(g.score_gap.min(), g.score_gap.max())}.")
     fragile = ""
     if mean_ok != best_ok:
         inside, beyond = (("average", mean_gap), ("best-against-best", best_gap))[::1 if mean_ok else -1]
@@ -310,7 +371,7 @@ def claim_origin_premium(pricing, benchmarks, benchmark="mmlu", gap_low=2.0, gap
     """
     g = origin_gaps(pricing, benchmarks, benchmark)
     if g.empty:
-        return Claim(key, article, False, f"Cannot be checked: no US and Chinese {BENCHMARK_SHORT_LABELS[benchmark]} "
+        return Claim(key, article, None, f"Cannot be checked: no US and Chinese {BENCHMARK_SHORT_LABELS[benchmark]} "
                                           "scores to compare.", {})
     at_gap = g[(g.score_gap >= gap_low) & (g.score_gap <= gap_high)]
     in_range = g[(g.output_price_multiple >= premium_low) & (g.output_price_multiple <= premium_high)]
@@ -322,18 +383,17 @@ def claim_origin_premium(pricing, benchmarks, benchmark="mmlu", gap_low=2.0, gap
     parts = [f"On {BENCHMARK_SHORT_LABELS[benchmark]}, "]
     if len(at_gap):
         parts.append(f"the US-Chinese pairs {gap_low:g}-{gap_high:g} points apart carry an output price premium of "
-                     f"{format_multiple(rng[0])} to {format_multiple(rng[1])}, not {premium_low:g}-{premium_high:g}×")
+                     f"{format_range(rng[0], rng[1], format_multiple)}, not {premium_low:g}-{premium_high:g}×")
     else:
         parts.append(f"no US-Chinese pair is {gap_low:g}-{gap_high:g} points apart")
     if len(in_range):
         gaps = in_range.score_gap
         parts.append(f"; the premiums inside {premium_low:g}-{premium_high:g}× "
-                     f"({format_multiple(in_range.output_price_multiple.min())} to "
-                     f"{format_multiple(in_range.output_price_multiple.max())}) go with gaps of {gaps.min():g} to "
-                     f"{gaps.max():g} points")
+                     f"({format_range(in_range.output_price_multiple.min(), in_range.output_price_multiple.max(), format_multiple)}) "
+                     f"go with gaps of {format_points_range(gaps.min(), gaps.max())}")
     parts.append(".")
     if unscored:
-        parts.append(f" ({', '.join(unscored)} ha{'s' if len(unscored) == 1 else 've'} no "
+        parts.append(f" ({format_names(unscored)} ha{'s' if len(unscored) == 1 else 've'} no "
                      f"{BENCHMARK_SHORT_LABELS[benchmark]} score.)")
     return Claim(key, article, ok, "".join(parts), {
         "benchmark": benchmark, "premium_range_at_that_gap": rng,

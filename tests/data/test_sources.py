@@ -27,7 +27,8 @@ def test_the_shipped_table_is_named_by_its_article_title_and_dates():
                            "a promotional comparison; values as published.")
     assert p["text"] == f"Prices as published in the source article (data/pricing.csv; as of {meta['as_of']})."
     assert (p["catalog"], p["version"], p["as_of"]) == ("article", "as published", str(meta["as_of"]))
-    assert set(p) == {"catalog", "version", "as_of", "text", "source"}
+    assert set(p) == {"catalog", "version", "as_of", "text", "source", "prices", "article"}
+    assert p["article"] is True and p["prices"] == "the source article's published prices"
 
 
 def test_a_catalog_is_named_with_its_version_and_everything_it_left_out_counted_by_reason():
@@ -54,8 +55,11 @@ def test_a_catalog_is_named_with_its_version_and_everything_it_left_out_counted_
 def test_a_catalog_without_counts_says_nothing_was_left_out_and_keeps_unknowns_unknown():
     p = provenance(_with_meta({"source": {"catalog": "litellm"}}))
     assert p["source"] == "Source: the litellm catalog, version unknown; scores as published in the source article."
-    assert p["text"] == ("Prices from the litellm (version unknown) catalog (as of unknown): models (how many is "
+    assert p["text"] == ("Prices from the litellm catalog (version unknown; as of unknown): models (how many is "
                          "unknown) at their maker's own standard price.")
+    # an import that wrote version: unknown reads the same, never "the litellm unknown catalog"
+    spelled = provenance(_with_meta({"source": {"catalog": "litellm", "version": "unknown"}}))
+    assert spelled["text"] == p["text"] and spelled["prices"] == "the litellm catalog's prices"
     assert p["as_of"] is None and p["models"] is None and "Left out" not in p["text"]
 
 

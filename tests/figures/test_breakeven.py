@@ -27,7 +27,7 @@ def test_volume_plot_draws_two_cost_lines_on_log_axes_and_the_break_even():
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
     assert ax.get_xlabel() == "tokens per month (log scale)" and "USD per month" in ax.get_ylabel()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        r"A: \$10/M tokens + \$0 a month", r"B: \$0.25/M tokens + \$2,000 a month"]
+        r"A: \$10.00/M tokens + \$0.00 a month", r"B: \$0.25/M tokens + \$2,000 a month"]
     assert crossover(ax) == pytest.approx(2000 / (10 - 0.25) * 1e6)
     assert ax.texts[0].get_text().startswith("break-even: 205.1 million tokens a month")
 
@@ -71,10 +71,10 @@ def test_self_hosting_plot_draws_the_api_line_the_gpu_staircase_and_the_break_ev
 def test_heatmap_one_cell_per_pair_never_and_unknown_written_out():
     matrix = pd.DataFrame({"cheaper": ["A", "A", "B"], "dearer": ["B", "C", "C"],
                            "failure_cost_usd": [0.5, float("nan"), float("nan")],
-                           "never": [False, True, True], "unknown": [False, False, True]})
+                           "never": [False, True, False], "unknown": [False, False, True]})
     matrix.attrs.update(order=["A", "B", "C"], benchmark="mmlu", input_tokens=1500, output_tokens=500)
     ax = quality_break_even_heatmap(matrix).axes[0]
-    assert sorted(t.get_text() for t in ax.texts) == ["$0.5", "never", "unknown"]
+    assert sorted(t.get_text() for t in ax.texts) == ["$0.50", "never", "unknown"]  # an unknown pair is not "never"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["B", "C"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
     assert ax.get_title() == "Quality break-even on MMLU-style: 1,500 input + 500 output tokens a task"

@@ -37,8 +37,8 @@ def test_policy_cost_bars_draw_each_served_bill_and_the_saving(ev):
     assert widths(ax) == pytest.approx(dict(zip(shown.policy, shown.served_cost_usd)))
     assert ax.get_xscale() == "log" and ax.get_xlabel() == "monthly bill, USD (log scale)"
     texts = [t.get_text() for t in ax.texts]
-    assert r"\$7,588  (baseline)" in texts  # GPT-4o alone, the baseline
-    assert r"\$581  (saves 92% vs GPT-4o)" in texts  # the article's router
+    assert r"\$7,587.50  (baseline)" in texts  # GPT-4o alone, the baseline (formatting's one rule: cents)
+    assert r"\$580.90  (saves 92% vs GPT-4o)" in texts  # the article's router, at the same precision
     partial = [p for p in ax.patches if p.get_hatch()]
     assert len(partial) == int((~shown.serves_all).sum()) > 0  # those that cannot serve vision, hatched
 

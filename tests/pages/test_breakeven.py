@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from analysis.data.load import load_benchmarks, load_pricing
@@ -63,3 +65,59 @@ def test_sentences_escape_dollars_and_names():
                                                    r"and B \$3.")
     assert pages_breakeven.quality_markdown(value_breakeven.BreakEven(0.26, "A_b")) == (
         r"**Quality break-even:** \$0.2600 per wrong answer: A\_b.")
+
+
+def test_a_catalog_without_the_self_hosted_models_price_gives_unknown_never_never(data):
+    """Trial item 4: genai-prices does not price Qwen3-32B at its maker's price; page 04 said "never: the price of
+    Qwen3-32B is unknown. Whether its weights are published is unknown (data gap)" and results.json never: true,
+    while model_facts.csv says its weights are open."""
+    from analysis.data.load import load_model_facts
+
+    pricing, benchmarks = data
+    catalog = pricing[pricing.model != "Qwen3-32B"].copy()
+    catalog["model"] = catalog.model.replace({"GPT-4o": "gpt-4o"})  # a catalog names some models by canonical id
+    weights = pages_breakeven.open_weights_map(catalog, load_model_facts(), also=["Qwen3-32B"])
+    assert weights["Qwen3-32B"] is True and weights["gpt-4o"] is False  # by name, unpriced; by canonical id
+    gpu = value_breakeven.GpuAssumptions(2.5, 1000, 0.5)
+    prices = price_on_basis(catalog, "output")
+    price = prices.set_index("model")["usd_per_mtok"]
+    self_host = value_breakeven.self_hosting_break_even(price.get("Qwen3-32B", float("nan")), gpu, "Qwen3-32B",
+                                                        open_weights=weights["Qwen3-32B"])
+    assert self_host.unknown and not self_host.never
+    volume = value_breakeven.volume_break_even(10.0, 0.25, 0, 2000, "gpt-4o", "DeepSeek V4 Flash")
+    quality = value_breakeven.quality_break_even_models(catalog, benchmarks, "mmlu", "gpt-4o", "GPT-4o-mini",
+                                                        1500, 500)
+    matrix = value_breakeven.quality_break_even_matrix(catalog, benchmarks, "mmlu", 1500, 500)
+    found = pages_breakeven.findings(volume, quality, matrix, gpu, self_host, model_a="gpt-4o",
+                                     model_b="GPT-4o-mini", benchmark="mmlu", self_host_model="Qwen3-32B",
+                                     basis="output", fixed_a_usd_per_month=0, fixed_b_usd_per_month=2000,
+                                     input_tokens_per_task=1500, output_tokens_per_task=500,
+                                     self_host_open_weights=weights["Qwen3-32B"])
+    text = {t.split(":")[0]: t for t, _ in found}
+    assert text["Self-hosting against the Qwen3-32B API (output price)"] == (
+        "Self-hosting against the Qwen3-32B API (output price): unknown: the price of Qwen3-32B is unknown.")
+    assert any(t.startswith("Quality break-even on MMLU-style") and ": unknown: " in t for t in text.values())
+    assert not any("never: the price" in t or "never: no mmlu score" in t for t in text.values())
+    r = pages_breakeven.results(prices, {"fixed_a_usd_per_month": 0.0, "fixed_b_usd_per_month": 2000.0}, volume,
+                                {"cost_usd": 0.00875, "success_rate": 0.887}, {"cost_usd": 0.0, "success_rate": None},
+                                quality, matrix, gpu, self_host, value_breakeven.self_hosting_table(prices, gpu, weights),
+                                model_a="gpt-4o", model_b="DeepSeek V4 Flash", benchmark="mmlu",
+                                self_host_model="Qwen3-32B", basis="output", input_output_ratio=3.0)
+    assert r["self_hosting_break_even"]["never"] is None and r["self_hosting_break_even"]["unknown"] is True
+    assert r["quality_break_even"]["never"] is None
+
+
+def test_across_pairs_finding_says_one_pair_in_the_singular(data):
+    pricing, benchmarks = data
+    full = value_breakeven.quality_break_even_matrix(pricing, benchmarks, "ceval", 1500, 500)
+    matrix = full[full.failure_cost_usd.notna() | (full.never.cumsum() == 1) & full.never]  # one pair never crosses
+    assert int(matrix.never.sum()) == 1
+    gpu = value_breakeven.GpuAssumptions(2.5, 1000, 0.5)
+    found = pages_breakeven.findings(value_breakeven.volume_break_even(10.0, 0.25, 0, 2000), matrix.pipe(
+        lambda m: value_breakeven.BreakEven(None, "x")), matrix, gpu, value_breakeven.self_hosting_break_even(
+        0.28, gpu), model_a="A", model_b="B", benchmark="ceval", self_host_model="Qwen3-32B", basis="output",
+        fixed_a_usd_per_month=0, fixed_b_usd_per_month=2000, input_tokens_per_task=1500,
+        output_tokens_per_task=500)
+    across = next(t for t, _ in found if t.startswith("Across the"))
+    assert not re.search(r"\b1 (pairs|rows|models)\b", across), across
+    assert "1 pair never crosses" in across and "0 lack a price or score" in across

@@ -42,7 +42,8 @@ def test_headlines_say_what_is_published_and_what_is_computed(ls):
     assert [kind for _, kind in found] == ["as published", "computed", "computed", "computed", "as published"]
     assert found[0][0] == ("Access factors passed, as published: US Models 7/7; Chinese Models (direct) 0/7; "
                            "Global API 7/7 (the source promotes Global API).")
-    assert found[1][0] == "DeepSeek V4 Flash vs GPT-4o: DeepSeek V4 Flash is 40× cheaper on output price (computed)."
+    assert found[1][0] == ("DeepSeek V4 Flash vs GPT-4o: DeepSeek V4 Flash is 40× cheaper on output price (computed "
+                           "from the source article's published prices: $0.25 vs $10.00).")
     assert found[3][0].startswith("Kimi K2.5 vs Claude 3.5 Sonnet: Kimi K2.5 is 5× cheaper")
     assert found[4][0].startswith("Published output speed: DeepSeek V4 Flash ~60 tok/s, GPT-4o ~50 tok/s")
 
@@ -76,3 +77,13 @@ def test_hostile_names_in_a_matchup_are_shown_as_text(ls):
     out = pages_landscape.styled_matchup(m, name).to_html()
     assert "<img" not in out and out.count("&lt;img src=x onerror=alert(3)&gt;") >= 2
     assert pages_landscape.matchup_heading(name) == "### &lt;img src=x onerror=alert(3)&gt; vs Claude 3.5 Sonnet"
+
+
+def test_on_a_catalog_the_article_multiple_is_labelled_the_articles_beside_the_catalogs(ls):
+    """genai-prices gives DeepSeek V4 Flash $0.60: the index must not call the article's 40x 'computed' from it."""
+    catalog = ls.pricing.copy()
+    catalog.loc[catalog.model == "DeepSeek V4 Flash", "output_usd_per_mtok"] = 0.60
+    catalog.attrs["meta"] = {"source": {"catalog": "genai-prices", "version": "0.2.3"}, "as_of": "2026-11-09"}
+    text = pages_landscape.headlines(ls.access, ls.matchups, ls.model_facts, catalog)[1][0]
+    assert "40× cheaper on output price at the article's prices ($0.25 vs $10.00, as published)" in text
+    assert "at the genai-prices 0.2.3 catalog's prices, $0.60 vs $10.00: 16.7× (computed)" in text

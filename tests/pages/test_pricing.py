@@ -109,3 +109,18 @@ def test_the_bill_finding_gives_the_range_with_input_among_models_whose_input_pr
     assert f"from ${known.monthly_bill_blended_usd.iloc[0]:,.0f} ({known.model.iloc[0]})" in text
     assert f"to ${known.monthly_bill_blended_usd.iloc[-1]:,.0f} ({known.model.iloc[-1]})" in text
     assert f"among the {len(known)} models whose input price is known" in text
+
+
+def test_makers_own_column_says_yes_for_numpy_booleans():
+    """A catalog's first_party column (pandas' nullable boolean) holds numpy booleans: the maker's own endpoint reads "yes", never "no"."""
+    import pandas as pd
+
+    endpoints = pd.DataFrame({"api_model_id": ["gpt-4o", "gpt-4o"], "provider": ["OpenAI", "Azure"],
+                              "region": [None, "eastus"], "service_tier": ["standard", "standard"],
+                              "first_party": pd.array([True, False], dtype="boolean"), "time_window": ["", ""],
+                              "input_usd_per_mtok": [2.5, 2.5], "output_usd_per_mtok": [10.0, 10.0],
+                              "cache_read_usd_per_mtok": [np.nan, np.nan], "context_window_tokens": [128e3, 128e3],
+                              "output_multiple": [1.0, 1.0]})
+    assert isinstance(endpoints.first_party.iloc[0], np.bool_)  # as the catalogs' endpoint tables hold them
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", pages_pricing.styled_endpoints(endpoints).to_html())
+    assert cells.count("yes") == 1 and cells.count("no") == 1

@@ -64,7 +64,8 @@ def test_volume_never_cases():
     dominated = value_breakeven.volume_break_even(2.0, 1.0, 100, 50, "A", "B")  # B cheaper per token and on fixed cost
     assert dominated.never and dominated.reason.startswith("B is cheaper at every volume")
     unknown = value_breakeven.volume_break_even(math.nan, 1.0, 0, 0, "Qwen3.5-397B", "B")
-    assert unknown.never and unknown.reason == "the price of Qwen3.5-397B is unknown"
+    assert unknown.unknown and not unknown.never and unknown.reason == "the price of Qwen3.5-397B is unknown"
+    assert unknown.as_dict()["never"] is None  # results.json: not known, never "never: true"
     with pytest.raises(ValueError, match="finite numbers >= 0"):
         value_breakeven.volume_break_even(-1.0, 1.0)
 
@@ -110,7 +111,8 @@ def test_quality_never_cases():
         equal_cost.reason
     identical = value_breakeven.quality_break_even(0.01, 0.9, 0.01, 0.9)
     assert identical.never and "same per task at every failure cost" in identical.reason
-    assert value_breakeven.quality_break_even(math.nan, 0.9, 0.01, 0.8).never
+    unknown = value_breakeven.quality_break_even(math.nan, 0.9, 0.01, 0.8)
+    assert unknown.unknown and not unknown.never  # a missing figure: unknown, never "never"
     with pytest.raises(ValueError, match="divide a benchmark score by 100"):
         value_breakeven.quality_break_even(0.01, 88.7, 0.001, 0.855)
 
@@ -121,15 +123,15 @@ def test_quality_break_even_on_shipped_data():
     answer = value_breakeven.quality_break_even_models(pricing, benchmarks, "mmlu", "GPT-4o", "DeepSeek V4 Flash", 1500, 500)
     assert answer.value == pytest.approx((0.00875 - 0.000395) / (0.887 - 0.855))  # $0.2611
     assert "GPT-4o (pricier, more accurate) is cheaper per task" in answer.reason
-    # GPT-4o-mini has no score: never, with the reason, not a made-up score
+    # GPT-4o-mini has no score: unknown, with the reason, not a made-up score and not "never"
     mini = value_breakeven.quality_break_even_models(pricing, benchmarks, "mmlu", "GPT-4o", "GPT-4o-mini", 1500, 500)
-    assert mini.never and mini.reason == "no mmlu score for GPT-4o-mini in the data"
+    assert mini.unknown and not mini.never and mini.reason == "no mmlu score for GPT-4o-mini in the data"
     # on C-Eval Qwen3-32B is cheaper and better than GPT-4o: never
     ceval = value_breakeven.quality_break_even_models(pricing, benchmarks, "ceval", "GPT-4o", "Qwen3-32B", 1500, 500)
     assert ceval.never and "Qwen3-32B, is also at least as accurate" in ceval.reason
     # Qwen3.5-397B has no input price: unknown when the task has input tokens, fine when it has none
     q = value_breakeven.quality_break_even_models(pricing, benchmarks, "mmlu", "GPT-4o", "Qwen3.5-397B", 1500, 500)
-    assert q.never and q.reason == ("the input price of Qwen3.5-397B is unknown (the task has input tokens)")
+    assert q.unknown and not q.never and q.reason == ("the input price of Qwen3.5-397B is unknown (the task has input tokens)")
     q0 = value_breakeven.quality_break_even_models(pricing, benchmarks, "mmlu", "Qwen3.5-397B", "GPT-4o", 0, 500)
     assert q0.value == pytest.approx((500 * 10.0 - 500 * 2.34) / 1e6 / (0.887 - 0.875))
 
@@ -140,8 +142,8 @@ def test_quality_matrix_matches_the_pairwise_function():
     assert len(m) == 10  # 5 models scored on C-Eval
     for r in m.itertuples():
         one = value_breakeven.quality_break_even_models(pricing, benchmarks, "ceval", r.cheaper, r.dearer, 1000, 1000)
-        assert one.never == r.never
-        if not one.never:
+        assert (one.never, one.unknown) == (r.never, r.unknown)
+        if one.found:
             assert r.failure_cost_usd == pytest.approx(one.value)
         assert r.cheaper_cost_usd <= r.dearer_cost_usd
 
@@ -205,7 +207,8 @@ def test_self_hosting_on_example_assumptions():
 
 def test_self_hosting_never_cases():
     gpu = value_breakeven.GpuAssumptions(2.5, 1000, 0.5)
-    assert value_breakeven.self_hosting_break_even(math.nan, gpu, "X").reason == "the price of X is unknown"
+    priceless = value_breakeven.self_hosting_break_even(math.nan, gpu, "X")
+    assert priceless.reason == "the price of X is unknown" and priceless.unknown and not priceless.never
     assert value_breakeven.self_hosting_break_even(0.0, gpu).never
     assert value_breakeven.self_hosting_break_even(5.0, value_breakeven.GpuAssumptions(2.5, 0.0, 0.5)).never
     assert value_breakeven.self_hosting_break_even(1825 / 1314, gpu).never  # exactly the self-hosted price: never cheaper
@@ -220,7 +223,8 @@ def test_break_even_refuses_bad_values():
         value_breakeven.BreakEven(math.nan, "x")
     with pytest.raises(ValueError):
         value_breakeven.BreakEven(0.0, "x")
-    assert value_breakeven.BreakEven(None, "never").as_dict() == {"value": None, "unit": "", "never": True, "reason": "never"}
+    assert value_breakeven.BreakEven(None, "never").as_dict() == {"value": None, "unit": "", "never": True, "unknown": False,
+                                                                     "reason": "never"}
 
 
 def _notebook_04(model_a="GPT-4o", model_b="DeepSeek V4 Flash", benchmark="mmlu", self_host="Qwen3-32B",
@@ -256,7 +260,7 @@ def test_notebook_04_findings_and_results_on_the_defaults():
     # 2,000 / (10.00 - 0.25) million tokens; (0.00875 - 0.000395) / (0.887 - 0.855) per wrong answer
     assert texts[0].startswith("Volume break-even, GPT-4o against DeepSeek V4 Flash (output price): "
                                "205,128,205 tokens a month, and it exists only because of the assumed fixed costs "
-                               "($0.00 a month for GPT-4o, $2,000 for DeepSeek V4 Flash): on the published prices "
+                               "($0.00 a month for GPT-4o, $2,000 for DeepSeek V4 Flash): on the per-token prices "
                                "alone DeepSeek V4 Flash is cheaper at every volume; above 205.1 million")
     assert findings[0][1] == "assumption"  # issue 11: the break-even exists only because of an assumed cost
     assert texts[2].startswith("Quality break-even on MMLU-style, 1,500 input + 500 output tokens a task: "

@@ -157,14 +157,48 @@ def test_claims_under_noise(data):
         0.4214, abs=1e-4)
 
 
-def test_a_claim_about_a_missing_model_is_not_supported(data, tmp_path):
+def test_a_claim_about_a_missing_model_cannot_be_checked_and_is_not_refuted(data, tmp_path):
+    """Unknown reads as unknown: a claim naming a model the data lacks gets its own verdict, never 'not supported'."""
     pricing, benchmarks, matchups = data
     no_sonnet = benchmarks[benchmarks.model != "Claude 3.5 Sonnet"]
     claims = {c.key: c for c in value_claims.article_claims(pricing, no_sonnet, matchups)}
     c = claims["humaneval_v4flash_vs_sonnet"]
-    assert not c.supported and "Claude 3.5 Sonnet" in c.finding and c.numbers["missing"] == ["Claude 3.5 Sonnet"]
+    assert c.supported is None and c.verdict == "cannot be checked (data gap)" and c.kind == "data gap"
+    assert c.finding == "Cannot be checked: the data has no HumanEval score for Claude 3.5 Sonnet."
+    assert c.numbers["missing"] == ["Claude 3.5 Sonnet"]
     none = value_claims.article_claims(pricing, benchmarks, matchups.iloc[0:0])
-    assert not {c.key: c for c in none}["headtohead_qwen3_32b_vs_gpt4o_mini"].supported
+    assert {c.key: c for c in none}["headtohead_qwen3_32b_vs_gpt4o_mini"].verdict == "cannot be checked (data gap)"
+    # a catalog that does not price Qwen3-32B (genai-prices prices it only through resellers): both claims on it
+    # are data gaps, the head-to-head included (its price check uses the run's prices, not the article's)
+    catalog = pricing[pricing.model != "Qwen3-32B"]
+    by_key = {c.key: c for c in value_claims.article_claims(catalog, benchmarks, matchups)}
+    assert by_key["ceval_qwen3_32b_vs_gpt4o"].finding == \
+        "Cannot be checked: the data has no output price for Qwen3-32B."
+    assert by_key["headtohead_qwen3_32b_vs_gpt4o_mini"].verdict == "cannot be checked (data gap)"
+    assert "has no an" not in by_key["ceval_qwen3_32b_vs_gpt4o"].finding
+
+
+def test_a_claim_checked_on_a_catalogs_prices_says_where_the_articles_differ(data):
+    pricing, benchmarks, matchups = data
+    catalog = pricing.copy()
+    catalog.loc[catalog.model == "DeepSeek V4 Flash", "output_usd_per_mtok"] = 0.60
+    c = {c.key: c for c in value_claims.article_claims(catalog, benchmarks, matchups)}["humaneval_v4flash_vs_sonnet"]
+    assert c.verdict == "not supported" and "$0.60 vs $15.00" in c.finding and "1/25 of it" in c.finding
+    assert "the article's own (as published) are $0.25 for DeepSeek V4 Flash and $15.00 for Claude 3.5 Sonnet, " \
+           "60× apart" in c.finding
+
+
+def test_score_gaps_and_ranges_read_once_with_two_decimals_at_most(data):
+    """Trial: "a 2.68333 points average gap", "(25x to 25x) go with gaps of 3.5 to 3.5 points"."""
+    pricing, benchmarks, _ = data
+    scores = benchmarks.copy()
+    scores.loc[(scores.model == "Kimi K2.5") & (scores.benchmark == "mmlu"), "score"] = 86.85  # CN mean 86.4625: a 2.3875-point gap
+    edge = value_claims.claim_origin_edge(pricing, scores)
+    assert "a 2.39 points average gap" in edge.finding, edge.finding
+    one_pair = benchmarks[benchmarks.model.isin(["GPT-4o", "DeepSeek V4 Flash"]) & (benchmarks.benchmark == "mmlu")]
+    one_pair = one_pair.assign(score=one_pair.model.map({"GPT-4o": 88.7, "DeepSeek V4 Flash": 85.2}))
+    premium = value_claims.claim_origin_premium(pricing, one_pair)
+    assert "the premiums inside 20-60× (40×) go with gaps of 3.5 points" in premium.finding, premium.finding
 
 
 def test_prob_helpers_are_symmetric_and_bounded():
