@@ -212,8 +212,9 @@ def log_price_axis(ax, axis: str = "x", label: str = "price, USD per million tok
     getattr(ax, f"set_{axis}label")(label)
 
 
-def add_source_note(fig, text: str = SOURCE_NOTE, wrap: bool = False) -> None:
-    """A small attribution line under the figure (``wrap``: broken at the figure's width, for long notes)."""
+def add_source_note(fig, text: str = SOURCE_NOTE, wrap: bool = True) -> None:
+    """A small attribution line under the figure, broken at the figure's width (a catalog's source line is long:
+    unbroken, it would widen the saved figure and shrink its text on the page)."""
     fig.text(0.01, -0.02, text, fontsize=8, color="#555555", ha="left", va="top", wrap=wrap)
 
 
