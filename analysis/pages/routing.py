@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 
 from analysis.figures.traffic import policy_cost_bars
-from analysis.formatting import escape_markdown, format_pct, format_text, format_usd
+from analysis.formatting import escape_markdown, format_pct, format_text, format_usd, plural
 from analysis.traffic.policies import ARTICLE_ROUTER, OPTIMISED_POLICY, THRESHOLD_POLICY, Policy
 from analysis.traffic.tariff_scan import not_placed
 from analysis.traffic.workload import TASK_BENCHMARK, Workload, format_mapping
@@ -339,7 +339,7 @@ def findings(workload: Workload, summary: pd.DataFrame, log, *, baseline: str, b
         out.append((f"{', '.join(unscored).capitalize()} has no benchmark in the data: its quality is unknown and "
                     f"left out of expected quality (not guessed).", "as published"))
     logged, routed = totals.loc[AS_LOGGED], totals.loc[ARTICLE_ROUTER]
-    out.append((f"{'Generated demo log (simulated)' if generated else 'Usage log'}: {log.rows_total:,} rows, "
+    out.append((f"{'Generated demo log (simulated)' if generated else 'Usage log'}: {plural(log.rows_total, 'row')}, "
                 f"{log.rows_priced:,} priced, {log.rows_set_aside:,} set aside; as logged it cost "
                 f"{format_usd(logged.cost_usd)}, under the article's router {format_usd(routed.cost_usd)}"
                 + ("" if routed.rows_unserved == 0 else f" for the {routed.rows_served:,} rows it can serve")

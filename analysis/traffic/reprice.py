@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
+from analysis.formatting import plural
 from analysis.traffic import capabilities as traffic_capabilities
 from analysis.traffic import policies as traffic_policies
 from analysis.traffic import workload as traffic_workload
@@ -96,7 +97,7 @@ class UsageReport:
 
 def _summary(r: Summarised) -> str:
     lines = [f"{paths.shown(r.file)} ({r.format.upper()})",  # never this machine's absolute path (pages show it)
-             f"{r.rows_total:,} rows read: {r.rows_priced:,} priced, {r.rows_set_aside:,} set aside."]
+             f"{plural(r.rows_total, 'row')} read: {r.rows_priced:,} priced, {r.rows_set_aside:,} set aside."]
     if r.first_ts is not None:
         lines.append(f"Period: {r.first_ts:%Y-%m-%d %H:%M} to {r.last_ts:%Y-%m-%d %H:%M} UTC "
                      f"({r.months * DAYS_PER_MONTH:.1f} days); monthly figures scale to "

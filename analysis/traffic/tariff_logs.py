@@ -51,6 +51,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.formatting import plural
 from analysis.traffic import capabilities as traffic_capabilities
 from analysis.traffic.aliases import display_names
 from analysis.traffic.logs import (
@@ -149,7 +150,7 @@ class TariffRepricing:
         share = (f"assumed {self.cache_hit_share:.0%} of input tokens read from the cache (an assumption: the log "
                  f"has no cached_input_tokens; --cache-hit-share / cache_hit_share)" if self.cache_share_assumed
                  else f"the log's own cache-hit share, {self.cache_hit_share:.1%} of input tokens, carried over")
-        lines = [f"{self.rows_total:,} rows read ({', '.join(self.columns)}): {self.rows_priced:,} priced as billed, "
+        lines = [f"{plural(self.rows_total, 'row')} read ({', '.join(self.columns)}): {self.rows_priced:,} priced as billed, "
                  f"{self.rows_total - self.rows_priced:,} set aside.",
                  f"As billed then (the tariff in force at each row's timestamp, its tier and provider): "
                  f"{_usd(self.billed_cost_usd)}.",
