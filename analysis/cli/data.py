@@ -30,9 +30,10 @@ def format_totals(report: UsageReport) -> str:
     >>> print(format_totals(rep).splitlines()[0])
     scenario                     cost of the log   per month  rows not served  vs as logged
     """
-    from analysis.formatting import format_usd
+    from analysis.formatting import usd_column
 
     t = report.totals.copy()
+    cost, month = usd_column(t.cost_usd), usd_column(t.monthly_cost_usd)  # one precision per column
     t["complete"] = t.rows_unserved == 0
     t = t.sort_values(["complete", "cost_usd"], ascending=[False, True], na_position="last")
     width = max(28, t.scenario.str.len().max() + 1)
@@ -41,7 +42,7 @@ def format_totals(report: UsageReport) -> str:
     for r in t.itertuples():
         vs = "" if pd.isna(r.savings_vs_logged_pct) or r.scenario == AS_LOGGED else (
             f"{-r.savings_vs_logged_pct:+.1f}%")
-        lines.append(f"{r.scenario:<{width}} {format_usd(r.cost_usd, 2):>15} {format_usd(r.monthly_cost_usd, 2):>11} "
+        lines.append(f"{r.scenario:<{width}} {cost(r.cost_usd):>15} {month(r.monthly_cost_usd):>11} "
                      f"{r.rows_unserved:>16,} {vs:>13}")
     return "\n".join(lines)
 
