@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.data.memo import per_frames
 from analysis.data.tariff_tables import (
     ALL_DAY_MASK,
     FEE_COLUMNS,
@@ -259,9 +260,6 @@ def pricing_expression(engine: Engine, usage: Any, tables: Mapping[str, pd.DataF
     return priced(usage_table(usage, row_id, keep), engine.table(table), tier_cols)
 
 
-_PRICE_TABLES: dict[tuple[int, int], tuple] = {}  # ids of (endpoints, tiers) -> (weak references, sizes, answer)
-
-
 def price_table(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, dict[str, list[tuple[str, str, str]]]]:
     """:func:`engine_price_table` of :func:`wide_price_table` and the tier columns, remembered for the lifetime of
     ``tables``' frames (a catalog is read once per process, then priced many times: a second on a full catalog).
@@ -271,19 +269,13 @@ def price_table(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, dict[
     >>> price_table(t)[0] is price_table(t)[0]
     True
     """
-    import weakref
+    return _price_table(tables["endpoints"], tables["tiers"])
 
-    ep, tiers = tables["endpoints"], tables["tiers"]
-    key = (id(ep), id(tiers))
-    known = _PRICE_TABLES.get(key)
-    if known and known[0]() is ep and known[1]() is tiers and known[2] == (len(ep), len(tiers)):
-        return known[3]
-    wide, tier_cols = wide_price_table(tables)
-    answer = (engine_price_table(wide), tier_cols)
-    for k in [k for k, v in _PRICE_TABLES.items() if v[0]() is None or v[1]() is None]:
-        del _PRICE_TABLES[k]  # frames gone: forget their tables
-    _PRICE_TABLES[key] = (weakref.ref(ep), weakref.ref(tiers), (len(ep), len(tiers)), answer)
-    return answer
+
+@per_frames
+def _price_table(endpoints: pd.DataFrame, tiers: pd.DataFrame):
+    wide, tier_cols = wide_price_table({"endpoints": endpoints, "tiers": tiers})
+    return engine_price_table(wide), tier_cols
 
 
 def _prepare_usage(usage: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from analysis.data.memo import per_frames
 from analysis.traffic.logs import _locate_lines, _sql_str, _token_exprs, example_rows
 
 #: The optional columns a log may add for 2026 tariffs.
@@ -49,25 +50,16 @@ def _rank(ep: pd.DataFrame) -> pd.DataFrame:
                      _len=ep.api_model_id.str.len()).sort_values(["_std", "_reg", "_ex", "_len", "endpoint_key"])
 
 
-_FIRST_PARTY: dict[int, tuple] = {}  # id(endpoints) -> (weak reference, answer): a catalog is read once per process
-
-
 def first_party_endpoints(endpoints: pd.DataFrame) -> dict[str, str]:
     """Canonical model id -> its first-party endpoint key (:func:`analysis.data.identity.default_endpoints`).
 
     A model whose first-party endpoint is no longer current keeps it (its history still prices old rows).
     Remembered for the lifetime of the ``endpoints`` frame (identity annotation takes a second on a full catalog).
     """
-    import weakref
-
-    ref, known = _FIRST_PARTY.get(id(endpoints), (None, None))
-    if ref is not None and ref() is endpoints and len(known[0]) == len(endpoints):
-        return dict(known[1])
-    out = _first_party(endpoints)
-    _FIRST_PARTY[id(endpoints)] = (weakref.ref(endpoints), (endpoints.endpoint_key.copy(), out))
-    return dict(out)
+    return dict(_first_party(endpoints))
 
 
+@per_frames
 def _first_party(endpoints: pd.DataFrame) -> dict[str, str]:
     from analysis.data.identity import default_endpoints, load_identity
 
