@@ -11,7 +11,7 @@ import pandas as pd
 from analysis.cli.spend_logs import add_options as add_spend_log_options
 from analysis.cli.spend_logs import log_source as spend_log_source
 from analysis.cli.spend_logs import print_tables as print_spend_tables
-from analysis.prices.engines import ENGINES
+from analysis.prices.engines import ENGINES, is_url
 from analysis.traffic import capabilities as traffic_capabilities
 from analysis.traffic import workload as traffic_workload
 from analysis.traffic.logs import scan_usage_log
@@ -91,17 +91,6 @@ def reprice_cli(args) -> int:
         pricing_file = catalog_pricing_csv(args.catalog, args.pricing or "") or None
         print("\n" + billed_text(args.log, pricing_file, args.engine, args.spark_master))
     return 0
-
-
-def is_url(log: object) -> bool:
-    """Whether ``log`` names a file by URL (``s3a://``, ``hdfs://``, ``file://``...) rather than a local path.
-
-    >>> is_url("s3a://lake/usage/2026-11.parquet"), is_url("examples/my-usage.csv"), is_url(None)
-    (True, False, False)
-    """
-    import re
-
-    return isinstance(log, str) and re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", log) is not None
 
 
 def _reprice_where_it_lives(args) -> int:

@@ -88,6 +88,17 @@ def connect(name: str = "duckdb", **options: Any) -> Engine:
     return ENGINES[name](**options)
 
 
+def is_url(log: object) -> bool:
+    """Whether ``log`` names a file by URL (``s3a://``, ``hdfs://``, ``file://``...) rather than a local path.
+
+    >>> is_url("s3a://lake/usage/2026-11.parquet"), is_url("examples/my-usage.csv"), is_url(None)
+    (True, False, False)
+    """
+    import re
+
+    return isinstance(log, str) and re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", log) is not None
+
+
 def log_format(source: str) -> str:
     """``parquet``, ``csv`` or ``jsonl`` from a log's name (a folder of parts: from its first part).
 
@@ -95,7 +106,7 @@ def log_format(source: str) -> str:
     ('parquet', 'jsonl', 'csv')
     """
     path = Path(source.split("://", 1)[-1])
-    if "://" not in source and path.is_dir():
+    if not is_url(source) and path.is_dir():
         parts = sorted(p for p in path.iterdir() if not p.name.startswith(("_", ".")))
         path = parts[0] if parts else path
     suffix = path.suffix.lower()
