@@ -15,6 +15,7 @@ from analysis.figures.theme import (
     article_origins,
     log_price_axis,
     origin_color,
+    prices_source_note,
 )
 from analysis.formatting import escape_mathtext, format_price, format_tokens, format_usd
 
@@ -186,7 +187,8 @@ def quality_break_even_heatmap(matrix: pd.DataFrame, title: str | None = None, s
     fig.tight_layout()
     add_source_note(fig, "Above the cell's cost of a wrong answer, the dearer model is cheaper per task; never: the "
                          "cheaper one is at least as accurate; unknown: a price or score is missing.\n"
-                         f"Scores as success rates. {source or PRICES_NOTE} Tokens per task are assumptions.")
+                         f"Scores as success rates. {source or prices_source_note(matrix)} Tokens per task are "
+                         "assumptions.")
     return fig
 
 

@@ -24,7 +24,7 @@ from cycler import cycler
 from matplotlib.ticker import FuncFormatter
 
 from analysis.formatting import MAX_NAMES as FORMAT_MAX_NAMES
-from analysis.formatting import format_names, format_usd_tick
+from analysis.formatting import escape_mathtext, format_names, format_usd_tick
 
 #: The one colour map of origins, used by every figure of every page (a model is drawn in its origin's
 #: colour): the catalogs know more origins than the article's US and China. No policy, status or highlight
@@ -108,7 +108,7 @@ def prices_source_note(frame=None) -> str:
         return PRICES_NOTE
     from analysis.data.sources import provenance
 
-    return provenance(frame)["source"]
+    return escape_mathtext(provenance(frame)["source"])  # a title, catalog or file name may hold a dollar sign
 
 
 #: seaborn's look as ``seaborn.set_theme(style="whitegrid", context="notebook", font_scale=0.95)`` sets it (seaborn

@@ -336,7 +336,8 @@ def quality_break_even_matrix(pricing: pd.DataFrame, benchmarks: pd.DataFrame, b
                          "failure_cost_usd": be.value if be.found else np.nan, "never": be.never,
                          "unknown": unknown, "reason": be.reason})
     out = pd.DataFrame(rows)
-    out.attrs.update(benchmark=benchmark, input_tokens=input_tokens, output_tokens=output_tokens, order=order)
+    out.attrs.update(benchmark=benchmark, input_tokens=input_tokens, output_tokens=output_tokens, order=order,
+                     **{k: pricing.attrs[k] for k in ("meta", "source_file") if k in pricing.attrs})  # its prices' source
     return out
 
 

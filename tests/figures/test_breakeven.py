@@ -111,3 +111,25 @@ def test_a_volume_break_even_says_it_exists_only_because_of_the_fixed_costs():
     fig = volume_cost_plot("GPT-4o", 10.0, 0, "DeepSeek V4 Flash", 0.25, 0)  # no fixed costs: no crossing
     assert not any("exists only because" in t.get_text() for t in fig.texts)
     plt.close(fig)
+
+
+def test_a_source_with_a_dollar_sign_is_drawn_as_text_under_every_price_figure(tmp_path):
+    """A catalog name, version or file name is outside text: a '$' in it is shown, never read as maths (which
+    raised, or drew the rest as a formula); the quality heatmap names the prices its matrix was made from."""
+    import matplotlib.pyplot as plt
+
+    from analysis.data.load import load_benchmarks, load_pricing
+    from analysis.figures.breakeven import quality_break_even_heatmap
+    from analysis.figures.prices import price_bars
+    from analysis.value.breakeven import quality_break_even_matrix
+
+    pricing = load_pricing()
+    pricing.attrs["meta"] = {"source": {"catalog": r"x$\frac", "version": "1$"}}
+    fig = price_bars(pricing)
+    notes = [t.get_text() for t in fig.texts if "catalog" in t.get_text()]
+    assert notes == [r"Source: the x\$\frac catalog, version 1\$; scores as published in the source article."]
+    fig.savefig(tmp_path / "p.png")  # draws: mathtext would raise on '\frac' between two dollars
+    heat = quality_break_even_heatmap(quality_break_even_matrix(pricing, load_benchmarks(), "mmlu", 1500, 500))
+    assert any(r"the x\$\frac catalog, version 1\$" in t.get_text() for t in heat.texts)
+    heat.savefig(tmp_path / "h.png")
+    plt.close("all")
