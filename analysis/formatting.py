@@ -39,6 +39,26 @@ def _unknown(x) -> bool:
 # --------------------------------------------------------------------------- secrets and escaping
 
 
+def redact_url(url: object) -> str:
+    """A URL as output may show it: scheme, user, host, port and path, never a password, a query (a presigned
+    URL's signature, a token) or a fragment; a URL without any of those is shown as given.
+
+    >>> redact_url("postgresql://litellm:s3cret@db.internal:5432/litellm?sslmode=require")
+    'postgresql://litellm@db.internal:5432/litellm'
+    >>> redact_url("https://lake.s3.amazonaws.com/usage.parquet?X-Amz-Signature=abc"), redact_url("k8s://https://h:443")
+    ('https://lake.s3.amazonaws.com/usage.parquet', 'k8s://https://h:443')
+    """
+    from urllib.parse import urlsplit
+
+    text = str(url)
+    u = urlsplit(text)
+    if not (u.password or u.query or u.fragment):
+        return text
+    user = f"{u.username}@" if u.username else ""
+    port = f":{u.port}" if u.port else ""
+    return f"{u.scheme}://{user}{u.hostname or ''}{port}{u.path}"
+
+
 def redact(text: object, secrets: list[str | None] | tuple = ()) -> str:
     """``text`` with every secret (and any ``sk-...`` looking token) replaced by ``***``.
 

@@ -85,28 +85,31 @@ def reprice_cli(args) -> int:
           f"the threshold and optimised policies are built for this log's own mix.")
     _reprice_tariffs(args, caps)
     if args.engine != "duckdb":  # the same pricing expression, on the engine chosen (--engine, --spark-master)
-        from analysis.data.catalogs.pricing import catalog_pricing_csv
-        from analysis.prices.log_costs import billed_text
-
-        pricing_file = catalog_pricing_csv(args.catalog, args.pricing or "") or None
-        print("\n" + billed_text(args.log, pricing_file, args.engine, args.spark_master))
+        _print_billed_on_engine(args)
     return 0
+
+
+def _print_billed_on_engine(args) -> None:
+    """The log priced as billed by the tariff tables, on ``--engine`` (``analysis.prices.log_costs``)."""
+    from analysis.data.catalogs.pricing import catalog_pricing_csv
+    from analysis.prices.log_costs import billed_text
+
+    pricing_file = catalog_pricing_csv(args.catalog, args.pricing or "") or None
+    print("\n" + billed_text(args.log, pricing_file, args.engine, args.spark_master))
 
 
 def _reprice_where_it_lives(args) -> int:
     """A log given by URL: read and re-priced as billed by the engine, where it lives (the other sections read a
     local file with DuckDB, so they are said to be left out, not silently skipped)."""
-    from analysis.data.catalogs.pricing import catalog_pricing_csv
-    from analysis.prices.log_costs import billed_text
+    from analysis.formatting import redact_url
 
     if args.engine == "duckdb":
-        raise ValueError(f"{args.log}: a URL; DuckDB reads local files here. Re-price the log where it lives "
+        raise ValueError(f"{redact_url(args.log)}: a URL; DuckDB reads local files here. Re-price the log where it lives "
                          f"with --engine {' or --engine '.join(n for n in ENGINES if n != 'duckdb')}, or copy "
                          "it to this machine")
-    pricing_file = catalog_pricing_csv(args.catalog, args.pricing or "") or None
     print(f"The log is a URL, read by {args.engine} where it lives: it is re-priced as billed by the tariff tables "
           "only (the costs under every model and policy, and at today's prices, need a local file).")
-    print("\n" + billed_text(args.log, pricing_file, args.engine, args.spark_master))
+    _print_billed_on_engine(args)
     return 0
 
 

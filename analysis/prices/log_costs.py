@@ -149,12 +149,12 @@ def billed_text(log: str | os.PathLike, pricing_csv: str | os.PathLike | None = 
       GPT-4o                              1 row        $2.50
     """
     from analysis import paths
-    from analysis.formatting import format_usd, plural
+    from analysis.formatting import format_usd, plural, redact_url
 
     tables, endpoints = log_tariffs(pricing_csv)
     summary = price_log(log, tables, engine, spark_master, endpoints=endpoints)
     t = totals(summary)
-    where = engine if engine != "spark" else f"spark ({spark_master or 'the running session or local[*]'})"
+    where = engine if engine != "spark" else f"spark ({redact_url(spark_master or 'the running session or local[*]')})"
     source = paths.shown(pricing_csv) if pricing_csv else "data/pricing.csv"
     lines = [f"As billed by the tariff tables ({source}), re-priced on {where}: {plural(t.rows_priced.sum(), 'row')} priced, "
              f"{t.rows_set_aside.sum():,} set aside, {format_usd(t.cost_usd.sum(min_count=1), 2)}."]

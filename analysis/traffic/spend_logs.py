@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
+from analysis.formatting import redact_url
 from analysis.traffic.aliases import model_aliases, resolve_log_names
 from analysis.traffic.latency import latency_frame, latency_percentiles
 from analysis.traffic.logs import UsageLogError
@@ -115,21 +116,6 @@ def is_database_url(source: str | os.PathLike | None) -> bool:
     return str(source or "").lower().startswith(("postgresql://", "postgres://"))
 
 
-def redacted(url: str) -> str:
-    """A database URL as output may show it: user, host, port and database, never the password.
-
-    >>> redacted("postgresql://litellm:s3cret@db.internal:5432/litellm?sslmode=require")
-    'postgresql://litellm@db.internal:5432/litellm'
-    """
-    from urllib.parse import urlsplit
-
-    u = urlsplit(url)
-    user = f"{u.username}@" if u.username else ""
-    host = u.hostname or ""
-    port = f":{u.port}" if u.port else ""
-    return f"{u.scheme}://{user}{host}{port}{u.path}"
-
-
 def is_spend_log_csv(path: str | os.PathLike) -> bool:
     """Whether a CSV's header is a spend-log export's (LiteLLM's column names, not a usage log's).
 
@@ -165,7 +151,7 @@ def spend_log(source: str | os.PathLike, *, table: str = TABLE, since: str | Non
         started = time.perf_counter()
         staged = tmp / "staged.csv"
         if is_database_url(source):
-            label, kind = f"{table} on {redacted(str(source)).split('://', 1)[1]}", "postgresql"
+            label, kind = f"{table} on {redact_url(str(source)).split('://', 1)[1]}", "postgresql"
             _copy_from_postgres(str(source), table, staged, since, until)
             reader = f"read_csv({_sql_str(staged)}, header = false, columns = {_columns_sql()}, nullstr = '')"
         else:
@@ -196,7 +182,7 @@ def _copy_from_postgres(url: str, table: str, out: Path, since: str | None, unti
     except ImportError:
         raise UsageLogError("reading a LiteLLM database needs psycopg: pip install 'psycopg[binary]' "
                             "(or run make env)") from None
-    where = redacted(url)
+    where = redact_url(url)
     try:
         conn = psycopg.connect(url, connect_timeout=10)
     except psycopg.Error as exc:

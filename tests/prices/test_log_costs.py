@@ -85,6 +85,10 @@ def test_a_log_given_by_url_on_duckdb_is_refused_with_what_to_do(capsys):
     err = capsys.readouterr().err
     assert "s3a://lake/usage/2026-11.parquet: a URL; DuckDB reads local files here" in err
     assert "--engine spark" in err and "Traceback" not in err
+    # a presigned URL's signature or a secret in the URL is never printed
+    assert main(["reprice", "https://AKIA:s3cr3t@lake.example/usage.parquet?X-Amz-Signature=f00d"]) == 2
+    err = capsys.readouterr().err
+    assert "https://AKIA@lake.example/usage.parquet: a URL" in err and "s3cr3t" not in err and "f00d" not in err
 
 
 def test_reprice_on_spark_without_java_says_how_to_get_it(monkeypatch, capsys):
