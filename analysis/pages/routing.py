@@ -366,7 +366,7 @@ def tariff_findings(tariffs, generated: bool) -> list[tuple[str, str]]:
     text = (f"On its tariffs, the log cost {format_usd(billed, 2) if billed == billed else 'an unknown amount'} as "
             f"billed then ({tariffs.rows_priced:,} of {tariffs.rows_total:,} rows; "
             f"{tariffs.rows_total - tariffs.rows_priced:,} set aside)"
-            + (f"; that includes {tariffs.task_unknown_rows:,} row{'s' if tariffs.task_unknown_rows != 1 else ''} "
+            + (f"; that includes {plural(tariffs.task_unknown_rows, 'row')} "
                f"with an unknown task_type ({format_usd(tariffs.task_unknown_cost_usd, 2)} as billed), which the "
                "re-pricing above sets aside" if tariffs.task_unknown_rows else "") + ". ")
     text += (f"At today's prices ({tariffs.as_of}) the cheapest model that prices every row is "

@@ -368,7 +368,7 @@ def scan_usage_log(path: str | os.PathLike, models: Sequence[str], context_windo
         if resolve_names:
             lo, hi = groups.pop("unknown_lo"), groups.pop("unknown_hi")
             unnamed = sorted({*lo.dropna(), *hi.dropna()})
-            if (lo.notna() & (lo != hi)).any():  # a group with more than two unknown names: all of them
+            if (lo.notna() & (lo != hi)).any():  # a group with two or more unknown names: ask the file for all
                 unnamed = [r[0] for r in con.execute(
                     f"SELECT DISTINCT CAST(model AS VARCHAR) FROM {src.reader_sql} WHERE model IS NOT NULL AND "
                     f"TRY_CAST(model AS {model_type}) IS NULL").fetchall()]

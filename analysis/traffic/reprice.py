@@ -30,6 +30,7 @@ from analysis.traffic.logs import (
     classify,
     scan_usage_log,
 )
+from analysis.traffic.tariff_scan import TARIFF_COLUMNS
 
 
 class Summarised(Protocol):
@@ -103,7 +104,7 @@ def _summary(r: Summarised) -> str:
                      f"({r.months * DAYS_PER_MONTH:.1f} days); monthly figures scale to "
                      f"{DAYS_PER_MONTH:.2f} days.")
     for p in r.problems.itertuples():
-        lines.append(f"  set aside: {p.rows:,} row{'' if p.rows == 1 else 's'} with {p.kind} (expected {p.expected})")
+        lines.append(f"  set aside: {plural(p.rows, 'row')} with {p.kind} (expected {p.expected})")
         for ex in p.examples:
             where = f"line {ex['line']}" if ex.get("line") else (f"row {ex['row']}" if ex.get("row") else "")
             values = ", ".join(f"{k}={v!r}" for k, v in ex.items() if k not in ("line", "row"))
@@ -141,8 +142,8 @@ def _assumed_note(assumed: int, has_task_type: bool) -> list[str]:
             "so vision requests cannot be told apart"]
 
 
-#: A log's columns that only the tariff section reads (:data:`analysis.traffic.tariff_scan.TARIFF_COLUMNS`).
-_TARIFF_ONLY = ("cached_input_tokens", "cache_write_tokens", "reasoning_tokens", "service_tier", "provider")
+#: A log's columns that only the tariff section reads.
+_TARIFF_ONLY = TARIFF_COLUMNS
 
 
 def _unread_note(columns) -> list[str]:
@@ -250,7 +251,7 @@ def _scenario_row(name: str, kind: str, cost: np.ndarray, why: list, g: _Groups)
         counts: dict[str, int] = {}
         for i in np.flatnonzero(~served):
             counts[why[i] or "not served"] = counts.get(why[i] or "not served", 0) + int(g.rows[i])
-        note = "not served: " + "; ".join(f"{n:,} row{'s' if n != 1 else ''} ({r})" for r, n in
+        note = "not served: " + "; ".join(f"{plural(n, 'row')} ({r})" for r, n in
                                            sorted(counts.items(), key=lambda kv: -kv[1]))
     total = float(cost[served].sum()) if served.any() else (0.0 if g.rows.sum() == 0 else math.nan)
     return {"scenario": name, "kind": kind, "cost_usd": total, "rows_served": int(g.rows[served].sum()),

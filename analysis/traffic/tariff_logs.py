@@ -157,12 +157,12 @@ class TariffRepricing:
                  f"At today's prices ({self.as_of}) under every model: {share}."
                  + (f" {left}" if (left := not_placed(self.problems, self.rows_valid)) else "")]
         for p in self.problems.itertuples():
-            lines.append(f"  set aside: {_rows(p.rows)} with {p.kind} (expected {p.expected})")
+            lines.append(f"  set aside: {plural(p.rows, 'row')} with {p.kind} (expected {p.expected})")
             lines += [f"    e.g. {_where(ex)}: {_values(ex)}" if _where(ex) else f"    e.g. {_values(ex)}"
                       for ex in p.examples]
         bad = self.billed[self.billed.cost_usd.isna()]
         for reason, n in bad.groupby("set_aside_reason").rows.sum().sort_values(ascending=False).items():
-            lines.append(f"  set aside as billed: {_rows(n)}, {reason}")
+            lines.append(f"  set aside as billed: {plural(n, 'row')}, {reason}")
         if self.task_unknown_rows:
             lines.append(f"  {self.task_unknown_difference()}")
             lines += [f"    e.g. {_where(ex)}: {_values(ex)}" for ex in self.task_unknown_examples]
@@ -175,7 +175,7 @@ class TariffRepricing:
         n = self.task_unknown_rows
         if not n:
             return ""
-        return (f"{n:,} row{'s' if n != 1 else ''} with an unknown task_type (expected "
+        return (f"{plural(n, 'row')} with an unknown task_type (expected "
                 f"{BAD_ROW_KINDS['unknown task_type']}) {'are' if n != 1 else 'is'} priced as billed "
                 f"({_usd(self.task_unknown_cost_usd)}): the bill does not depend on it. The re-pricing under every "
                 f"model and policy sets {'them' if n != 1 else 'it'} aside (a policy routes by task type), so its "
@@ -195,10 +195,6 @@ def _usd(x: float) -> str:  # formatting's one rule for money: a non-zero cost n
     from analysis.formatting import format_usd
 
     return "unknown" if x is None or not math.isfinite(x) else format_usd(x, 2)
-
-
-def _rows(n) -> str:
-    return f"{int(n):,} row{'' if int(n) == 1 else 's'}"
 
 
 def _where(ex: Mapping) -> str:
@@ -488,7 +484,7 @@ def _today(priced: pd.DataFrame, fp: Mapping[str, str]) -> pd.DataFrame:
                         "rows_set_aside": pd.Series(np.where(ok, 0, priced.rows)).groupby(model).sum()})
     bad = priced[~ok].groupby(["model", "set_aside_reason"]).rows.sum().reset_index()
     bad = bad.sort_values(["model", "rows"], ascending=[True, False])
-    notes = {m: "; ".join(f"{_rows(n)}: {r}" for r, n in zip(g.set_aside_reason, g.rows))
+    notes = {m: "; ".join(f"{plural(n, 'row')}: {r}" for r, n in zip(g.set_aside_reason, g.rows))
              for m, g in bad.groupby("model", sort=False)}
     out = out.rename_axis("model").reset_index()
     out["endpoint_key"] = out.model.map(fp)

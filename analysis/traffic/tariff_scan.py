@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from analysis.data.memo import per_frames
+from analysis.formatting import plural
 from analysis.traffic.logs import _locate_lines, _sql_str, _token_exprs, example_rows
 
 #: The optional columns a log may add for 2026 tariffs.
@@ -131,8 +132,8 @@ def not_placed(problems: pd.DataFrame, rows_placed: int) -> str:
     if not n:
         return ""
     kinds = ", ".join(f"{int(r):,} with {k}" for k, r in zip(problems.kind, problems.rows, strict=True) if r)
-    return (f"It compares the {rows_placed:,} row{'' if rows_placed == 1 else 's'} it could place; {n:,} "
-            f"row{' is' if n == 1 else 's are'} left out: {kinds}.")
+    return (f"It compares the {plural(rows_placed, 'row')} it could place; {plural(n, 'row')} "
+            f"{'is' if n == 1 else 'are'} left out: {kinds}.")
 
 
 # --------------------------------------------------------------------------- the grouped scan
