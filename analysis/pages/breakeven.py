@@ -123,11 +123,10 @@ def styled_self_hosting(by_model: pd.DataFrame, basis: str = "output", input_out
     if "open_weights" in by_model.columns:
         by_model = by_model[by_model.open_weights.fillna(False).astype(bool)]
     by_model = by_model.copy()
-    unknown = by_model["unknown"].fillna(False).astype(bool) if "unknown" in by_model.columns else False
+    unknown = by_model.get("unknown", pd.Series(False, index=by_model.index)).fillna(False).astype(bool)
     by_model["break_even_tokens_per_month"] = [
-        f"{v:,.0f}" if pd.notna(v) else ("unknown" if u else "never")
-        for v, u in zip(by_model["break_even_tokens_per_month"],
-                        unknown if not isinstance(unknown, bool) else [False] * len(by_model), strict=True)]
+        f"{v:,.0f}" if pd.notna(v) else outcome_word(BreakEven(None, "", unknown=u))
+        for v, u in zip(by_model["break_even_tokens_per_month"], unknown, strict=True)]
     return styled_table(by_model, columns, {"usd_per_mtok": price_column(by_model["usd_per_mtok"])},
                         caption="Open-weight models only; the same GPU speed for every model (an assumption: a "
                                 "larger model needs more GPUs per token, so set gpu_tok_per_s for the one you compare).")
